@@ -1,0 +1,1 @@
+"""The Starlette application, HTTP routes, auth, settings and the `koostoo` CLI."""

@@ -1,0 +1,141 @@
+"""The Starlette application. The lifespan owns the Neo4j driver."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, TypedDict
+from urllib.parse import urlencode
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+
+from api.middleware import ApiKeyAuth, BodyLimit, RequestContext
+from api.settings import Settings
+from graph import migrations
+from graph.driver import Graph, connect, ping
+from graph.errors import Unavailable
+from schema.context import Context
+from schema.root import Limits, build_schema
+
+log = logging.getLogger("koostoo.app")
+
+
+class AppState(TypedDict):
+    graph: Graph
+    settings: Settings
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            build_schema(
+                Limits(
+                    max_depth=settings.max_query_depth,
+                    max_aliases=settings.max_aliases,
+                    max_tokens=settings.max_tokens,
+                    introspection=settings.introspection_enabled,
+                )
+            ),
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+
+    async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
+        return Context(
+            graph=request.state.graph,
+            # Absent only for the GraphiQL page itself, which runs no operation.
+            principal=getattr(request.state, "principal", None),
+            request_id=request.state.request_id,
+            max_page_size=self.settings.max_page_size,
+        )
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    graph: Graph = request.state.graph
+    try:
+        await ping(graph)
+        if not await migrations.is_current(graph):
+            return JSONResponse({"status": "migrations pending"}, status_code=503)
+    except Unavailable:
+        return JSONResponse({"status": "neo4j unavailable"}, status_code=503)
+    return JSONResponse({"status": "ready"})
+
+
+async def home(request: Request) -> Response:
+    """Until the explorer lands here: open GraphiQL with the key filled in."""
+    key = request.query_params.get("key")
+    target = "/graphql"
+    if key:
+        headers = json.dumps({"Authorization": f"Bearer {key}"})
+        target += "?" + urlencode({"headers": headers})
+    return RedirectResponse(target, status_code=303)
+
+
+def create_app(settings: Settings | None = None, graph: Graph | None = None) -> Starlette:
+    """Build the app. With `graph` given, the caller owns the driver (tests, CLI)."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
+        if graph is not None:
+            yield {"graph": graph, "settings": settings}
+            return
+        if not settings.neo4j_uri:
+            raise RuntimeError(
+                "NEO4J_URI is not set: start the app with `koostoo serve`, which runs a "
+                "local Neo4j, or point NEO4J_URI at your server"
+            )
+        own = await connect(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password.get_secret_value(),
+            settings.neo4j_database,
+        )
+        applied = await migrations.migrate(own)
+        if applied:
+            log.info("applied migrations %s", [m.version for m in applied])
+        try:
+            yield {"graph": own, "settings": settings}
+        finally:
+            await own.driver.close()
+
+    middleware = [
+        Middleware(RequestContext),
+        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+    ]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
+    middleware.append(
+        Middleware(
+            ApiKeyAuth,
+            protected=("/graphql", "/export"),
+            allow_ide_page=settings.graphiql_enabled,
+        )
+    )
+    routes: list[Any] = [
+        Route("/", home),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -1,0 +1,256 @@
+"""The `koostoo` command line."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from api.runtime import neo4j_uri, open_graph
+from api.settings import Settings
+from graph import keys, local, migrations
+from graph.driver import Graph
+from graph.errors import GraphError
+
+T = TypeVar("T")
+
+app = typer.Typer(help="Koostöö: the stakeholder network and CRM.", no_args_is_help=True)
+neo4j_app = typer.Typer(
+    help="Run the local Neo4j engine (when NEO4J_URI is unset).", no_args_is_help=True
+)
+keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(keys_app, name="keys")
+
+out = Console()
+err = Console(stderr=True)
+
+CLI_ACTOR = "cli"
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as e:
+        for problem in e.errors():
+            err.print(f"[red]configuration:[/] {problem['msg'].removeprefix('Value error, ')}")
+        raise typer.Exit(2) from e
+
+
+def with_graph(work: Callable[[Graph], Awaitable[T]], *, migrate_first: bool = True) -> T:
+    """Run `work` against the configured Neo4j (a local one is started if needed)."""
+    settings = _settings()
+    try:
+        with neo4j_uri(settings, announce=False) as uri:
+
+            async def run() -> T:
+                async with open_graph(settings, uri) as graph:
+                    if migrate_first:
+                        await migrations.migrate(graph)
+                    return await work(graph)
+
+            return asyncio.run(run())
+    except GraphError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(1) from e
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending schema migrations (constraints and indexes)."""
+
+    applied = with_graph(migrations.migrate, migrate_first=False)
+    if applied:
+        for m in applied:
+            out.print(f"applied migration {m.version}: {m.name}")
+    else:
+        out.print(f"schema is current (version {migrations.LATEST_VERSION}); nothing to do")
+
+
+class _Server(uvicorn.Server):
+    banner: str = ""
+
+    async def startup(self, sockets: list[object] | None = None) -> None:  # type: ignore[override]
+        await super().startup(sockets)  # type: ignore[arg-type]
+        if self.banner and self.started:
+            print(self.banner, flush=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default KOOSTOO_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default KOOSTOO_PORT).")] = None,
+    open_key: Annotated[
+        bool, typer.Option("--open-key", help="Create a fresh admin key and print a URL with it.")
+    ] = False,
+) -> None:
+    """Serve the API and the explorer (starting a local Neo4j when NEO4J_URI is unset)."""
+    from api import logs
+    from api.app import create_app
+
+    settings = _settings()
+    logs.configure(settings.log_level)
+    host = host or settings.host
+    port = port if port is not None else settings.port
+    try:
+        with neo4j_uri(settings) as uri:
+            settings = settings.model_copy(update={"neo4j_uri": uri})
+            banner = ""
+            if open_key:
+
+                async def make_key(graph: Graph) -> str:
+                    await migrations.migrate(graph)
+                    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+                    _, secret = await keys.create(
+                        graph,
+                        name=f"local-admin-{stamp}",
+                        role=keys.Role.ADMIN,
+                        actor=CLI_ACTOR,
+                        expires_at=datetime.now(UTC) + timedelta(days=30),
+                    )
+                    return secret
+
+                async def run() -> str:
+                    async with open_graph(settings, uri) as graph:
+                        return await make_key(graph)
+
+                secret = asyncio.run(run())
+                shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+                banner = (
+                    f"\nKoostöö is running. Open: http://{shown}:{port}/?key={secret}\n"
+                    f"(Neo4j: {uri}; press Ctrl-C to stop)\n"
+                )
+            server = _Server(
+                uvicorn.Config(
+                    create_app(settings), host=host, port=port, log_config=None, lifespan="on"
+                )
+            )
+            server.banner = banner
+            server.run()
+    except GraphError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(1) from e
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Start the local Neo4j in the background; prints its Bolt URI."""
+    settings = _settings()
+    home = settings.local_neo4j_dir.resolve()
+    running = local.read_running(home)
+    if running is not None:
+        out.print(running[1])
+        err.print(f"already running (pid {running[0]})")
+        return
+    engine = local.LocalNeo4j(
+        home=home,
+        port=settings.local_bolt_port,
+        heap=settings.local_heap,
+        pagecache=settings.local_pagecache,
+        watch_parent=False,
+    )
+    try:
+        uri = engine.start()
+    except GraphError as e:
+        err.print(f"[red]error:[/] {e}")
+        raise typer.Exit(1) from e
+    # Leave the engine running: we only drop our handle on it.
+    engine.process = None
+    out.print(uri)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the background local Neo4j."""
+    home = _settings().local_neo4j_dir.resolve()
+    if local.stop_running(home):
+        out.print("stopped")
+    else:
+        out.print("not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j runs, and where. Exit status 3 when it does not."""
+    home = _settings().local_neo4j_dir.resolve()
+    running = local.read_running(home)
+    if running is None:
+        out.print(f"not running (data directory {home})")
+        raise typer.Exit(3)
+    out.print(f"running: pid {running[0]}, {running[1]}, data directory {home}")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="Who or what the key is for.")],
+    role: Annotated[
+        keys.Role, typer.Option(help="viewer < editor < analyst < admin")
+    ] = keys.Role.VIEWER,
+    expires_in_days: Annotated[
+        int | None, typer.Option(min=1, help="Expire after this many days (default: never).")
+    ] = None,
+) -> None:
+    """Create an API key; prints only the key (shown once) on stdout."""
+    expires = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
+
+    async def work(graph: Graph) -> str:
+        key, secret = await keys.create(
+            graph, name=name, role=role, actor=CLI_ACTOR, expires_at=expires
+        )
+        err.print(f"created {key.role.value} key {key.name!r} (id {key.id})")
+        return secret
+
+    print(with_graph(work))
+
+
+@keys_app.command("list")
+def keys_list(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """List API keys (never their secrets)."""
+    found = with_graph(keys.list_all)
+    if as_json:
+        for k in found:
+            print(k.model_dump_json(by_alias=True))
+        return
+    table = Table("id", "name", "role", "prefix", "created", "expires", "status")
+    for k in found:
+        status = "revoked" if k.revoked_at else ("active" if k.active else "expired")
+        table.add_row(
+            k.id,
+            k.name,
+            k.role.value,
+            k.prefix + "…",
+            f"{k.created_at:%Y-%m-%d %H:%M}",
+            f"{k.expires_at:%Y-%m-%d}" if k.expires_at else "never",
+            status,
+        )
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key: Annotated[str, typer.Argument(help="The key's id, name or displayed prefix.")],
+) -> None:
+    """Revoke an API key at once."""
+
+    async def work(graph: Graph) -> keys.ApiKey:
+        return await keys.revoke(graph, key, actor=CLI_ACTOR)
+
+    revoked = with_graph(work)
+    out.print(f"revoked {revoked.name!r} (id {revoked.id})")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

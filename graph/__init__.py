@@ -1,0 +1,1 @@
+"""Everything that talks to Neo4j. Imports nothing else of ours."""

@@ -1,0 +1,81 @@
+"""Audit records, written inside the transaction of the change they describe."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.driver import Graph
+from graph.models.common import new_id, to_native
+
+#: Properties that are bookkeeping, not content, and so not worth a diff.
+_NOISE = frozenset({"updatedAt", "sortKey", "searchText"})
+
+
+class AuditEvent(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    id: str
+    at: datetime
+    actor: str
+    action: str
+    entity_id: str = Field(alias="entityId")
+    entity_type: str = Field(alias="entityType")
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+def _snapshot(props: dict[str, Any] | None) -> str | None:
+    if props is None:
+        return None
+    clean = {k: v for k, v in to_native(props).items() if k not in _NOISE}
+    return json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)
+
+
+async def record(
+    tx: AsyncManagedTransaction,
+    *,
+    actor: str,
+    action: str,
+    entity_id: str,
+    entity_type: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Write one audit event in the caller's transaction."""
+    await tx.run(
+        "CREATE (a:AuditEvent {id: $id, at: datetime(), actor: $actor, action: $action, "
+        "entityId: $entityId, entityType: $entityType, before: $before, after: $after})",
+        id=new_id(),
+        actor=actor,
+        action=action,
+        entityId=entity_id,
+        entityType=entity_type,
+        before=_snapshot(before),
+        after=_snapshot(after),
+    )
+
+
+async def history(graph: Graph, entity_id: str, limit: int = 200) -> list[AuditEvent]:
+    """The audit trail of one entity, oldest first."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[AuditEvent]:
+        result = await tx.run(
+            "MATCH (a:AuditEvent {entityId: $id}) "
+            "RETURN a {.*} AS a ORDER BY a.at, a.id LIMIT $limit",
+            id=entity_id,
+            limit=limit,
+        )
+        events = []
+        async for rec in result:
+            props = to_native(rec["a"])
+            for key in ("before", "after"):
+                props[key] = json.loads(props[key]) if props.get(key) else None
+            events.append(AuditEvent.model_validate(props))
+        return events
+
+    return await graph.read(work)

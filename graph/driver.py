@@ -1,0 +1,106 @@
+"""Driver lifecycle and the `Graph` handle every graph function takes.
+
+`Graph` is the driver plus the database name: functions receive it explicitly, so
+there is no global connection and no I/O at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import exceptions as neo4j_errors
+
+from graph.errors import Conflict, GraphError, Unavailable
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+TxWork = Callable[[AsyncManagedTransaction], Awaitable[T]]
+
+
+@dataclass(frozen=True, slots=True)
+class Graph:
+    """A Neo4j driver bound to one database."""
+
+    driver: AsyncDriver
+    database: str = "neo4j"
+
+    async def read(self, work: TxWork[T], *, timeout: float | None = None) -> T:
+        """Run `work` in a managed read transaction (routed to readers in a cluster)."""
+        return await self._run(work, write=False, timeout=timeout)
+
+    async def write(self, work: TxWork[T], *, timeout: float | None = None) -> T:
+        """Run `work` in a managed write transaction; retried by the driver on transient errors."""
+        return await self._run(work, write=True, timeout=timeout)
+
+    async def _run(self, work: TxWork[T], *, write: bool, timeout: float | None) -> T:
+        txn = neo4j.unit_of_work(timeout=timeout)(work) if timeout else work
+        try:
+            async with self.driver.session(
+                database=self.database,
+                default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
+            ) as session:
+                if write:
+                    return await session.execute_write(txn)
+                return await session.execute_read(txn)
+        except GraphError:
+            raise
+        except neo4j_errors.ConstraintError as e:
+            raise Conflict(_constraint_message(e)) from e
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
+            raise Unavailable(f"Neo4j is not reachable: {e}") from e
+
+
+def _constraint_message(e: neo4j_errors.ConstraintError) -> str:
+    message = e.message or str(e)
+    if "already exists" in message and "id" in message:
+        return "an entity with this id already exists"
+    return message
+
+
+async def connect(
+    uri: str,
+    user: str,
+    password: str,
+    database: str,
+    *,
+    attempts: int = 30,
+    delay: float = 1.0,
+    **driver_config: Any,
+) -> Graph:
+    """Create a driver and wait until the server answers (retrying at start-up)."""
+    auth = (user, password) if password else None
+    # Server notifications (e.g. "label does not exist" on an empty graph) are noise here.
+    driver_config.setdefault("notifications_min_severity", "OFF")
+    driver = AsyncGraphDatabase.driver(uri, auth=auth, **driver_config)
+    for attempt in range(1, attempts + 1):
+        try:
+            await driver.verify_connectivity()
+            return Graph(driver, database)
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
+            if attempt == attempts:
+                await driver.close()
+                raise Unavailable(
+                    f"Neo4j at {uri} did not answer after {attempts} attempts: {e}"
+                ) from e
+            log.info("waiting for Neo4j at %s (attempt %d/%d)", uri, attempt, attempts)
+            await asyncio.sleep(delay)
+        except neo4j_errors.AuthError as e:
+            await driver.close()
+            raise Unavailable(f"Neo4j at {uri} refused the credentials for {user!r}") from e
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def ping(graph: Graph) -> None:
+    """Raise `Unavailable` unless the database answers a trivial query."""
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await (await tx.run("RETURN 1")).consume()
+
+    await graph.read(work, timeout=3)

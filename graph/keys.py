@@ -1,0 +1,168 @@
+"""API keys: stored as SHA-256 hashes (the keys are 256-bit random tokens, so a
+slow password hash would add latency without adding safety), with a role each."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from neo4j import AsyncManagedTransaction
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph import audit
+from graph.driver import Graph
+from graph.errors import InvalidInput, NotFound
+from graph.models.common import new_id, to_native
+
+KEY_PREFIX = "kst_"
+#: The projection of a key that may leave the graph layer (never its hash).
+PUBLIC = "k {.id, .name, .role, .prefix, .createdAt, .expiresAt, .revokedAt}"
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank
+
+
+class ApiKey(BaseModel):
+    """The public shape of a key: never its secret or its hash."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    id: str
+    name: str
+    role: Role
+    prefix: str
+    created_at: datetime = Field(alias="createdAt")
+    expires_at: datetime | None = Field(default=None, alias="expiresAt")
+    revoked_at: datetime | None = Field(default=None, alias="revokedAt")
+
+    @property
+    def active(self) -> bool:
+        now = datetime.now(UTC)
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _model(props: dict[str, object]) -> ApiKey:
+    return ApiKey.model_validate(to_native(props))
+
+
+async def create(
+    graph: Graph, *, name: str, role: Role, actor: str, expires_at: datetime | None = None
+) -> tuple[ApiKey, str]:
+    """Create a key; return it and its secret (shown once, never stored)."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput([("name", "must be 1 to 100 characters")])
+    if expires_at is not None and expires_at <= datetime.now(UTC):
+        raise InvalidInput([("expiresAt", "must be in the future")])
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    key_id = new_id()
+
+    async def work(tx: AsyncManagedTransaction) -> ApiKey:
+        row = await (
+            await tx.run(
+                "CREATE (k:ApiKey {id: $id, name: $name, role: $role, hash: $hash, "
+                "prefix: $prefix, createdAt: datetime(), expiresAt: $expiresAt}) "
+                "RETURN k {.id, .name, .role, .prefix, .createdAt, .expiresAt} AS k",
+                id=key_id,
+                name=name,
+                role=role.value,
+                hash=_hash(secret),
+                prefix=secret[: len(KEY_PREFIX) + 6],
+                expiresAt=expires_at,
+            )
+        ).single(strict=True)
+        await audit.record(
+            tx,
+            actor=actor,
+            action="create",
+            entity_id=key_id,
+            entity_type="ApiKey",
+            before=None,
+            after=row["k"],
+        )
+        return _model(row["k"])
+
+    return await graph.write(work), secret
+
+
+async def list_all(graph: Graph) -> list[ApiKey]:
+    async def work(tx: AsyncManagedTransaction) -> list[ApiKey]:
+        result = await tx.run(
+            "MATCH (k:ApiKey) RETURN k {.id, .name, .role, .prefix, .createdAt, .expiresAt, "
+            ".revokedAt} AS k ORDER BY k.createdAt"
+        )
+        return [_model(r["k"]) async for r in result]
+
+    return await graph.read(work)
+
+
+async def revoke(graph: Graph, key: str, *, actor: str) -> ApiKey:
+    """Revoke a key named by its id, its name or its displayed prefix."""
+
+    async def work(tx: AsyncManagedTransaction) -> ApiKey:
+        result = await tx.run(
+            "MATCH (k:ApiKey) WHERE k.id = $key OR k.name = $key OR k.prefix = $key "
+            "RETURN k.id AS id",
+            key=key,
+        )
+        ids = [r["id"] async for r in result]
+        if not ids:
+            raise NotFound(key, "API key")
+        if len(ids) > 1:
+            raise InvalidInput([("key", f"{key!r} names {len(ids)} keys; use the key id")])
+        row = await (
+            await tx.run(
+                "MATCH (k:ApiKey {id: $id}) WITH k, k.revokedAt AS before "
+                "SET k.revokedAt = coalesce(k.revokedAt, datetime()) "
+                f"RETURN before, {PUBLIC} AS k",
+                id=ids[0],
+            )
+        ).single(strict=True)
+        await audit.record(
+            tx,
+            actor=actor,
+            action="revoke",
+            entity_id=ids[0],
+            entity_type="ApiKey",
+            before={"revokedAt": row["before"]},
+            after={"revokedAt": row["k"]["revokedAt"]},
+        )
+        return _model(row["k"])
+
+    return await graph.write(work)
+
+
+async def authenticate(graph: Graph, secret: str) -> ApiKey | None:
+    """The active key with this secret, or None."""
+    if not secret.startswith(KEY_PREFIX):
+        return None
+
+    async def work(tx: AsyncManagedTransaction) -> ApiKey | None:
+        row = await (
+            await tx.run(
+                "MATCH (k:ApiKey {hash: $hash}) "
+                "RETURN k {.id, .name, .role, .prefix, .createdAt, .expiresAt, .revokedAt} AS k",
+                hash=_hash(secret),
+            )
+        ).single()
+        return _model(row["k"]) if row else None
+
+    key = await graph.read(work)
+    return key if key is not None and key.active else None

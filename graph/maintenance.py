@@ -1,0 +1,37 @@
+"""Whole-database housekeeping: counts and the guarded wipe used by tests and restores."""
+
+from __future__ import annotations
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import Graph
+from graph.errors import Conflict
+
+
+async def count_data_nodes(graph: Graph) -> int:
+    """Nodes other than migration records."""
+
+    async def work(tx: AsyncManagedTransaction) -> int:
+        row = await (
+            await tx.run("MATCH (n) WHERE NOT n:KoostooMigration RETURN count(n) AS c")
+        ).single(strict=True)
+        return int(row["c"])
+
+    return await graph.read(work)
+
+
+async def wipe(graph: Graph, *, allow_data: bool) -> int:
+    """Delete every node but the migration records; refuse a non-empty graph unless
+    `allow_data`. Returns how many nodes were deleted."""
+    existing = await count_data_nodes(graph)
+    if existing and not allow_data:
+        raise Conflict(f"refusing to wipe a database that holds {existing} nodes")
+
+    # CALL … IN TRANSACTIONS needs an implicit (auto-commit) transaction.
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(
+            "MATCH (n) WHERE NOT n:KoostooMigration "
+            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        )
+        await result.consume()
+    return existing

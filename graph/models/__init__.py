@@ -1,0 +1,1 @@
+"""Pydantic domain models: input (`…Create`/`…Update`) and stored shapes per aggregate."""

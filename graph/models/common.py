@@ -1,0 +1,132 @@
+"""Shared field types and base models."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG.fullmatch(value) and not _is_uuid(value):
+        raise ValueError(
+            "must be a lowercase slug (a-z, 0-9, '-', at most 128 characters) or a UUID"
+        )
+    return value
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_partial_date(value: str) -> str:
+    match = PARTIAL_DATE.fullmatch(value)
+    if not match:
+        raise ValueError("must be a date YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError as e:
+        raise ValueError(f"is not a real date: {e}") from e
+    return value
+
+
+def _strip_nfc(value: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+EntityId = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_slug)]
+PartialDate = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(_check_partial_date)
+]
+Name = Annotated[
+    str,
+    AfterValidator(_strip_nfc),
+    StringConstraints(min_length=1, max_length=300),
+]
+ShortText = Annotated[str, AfterValidator(_strip_nfc), StringConstraints(max_length=300)]
+LongText = Annotated[str, AfterValidator(_strip_nfc), StringConstraints(max_length=20_000)]
+Tag = Annotated[str, AfterValidator(_strip_nfc), StringConstraints(min_length=1, max_length=60)]
+
+
+def partial_date_bounds(value: str) -> tuple[str, str]:
+    """The first and last ISO day a partial date can mean ('2016-11' → 2016-11-01..30)."""
+    import calendar
+
+    match = PARTIAL_DATE.fullmatch(value)
+    if not match:
+        raise ValueError(f"not a partial date: {value!r}")
+    year, month, day = match.groups()
+    if day:
+        return value, value
+    if month:
+        last = calendar.monthrange(int(year), int(month))[1]
+        return f"{year}-{month}-01", f"{year}-{month}-{last:02d}"
+    return f"{year}-01-01", f"{year}-12-31"
+
+
+class Model(BaseModel):
+    """Base for input models: strict about unknown fields, camelCase-friendly."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+
+
+class Stored(BaseModel):
+    """Base for models read back from Neo4j."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str
+    created_at: datetime | None = Field(default=None, alias="createdAt")
+    updated_at: datetime | None = Field(default=None, alias="updatedAt")
+
+
+class Source(BaseModel):
+    """A document that supports a fact, with the supporting quote."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document_id: str
+    document_title: str | None = None
+    quote: str
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a keyset-paginated list."""
+
+    items: list[T]
+    total_count: int
+    has_next_page: bool
+    #: the sort key of each item, to build cursors from
+    keys: list[list[Any]]
+
+
+def to_native(value: Any) -> Any:
+    """Neo4j temporal values → Python ones, recursively."""
+    to_native_fn = getattr(value, "to_native", None)
+    if callable(to_native_fn):
+        return to_native_fn()
+    if isinstance(value, dict):
+        return {k: to_native(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_native(v) for v in value]
+    return value

@@ -1,0 +1,68 @@
+"""Schema extensions: error masking with request ids, and limits against abuse."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import partial
+
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+log = logging.getLogger("koostoo.graphql")
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Validation errors and errors raised for the client are shown; the rest masked."""
+    original = error.original_error
+    return original is None or isinstance(original, GraphQLError)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Masks unexpected errors for clients, logging each with the request id."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: not is_expected(e))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", "-")
+        log.error(
+            "unexpected error in %s",
+            ".".join(str(p) for p in error.path or []) or "operation",
+            exc_info=error.original_error,
+            extra={"request_id": request_id},
+        )
+        return GraphQLError(
+            message=f"Internal error; quote request id {request_id} when reporting it.",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )
+
+
+ExtensionFactory = Callable[[], SchemaExtension]
+
+
+def limits(
+    *, max_depth: int, max_aliases: int, max_tokens: int, introspection: bool
+) -> list[ExtensionFactory]:
+    """Factories, so that every operation gets extension instances of its own."""
+    extensions: list[ExtensionFactory] = [
+        partial(QueryDepthLimiter, max_depth=max_depth),
+        partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+        partial(MaxTokensLimiter, max_token_count=max_tokens),
+    ]
+    if not introspection:
+        extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
+    return extensions
