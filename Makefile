@@ -1,0 +1,56 @@
+# Koostöö — the two commands a new user needs: `make run` and `make test`.
+# Everything they depend on is installed from here (Python venv, the Maven build of
+# neo4j-local/, npm packages, Chromium for the browser tests).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PYTEST_ARGS ?=
+
+.PHONY: install system-deps python-deps neo4j-local run test lint typecheck check clean
+
+install: system-deps python-deps neo4j-local
+
+# Java 17 and Maven build and run the local Neo4j; installed from Debian when missing.
+system-deps:
+	@missing=""; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jdk-headless"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+python-deps: $(STAMP)
+
+# Built once; rebuilt only when neo4j-local/'s sources change (see graph/local.py).
+neo4j-local: python-deps system-deps
+	$(BIN)/python -c 'from graph.local import ensure_built; ensure_built(quiet=False)'
+
+run: install
+	$(BIN)/koostoo serve --open-key
+
+lint: python-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: python-deps
+	$(BIN)/mypy
+
+test: install lint typecheck
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) neo4j-local/target .pytest_cache .mypy_cache .ruff_cache
