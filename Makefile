@@ -40,7 +40,7 @@ neo4j-local: python-deps system-deps
 	$(BIN)/python -c 'from graph.local import ensure_built; ensure_built(quiet=False)'
 
 run: install
-	$(BIN)/koostoo serve --open-key
+	$(BIN)/koostoo serve --open-key --seed-if-empty
 
 lint: python-deps
 	$(BIN)/ruff check .

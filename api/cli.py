@@ -11,13 +11,15 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from api.runtime import neo4j_uri, open_graph
 from api.settings import Settings
-from graph import keys, local, migrations
+from graph import bulk, keys, local, maintenance, migrations
 from graph.driver import Graph
 from graph.errors import GraphError
+from seeds import dataset, loader
 
 T = TypeVar("T")
 
@@ -90,6 +92,9 @@ def serve(
     open_key: Annotated[
         bool, typer.Option("--open-key", help="Create a fresh admin key and print a URL with it.")
     ] = False,
+    seed_if_empty: Annotated[
+        bool, typer.Option("--seed-if-empty", help="With --open-key: seed an empty database.")
+    ] = False,
 ) -> None:
     """Serve the API and the explorer (starting a local Neo4j when NEO4J_URI is unset)."""
     from api import logs
@@ -107,6 +112,9 @@ def serve(
 
                 async def make_key(graph: Graph) -> str:
                     await migrations.migrate(graph)
+                    if seed_if_empty and await maintenance.count_entities(graph) == 0:
+                        report = await _seed(graph)
+                        print(f"Seeded the empty database: {report.changed} records.", flush=True)
                     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
                     _, secret = await keys.create(
                         graph,
@@ -137,6 +145,55 @@ def serve(
     except GraphError as e:
         err.print(f"[red]error:[/] {e}")
         raise typer.Exit(1) from e
+
+
+def _print_report(report: bulk.Report, *, dry_run: bool) -> None:
+    table = Table(
+        "what",
+        "created",
+        "updated",
+        "unchanged",
+        title="would change (dry run, nothing written)" if dry_run else "seed",
+    )
+    for name, c in [*report.nodes.items(), *report.relationships.items()]:
+        table.add_row(name, str(c.created), str(c.updated), str(c.unchanged))
+    out.print(table)
+    verb = "would change" if dry_run else "changed"
+    out.print(f"{report.changed} records {verb}")
+
+
+async def _seed(graph: Graph, *, dry_run: bool = False, quiet: bool = False) -> bulk.Report:
+    data = dataset.read()
+    with Progress(console=err, transient=True, disable=quiet) as bar:
+        task = bar.add_task(
+            "seeding",
+            total=len(data.nodes)
+            + len(data.relationships)
+            + sum(len(n.sources) for n in data.nodes),
+        )
+        report = await loader.load(
+            graph,
+            data,
+            dry_run=dry_run,
+            progress=lambda label, n: bar.update(task, advance=n, description=label),
+        )
+    return report
+
+
+@app.command()
+def seed(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+) -> None:
+    """Load the curated dataset from the source documents (idempotent)."""
+    try:
+        report = with_graph(lambda graph: _seed(graph, dry_run=dry_run))
+    except dataset.DatasetError as e:
+        for problem in e.problems:
+            err.print(f"[red]{problem}[/]")
+        raise typer.Exit(1) from e
+    _print_report(report, dry_run=dry_run)
 
 
 @neo4j_app.command("start")

@@ -39,6 +39,18 @@ class Graph:
         """Run `work` in a managed write transaction; retried by the driver on transient errors."""
         return await self._run(work, write=True, timeout=timeout)
 
+    async def dry_run(self, work: TxWork[T]) -> T:
+        """Run `work` in a write transaction and roll it back: what would change."""
+        try:
+            async with self.driver.session(database=self.database) as session:
+                tx = await session.begin_transaction()
+                try:
+                    return await work(tx)  # type: ignore[arg-type]
+                finally:
+                    await tx.rollback()
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
+            raise Unavailable(f"Neo4j is not reachable: {e}") from e
+
     async def _run(self, work: TxWork[T], *, write: bool, timeout: float | None) -> T:
         txn = neo4j.unit_of_work(timeout=timeout)(work) if timeout else work
         try:

@@ -20,6 +20,16 @@ async def count_data_nodes(graph: Graph) -> int:
     return await graph.read(work)
 
 
+async def count_entities(graph: Graph) -> int:
+    """Domain nodes (organisations, people, events, …)."""
+
+    async def work(tx: AsyncManagedTransaction) -> int:
+        row = await (await tx.run("MATCH (n:Entity) RETURN count(n) AS c")).single(strict=True)
+        return int(row["c"])
+
+    return await graph.read(work)
+
+
 async def wipe(graph: Graph, *, allow_data: bool) -> int:
     """Delete every node but the migration records; refuse a non-empty graph unless
     `allow_data`. Returns how many nodes were deleted."""
@@ -35,3 +45,26 @@ async def wipe(graph: Graph, *, allow_data: bool) -> int:
         )
         await result.consume()
     return existing
+
+
+async def label_counts(graph: Graph) -> dict[str, int]:
+    """Entity nodes per type label."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, int]:
+        result = await tx.run(
+            "MATCH (n:Entity) UNWIND [l IN labels(n) WHERE l <> 'Entity'] AS label "
+            "RETURN label, count(*) AS c"
+        )
+        return {r["label"]: r["c"] async for r in result}
+
+    return await graph.read(work)
+
+
+async def relationship_counts(graph: Graph) -> dict[str, int]:
+    """Relationships between entities, per type."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, int]:
+        result = await tx.run("MATCH (:Entity)-[r]->(:Entity) RETURN type(r) AS t, count(r) AS c")
+        return {r["t"]: r["c"] async for r in result}
+
+    return await graph.read(work)

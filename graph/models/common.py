@@ -81,6 +81,12 @@ def partial_date_bounds(value: str) -> tuple[str, str]:
     return f"{year}-01-01", f"{year}-12-31"
 
 
+def check_order(start: str | None, end: str | None, message: str) -> None:
+    """Raise `ValueError(message)` when partial date `end` lies wholly before `start`."""
+    if start and end and partial_date_bounds(end)[1] < partial_date_bounds(start)[0]:
+        raise ValueError(message)
+
+
 class Model(BaseModel):
     """Base for input models: strict about unknown fields, camelCase-friendly."""
 
