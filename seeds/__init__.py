@@ -1,0 +1,1 @@
+"""Curated seed data, the seed loader and importers. May import `graph`."""
