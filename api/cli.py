@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -16,7 +17,7 @@ from rich.table import Table
 
 from api.runtime import neo4j_uri, open_graph
 from api.settings import Settings
-from graph import bulk, keys, local, maintenance, migrations
+from graph import backup, bulk, keys, local, maintenance, migrations
 from graph.driver import Graph
 from graph.errors import GraphError
 from seeds import dataset, loader
@@ -194,6 +195,52 @@ def seed(
             err.print(f"[red]{problem}[/]")
         raise typer.Exit(1) from e
     _print_report(report, dry_run=dry_run)
+
+
+@app.command("export")
+def export_all(
+    file: Annotated[Path, typer.Argument(help="The JSON Lines file to write.")],
+    all_: Annotated[
+        bool, typer.Option("--all", help="Everything: entities, CRM, audit records, API keys.")
+    ] = False,
+) -> None:
+    """Back up the whole graph to a versioned JSON Lines file (`koostoo restore` reads it)."""
+    if not all_:
+        err.print("say --all: `koostoo export --all FILE` writes the whole graph")
+        raise typer.Exit(2)
+    report = with_graph(lambda graph: backup.export_all(graph, file))
+    out.print(
+        f"exported {report.nodes} nodes and {report.relationships} relationships to "
+        f"{report.path} (content hash {report.hash})"
+    )
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A file written by `koostoo export --all`.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the data of a non-empty database.")
+    ] = False,
+) -> None:
+    """Restore a backup into an empty database (checked whole before anything is written)."""
+
+    async def work(graph: Graph) -> backup.RestoreReport:
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task("restoring", total=None)
+            return await backup.restore(
+                graph,
+                file,
+                force=force,
+                progress=lambda what, n: bar.update(task, advance=n, description=what),
+            )
+
+    report = with_graph(work)
+    if report.wiped:
+        out.print(f"replaced {report.wiped} existing nodes")
+    out.print(
+        f"restored {report.nodes} nodes and {report.relationships} relationships; "
+        f"content hash {report.hash} verified"
+    )
 
 
 @neo4j_app.command("start")
