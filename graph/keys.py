@@ -50,7 +50,9 @@ class ApiKey(BaseModel):
 
     @property
     def active(self) -> bool:
-        now = datetime.now(UTC)
+        return self.active_at(datetime.now(UTC))
+
+    def active_at(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
@@ -149,8 +151,8 @@ async def revoke(graph: Graph, key: str, *, actor: str) -> ApiKey:
     return await graph.write(work)
 
 
-async def authenticate(graph: Graph, secret: str) -> ApiKey | None:
-    """The active key with this secret, or None."""
+async def authenticate(graph: Graph, secret: str, *, now: datetime | None = None) -> ApiKey | None:
+    """The key with this secret if it is active (at `now`, default the present), or None."""
     if not secret.startswith(KEY_PREFIX):
         return None
 
@@ -165,4 +167,4 @@ async def authenticate(graph: Graph, secret: str) -> ApiKey | None:
         return _model(row["k"]) if row else None
 
     key = await graph.read(work)
-    return key if key is not None and key.active else None
+    return key if key is not None and key.active_at(now or datetime.now(UTC)) else None
