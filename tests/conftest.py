@@ -81,7 +81,8 @@ def settings(neo4j_server: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 async def client(graph: Graph, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, graph=graph)
-    async with LifespanManager(app) as manager:
+    # A fresh database is migrated at start-up: give it more than the default 5 s.
+    async with LifespanManager(app, startup_timeout=180, shutdown_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://koostoo.test") as c:
             yield c

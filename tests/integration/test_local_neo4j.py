@@ -79,7 +79,8 @@ async def test_readyz_follows_neo4j_down_and_up_without_restarting_the_app(tmp_p
     uri = engine.start()
     settings = Settings(NEO4J_URI=uri, KOOSTOO_DATA_DIR=tmp_path)
     app = create_app(settings)
-    async with LifespanManager(app) as manager:
+    # A fresh database is migrated at start-up: give it more than the default 5 s.
+    async with LifespanManager(app, startup_timeout=180, shutdown_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
             assert (await client.get("/readyz")).status_code == 200
