@@ -12,7 +12,7 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from api.runtime import neo4j_uri, open_graph
@@ -31,6 +31,11 @@ neo4j_app = typer.Typer(
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(keys_app, name="keys")
+import_app = typer.Typer(
+    help="Import events and attendance from CSV or JSON Lines files (see seeds/README.md).",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
 
 out = Console()
 err = Console(stderr=True)
@@ -148,13 +153,13 @@ def serve(
         raise typer.Exit(1) from e
 
 
-def _print_report(report: bulk.Report, *, dry_run: bool) -> None:
+def _print_report(report: bulk.Report, *, dry_run: bool, title: str = "seed") -> None:
     table = Table(
         "what",
         "created",
         "updated",
         "unchanged",
-        title="would change (dry run, nothing written)" if dry_run else "seed",
+        title="would change (dry run, nothing written)" if dry_run else title,
     )
     for name, c in [*report.nodes.items(), *report.relationships.items()]:
         table.add_row(name, str(c.created), str(c.updated), str(c.unchanged))
@@ -240,6 +245,89 @@ def restore(
     out.print(
         f"restored {report.nodes} nodes and {report.relationships} relationships; "
         f"content hash {report.hash} verified"
+    )
+
+
+class _ImportProgress:
+    """The importer's progress (validation pass in bytes, write pass in rows) on stderr."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task: TaskID | None = None
+
+    def phase(self, description: str, total: int | None) -> None:
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+        self.task = self.bar.add_task(description, total=total)
+
+    def advance(self, n: int) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, advance=n)
+
+
+def _import(kind: str, file: Path, *, dry_run: bool, create_missing: bool, batch_size: int) -> None:
+    from seeds.importers.reading import ImportProblems
+    from seeds.importers.runner import IMPORTERS, ImportResult, Options
+
+    options = Options(
+        create_missing=create_missing, dry_run=dry_run, batch_size=batch_size, actor=CLI_ACTOR
+    )
+
+    async def work(graph: Graph) -> ImportResult:
+        with Progress(console=err, transient=True) as bar:
+            return await IMPORTERS[kind](graph, file, options, _ImportProgress(bar))
+
+    try:
+        result = with_graph(work)
+    except ImportProblems as e:
+        for problem in e.problems:
+            err.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        err.print(f"[red]{file.name}: not imported; nothing was written.[/]")
+        raise typer.Exit(1) from e
+    _print_report(result.report, dry_run=dry_run, title=f"import {kind}: {result.file}")
+    out.print(f"{result.rows} rows read")
+
+
+_ImportFile = Annotated[
+    Path,
+    typer.Argument(
+        exists=True, dir_okay=False, readable=True, help="A .csv (; or ,) or .jsonl file, UTF-8."
+    ),
+]
+_DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="Check and show what would change; write nothing.")
+]
+_CreateMissing = Annotated[
+    bool,
+    typer.Option(
+        "--create-missing",
+        help="Create people and organisations that match nothing (default: report them).",
+    ),
+]
+_BatchSize = Annotated[int, typer.Option(min=1, max=50_000, help="Rows per write transaction.")]
+
+
+@import_app.command("events")
+def import_events(
+    file: _ImportFile,
+    dry_run: _DryRun = False,
+    create_missing: _CreateMissing = False,
+    batch_size: _BatchSize = 5_000,
+) -> None:
+    """Import events (name, kind, dates, place, programme, organisers, source)."""
+    _import("events", file, dry_run=dry_run, create_missing=create_missing, batch_size=batch_size)
+
+
+@import_app.command("attendance")
+def import_attendance(
+    file: _ImportFile,
+    dry_run: _DryRun = False,
+    create_missing: _CreateMissing = False,
+    batch_size: _BatchSize = 5_000,
+) -> None:
+    """Import who attended which event, in what role (and their organisation)."""
+    _import(
+        "attendance", file, dry_run=dry_run, create_missing=create_missing, batch_size=batch_size
     )
 
 

@@ -171,3 +171,53 @@ async def _counted(
     for status, n in tally.items():
         counts.add(status, n)
     return counts
+
+
+# --- Planning: the same status per row, read-only (for dry runs that span several
+# transactions, where rolled-back writes of one batch could not be seen by the next).
+
+_STATUS = f"""CASE WHEN existing IS NULL THEN 'created'
+          WHEN {_SAME} THEN 'unchanged'
+          ELSE 'updated' END AS status"""
+
+PLAN_NODES = f"""
+UNWIND $rows AS row
+OPTIONAL MATCH (existing:Entity {{id: row.id}})
+RETURN {_STATUS}, count(*) AS n
+"""
+
+
+def _plan_relationships(rel_type: str) -> str:
+    return f"""
+UNWIND $rows AS row
+OPTIONAL MATCH (a:Entity {{id: row.from}})
+OPTIONAL MATCH (b:Entity {{id: row.to}})
+OPTIONAL MATCH (a)-[existing:{rel_type}]->(b)
+RETURN {_STATUS}, count(*) AS n
+"""
+
+
+PLAN_CITE = """
+UNWIND $rows AS row
+OPTIONAL MATCH (x:Entity {id: row.id})
+OPTIONAL MATCH (d:Document {id: row.document})
+OPTIONAL MATCH (x)-[existing:CITED_IN {quote: row.quote}]->(d)
+RETURN CASE WHEN existing IS NULL THEN 'created' ELSE 'unchanged' END AS status, count(*) AS n
+"""
+
+
+async def plan_nodes(tx: AsyncManagedTransaction, rows: list[dict[str, Any]]) -> Counts:
+    """What `upsert_nodes` would report for `rows`, without writing."""
+    return await _counted(tx, PLAN_NODES, [{"id": r["id"], "props": r["props"]} for r in rows])
+
+
+async def plan_relationships(
+    tx: AsyncManagedTransaction, rel_type: RelType, rows: list[dict[str, Any]]
+) -> Counts:
+    """What `upsert_relationships` would report for `rows` once their end nodes exist."""
+    return await _counted(tx, _plan_relationships(RelType(rel_type).value), rows)
+
+
+async def plan_cite(tx: AsyncManagedTransaction, rows: list[dict[str, str]]) -> Counts:
+    """What `cite` would report for `rows`, without writing."""
+    return await _counted(tx, PLAN_CITE, rows)

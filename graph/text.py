@@ -26,3 +26,67 @@ def search_text(*parts: str | list[str] | None) -> str:
         elif part:
             names.append(part)
     return " | ".join(fold(n) for n in names)
+
+
+#: Estonian legal-form words (abbreviated and written out, folded), which people add to
+#: or leave out of an organisation's name at will: "MTÜ Horisont" is "Horisont".
+LEGAL_FORMS: dict[str, str] = {
+    "mtu": "MTÜ",
+    "mittetulundusuhing": "MTÜ",
+    "sa": "SA",
+    "sihtasutus": "SA",
+    "ou": "OÜ",
+    "osauhing": "OÜ",
+    "as": "AS",
+    "aktsiaselts": "AS",
+    "tuh": "TÜH",
+    "tulundusuhistu": "TÜH",
+    "fie": "FIE",
+}
+# Quotation marks, brackets, commas, dashes and the like separate words but are not part
+# of them ("MTÜ „Seltsiks Sinule“", "Anu-Mall", "Horisont, MTÜ").
+_PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
+_QUOTES = "\"'„“”«»‘’‚"
+
+
+def _words(text: str) -> list[str]:
+    return _PUNCT.sub(" ", fold(text)).split()
+
+
+def split_legal_form(name: str) -> tuple[str, str | None]:
+    """'MTÜ „Seltsiks Sinule“' → ('„Seltsiks Sinule“', 'MTÜ'); the name as written, with
+    leading and trailing legal-form words removed, and the (first) form found.
+    A name that is nothing but a legal form is returned whole."""
+    tokens = name.split()
+    form: str | None = None
+
+    def legal(token: str) -> str | None:
+        words = _words(token)
+        return LEGAL_FORMS.get(words[0]) if len(words) == 1 else None
+
+    while len(tokens) > 1 and (found := legal(tokens[0])):
+        form = form or found
+        tokens.pop(0)
+    while len(tokens) > 1 and (found := legal(tokens[-1])):
+        form = form or found
+        tokens.pop()
+    core = " ".join(tokens).strip(" ,;")
+    if form:
+        core = core.strip(_QUOTES)
+    return (core, form) if core else (name.strip(), None)
+
+
+def normalise_name(name: str) -> str:
+    """The key two spellings of one name share: folded (case, diacritics, spacing),
+    punctuation dropped and leading/trailing legal-form words removed.
+
+    'MTÜ „Seltsiks Sinule“' and 'seltsiks sinule' → 'seltsiks sinule';
+    'Heateo SA' and 'Heateo Sihtasutus' → 'heateo'; 'Anu-Mall Naarits' → 'anu mall naarits'.
+    """
+    words = _words(name)
+    start, end = 0, len(words)
+    while end - start > 1 and words[start] in LEGAL_FORMS:
+        start += 1
+    while end - start > 1 and words[end - 1] in LEGAL_FORMS:
+        end -= 1
+    return " ".join(words[start:end])

@@ -1,0 +1,140 @@
+"""Finding existing entities for imported rows: by id, by e-mail (people), or by any
+of their names (name, shortName, nameEn, aliases, title) under `normalise_name()`.
+
+Name matching needs the same normalisation on both sides (case, diacritics, spacing,
+punctuation and legal-form words such as MTÜ/SA/OÜ), which Cypher cannot compute. So
+instead of storing a derived key on every node (which every writer would have to keep
+in step, and which erasure would have to remember to clear), `name_index()` streams
+the names of the labels an import refers to, once per import, and keys them in
+Python. Its cost grows with the number of such nodes (roughly 1 s per 100k), not with
+the file; lookups by id are plain index seeks. Erased people are never matched by name.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from graph.driver import Graph
+from graph.labels import ENTITY_LABELS, NAMED_LABELS, checked_label
+from graph.models.common import to_native
+from graph.text import normalise_name
+
+BY_IDS = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n.id AS id, [l IN labels(n) WHERE l IN $labels][0] AS label,
+       coalesce(n.name, n.title) AS name, n.startDate AS startDate, n.endDate AS endDate,
+       n.email AS email
+"""
+
+PROPERTIES = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n.id AS id, n {.*} AS props
+"""
+
+
+def _names_of(label: str) -> str:
+    return f"""
+MATCH (n:{label})
+WHERE NOT coalesce(n.erased, false)
+RETURN n.id AS id, coalesce(n.name, n.title) AS name,
+       [x IN [n.shortName, n.nameEn, n.title] WHERE x IS NOT NULL] + coalesce(n.aliases, [])
+         AS other,
+       n.startDate AS startDate, n.endDate AS endDate, n.email AS email
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An existing entity a row may mean."""
+
+    id: str
+    label: str
+    name: str
+    start_date: str | None = None
+    end_date: str | None = None
+    email: str | None = None
+
+    def describe(self) -> str:
+        when = f", {self.start_date}" if self.start_date else ""
+        return f"{self.name!r} ({self.label.lower()} {self.id}{when})"
+
+
+@dataclass
+class NameIndex:
+    """Existing entities of some labels by normalised name and by e-mail address."""
+
+    labels: set[str] = field(default_factory=set)
+    _by_name: dict[tuple[str, str], list[Candidate]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    _by_email: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, candidate: Candidate, names: Iterable[str]) -> None:
+        keys = {normalise_name(n) for n in names if n}
+        for key in keys:
+            if key:
+                self._by_name[(candidate.label, key)].append(candidate)
+        if candidate.email:
+            self._by_email[candidate.email.lower()].append(candidate)
+
+    def by_name(self, label: str, name: str) -> list[Candidate]:
+        return list(self._by_name.get((label, normalise_name(name)), ()))
+
+    def by_email(self, email: str) -> list[Candidate]:
+        return list(self._by_email.get(email.lower(), ()))
+
+
+async def by_ids(graph: Graph, ids: Iterable[str], *, batch: int = 10_000) -> dict[str, Candidate]:
+    """The existing entities among `ids`."""
+    wanted = sorted(set(ids))
+    found: dict[str, Candidate] = {}
+
+    async def work(tx: AsyncManagedTransaction, chunk: list[str]) -> None:
+        result = await tx.run(BY_IDS, ids=chunk, labels=list(ENTITY_LABELS))
+        async for r in result:
+            found[r["id"]] = Candidate(
+                r["id"], r["label"], r["name"] or r["id"], r["startDate"], r["endDate"], r["email"]
+            )
+
+    for start in range(0, len(wanted), batch):
+        chunk = wanted[start : start + batch]
+        await graph.read(lambda tx, chunk=chunk: work(tx, chunk))  # type: ignore[misc]
+    return found
+
+
+async def name_index(graph: Graph, labels: Iterable[str]) -> NameIndex:
+    """Every (not erased) entity of `labels`, keyed by each of its names."""
+    index = NameIndex()
+    for label in sorted(set(labels)):
+        checked_label(label)
+        if label not in NAMED_LABELS:
+            continue
+        index.labels.add(label)
+
+        async def work(tx: AsyncManagedTransaction, label: str = label) -> None:
+            result = await tx.run(_names_of(label))
+            async for r in result:
+                candidate = Candidate(
+                    r["id"], label, r["name"] or r["id"], r["startDate"], r["endDate"], r["email"]
+                )
+                index.add(candidate, [r["name"], *r["other"]])
+
+        await graph.read(work)
+    return index
+
+
+async def properties(graph: Graph, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The stored properties of the entities `ids` (for merging an update into them)."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, dict[str, Any]]:
+        result = await tx.run(PROPERTIES, ids=sorted(set(ids)))
+        return {r["id"]: to_native(r["props"]) async for r in result}
+
+    return await graph.read(work)

@@ -1,0 +1,385 @@
+"""Reading record files: CSV (`;` or `,`, as Estonian and other spreadsheets export
+them) and JSON Lines, UTF-8 with or without a BOM, streamed line by line.
+
+A file is read as a sequence of `RawRow`s keyed by the canonical column names of a
+`Columns` spec. Problems that make the whole file unreadable (encoding, empty file,
+unknown or missing columns) raise `ImportProblems` at once; problems with one row
+(bad JSON, too many cells) are collected in `Reader.problems` and reading goes on, so
+that one run reports everything.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from graph.text import fold
+
+#: Values inside one cell that hold several names (e.g. organisers) are separated by
+#: this, whatever the file's delimiter: `;` is the delimiter of Estonian CSV exports.
+LIST_SEPARATOR = "|"
+
+_BOM = "\ufeff"
+_DELIMITERS = (";", ",", "\t")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input file, as precise as we can say it."""
+
+    file: str
+    line: int | None
+    message: str
+    column: str | None = None
+
+    def __str__(self) -> str:
+        what = f'column "{self.column}": ' if self.column else ""
+        if self.line is None:
+            return f"{self.file} {what}{self.message}"  # "events.csv is empty: …"
+        return f"{self.file}:{self.line}: {what}{self.message}"
+
+
+class ImportProblems(Exception):
+    """The file cannot be imported as it is; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+class FileFormat(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    required: bool = False
+    #: holds several values: `|`-separated in CSV, a list (or `|`-separated) in JSON
+    multi: bool = False
+    #: other header spellings accepted for this column
+    aliases: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns one kind of file has."""
+
+    kind: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def by_header(self) -> dict[str, Column]:
+        return {header_key(h): c for c in self.columns for h in (c.name, *c.aliases)}
+
+
+def header_key(header: str) -> str:
+    """Headers are matched ignoring case, diacritics, spaces, `_` and `-`:
+    'Start date', 'start_date' and 'startDate' are one column."""
+    return re.sub(r"[\W_]+", "", fold(header))
+
+
+@dataclass(slots=True)
+class RawRow:
+    line: int
+    #: canonical column name → a stripped non-empty string, or a list of them (multi);
+    #: empty cells are left out
+    values: dict[str, str | list[str]]
+
+
+def detect_format(path: Path) -> FileFormat:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return FileFormat.JSONL
+    if suffix in (".csv", ".tsv", ".txt"):
+        return FileFormat.CSV
+    with path.open("rb") as f:
+        head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return FileFormat.JSONL if head.startswith(b"{") else FileFormat.CSV
+
+
+@dataclass
+class Reader:
+    """One streaming pass over a file. Create a new one for each pass."""
+
+    path: Path
+    spec: Columns
+    format: FileFormat | None = None
+    problems: list[Problem] = field(default_factory=list)
+    #: canonical column names present in the file (after the header was read)
+    present: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    bytes_read: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def rows(self) -> Iterator[RawRow]:
+        fmt = self.format or detect_format(self.path)
+        try:
+            f = self.path.open("rb")
+        except OSError as e:
+            raise ImportProblems([Problem(self.name, None, f"cannot be read: {e.strerror}")]) from e
+        with f:
+            if fmt is FileFormat.JSONL:
+                yield from self._jsonl(f)
+            else:
+                yield from self._csv(f)
+
+    # --- decoding ------------------------------------------------------------------
+
+    def _lines(self, f: BinaryIO) -> Iterator[tuple[int, str]]:
+        """(line number, decoded line) with the BOM removed; a clear error for any
+        encoding other than UTF-8."""
+        for number, raw in enumerate(f, start=1):
+            self.bytes_read += len(raw)
+            if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                raise ImportProblems(
+                    [Problem(self.name, None, 'is UTF-16: save it as UTF-8 ("CSV UTF-8")')]
+                )
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                byte = raw[e.start]
+                raise ImportProblems(
+                    [
+                        Problem(
+                            self.name,
+                            None,
+                            f"is not UTF-8 (byte 0x{byte:02x} at line {number}): save it as UTF-8",
+                        )
+                    ]
+                ) from e
+            if number == 1:
+                text = text.removeprefix(_BOM)
+            yield number, text
+
+    def _empty(self) -> ImportProblems:
+        required = ", ".join(c.name for c in self.spec.columns if c.required)
+        return ImportProblems(
+            [
+                Problem(
+                    self.name,
+                    None,
+                    f"is empty: expected a header line with the columns ({required}, …) "
+                    "and one row per record",
+                )
+            ]
+        )
+
+    # --- header ----------------------------------------------------------------------
+
+    def _map_header(self, line: int, headers: list[str]) -> list[Column | None]:
+        """The column of each header position (None: an unnamed, empty column)."""
+        known = self.spec.by_header()
+        problems: list[Problem] = []
+        mapped: list[Column | None] = []
+        seen: dict[str, int] = {}
+        for position, header in enumerate(headers, start=1):
+            header = header.strip()
+            if not header:
+                mapped.append(None)
+                continue
+            column = known.get(header_key(header))
+            if column is None:
+                problems.append(
+                    Problem(
+                        self.name,
+                        line,
+                        f"unknown column {header!r} (column {position}); the columns are: "
+                        + ", ".join(self.spec.names),
+                    )
+                )
+                mapped.append(None)
+                continue
+            if column.name in seen:
+                problems.append(
+                    Problem(
+                        self.name,
+                        line,
+                        f"column {header!r} appears twice (columns {seen[column.name]} "
+                        f"and {position})",
+                    )
+                )
+            seen[column.name] = position
+            mapped.append(column)
+        missing = [c.name for c in self.spec.columns if c.required and c.name not in seen]
+        if missing:
+            problems.append(
+                Problem(
+                    self.name,
+                    line,
+                    "missing required column"
+                    + ("s " if len(missing) > 1 else " ")
+                    + ", ".join(f'"{m}"' for m in missing),
+                )
+            )
+        if problems:
+            raise ImportProblems(problems)
+        self.present = list(seen)
+        return mapped
+
+    # --- CSV -------------------------------------------------------------------------
+
+    def _csv(self, f: BinaryIO) -> Iterator[RawRow]:
+        lines = self._lines(f)
+        first: tuple[int, str] | None = None
+        for number, text in lines:
+            if text.strip():
+                first = (number, text)
+                break
+        if first is None:
+            raise self._empty()
+        header_line, header_text = first
+        delimiter = self._sniff(header_text)
+        last = [header_line]  # the number of the last physical line handed to csv
+
+        def texts() -> Iterator[str]:
+            yield header_text
+            for number, text in lines:
+                last[0] = number
+                yield text
+
+        reader = csv.reader(texts(), delimiter=delimiter)
+        mapped = self._map_header(header_line, next(reader))
+        width = len(mapped)
+        while True:
+            line = last[0] + 1  # a record starts on the line after the previous one
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                self.problems.append(Problem(self.name, line, f"not valid CSV: {e}"))
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            self.rows_read += 1
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                self.problems.append(
+                    Problem(
+                        self.name,
+                        line,
+                        f"{len(cells)} cells but the header has {width} columns "
+                        f"(is a {delimiter!r} inside a value without quotes?)",
+                    )
+                )
+                continue
+            values: dict[str, str | list[str]] = {}
+            bad = False
+            for column, cell in zip(mapped, cells, strict=False):
+                cell = cell.strip()
+                if not cell:
+                    continue
+                if column is None:
+                    self.problems.append(
+                        Problem(self.name, line, f"a value ({cell!r}) in a column with no header")
+                    )
+                    bad = True
+                    continue
+                values[column.name] = _split(cell) if column.multi else cell
+            if not bad:
+                yield RawRow(line, values)
+
+    def _sniff(self, header: str) -> str:
+        """The delimiter under which the header names the most known columns."""
+        known = self.spec.by_header()
+
+        def score(delimiter: str) -> tuple[int, int]:
+            cells = next(csv.reader([header], delimiter=delimiter))
+            return sum(header_key(c) in known for c in cells), len(cells)
+
+        return max(_DELIMITERS, key=score)
+
+    # --- JSON Lines --------------------------------------------------------------------
+
+    def _jsonl(self, f: BinaryIO) -> Iterator[RawRow]:
+        known = self.spec.by_header()
+        columns: dict[str, Column] = {c.name: c for c in self.spec.columns}
+        seen_columns: set[str] = set()
+        any_line = False
+        for number, text in self._lines(f):
+            if not text.strip():
+                continue
+            any_line = True
+            self.rows_read += 1
+            try:
+                item = json.loads(text)
+            except json.JSONDecodeError as e:
+                self.problems.append(Problem(self.name, number, f"not valid JSON: {e.msg}"))
+                continue
+            if not isinstance(item, dict):
+                self.problems.append(
+                    Problem(self.name, number, f"expected a JSON object, not {_kind(item)}")
+                )
+                continue
+            values: dict[str, str | list[str]] = {}
+            bad = False
+            for key, value in item.items():
+                column = known.get(header_key(str(key)))
+                if column is None:
+                    self.problems.append(
+                        Problem(
+                            self.name,
+                            number,
+                            f"unknown field {key!r}; the fields are: " + ", ".join(self.spec.names),
+                        )
+                    )
+                    bad = True
+                    continue
+                converted = _json_value(value, column)
+                if isinstance(converted, Problem):
+                    self.problems.append(Problem(self.name, number, converted.message, column.name))
+                    bad = True
+                elif converted:
+                    values[column.name] = converted
+                    seen_columns.add(column.name)
+            missing = [c.name for c in self.spec.columns if c.required and c.name not in values]
+            if missing and not bad:
+                for m in missing:
+                    self.problems.append(Problem(self.name, number, "is required", m))
+                continue
+            if not bad:
+                yield RawRow(number, values)
+        if not any_line:
+            raise self._empty()
+        self.present = [c for c in columns if c in seen_columns]
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _json_value(value: Any, column: Column) -> str | list[str] | Problem | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return Problem("", None, f"expected text, not {_kind(value)}")
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        value = value.strip()
+        return (_split(value) if column.multi else value) or None
+    if isinstance(value, list) and column.multi:
+        if not all(isinstance(v, str) for v in value):
+            return Problem("", None, "expected a list of strings")
+        return [v.strip() for v in value if v.strip()] or None
+    return Problem("", None, f"expected text, not {_kind(value)}")

@@ -1,0 +1,236 @@
+"""Resolving the references of a file (`Ref`s) to existing entities, or to entities
+the import will create (`--create-missing`, people and organisations only).
+
+Every outcome is deterministic: a created entity's id is a UUID5 of its natural key,
+so re-running an import (also after an interruption) finds or re-creates the same
+nodes and never duplicates them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph import matching
+from graph.driver import Graph
+from graph.matching import Candidate, NameIndex
+from graph.models.common import SLUG, partial_date_bounds
+from graph.models.organisation import OrganisationKind
+from graph.models.registry import REGISTRY
+from graph.text import split_legal_form
+from seeds.importers.reading import Problem
+from seeds.importers.rows import Ref
+
+#: Namespace of the ids of imported entities (UUID5 of their natural key).
+NAMESPACE = uuid.UUID("6f0b1f4e-6c1e-5d7a-9a43-6b6f6f7374f6")
+CREATABLE = ("Person", "Organisation")
+_KIND_OF_FORM = {
+    "MTÜ": OrganisationKind.NGO,
+    "SA": OrganisationKind.FOUNDATION,
+    "OÜ": OrganisationKind.COMPANY,
+    "AS": OrganisationKind.COMPANY,
+    "TÜH": OrganisationKind.COMPANY,
+    "FIE": OrganisationKind.COMPANY,
+}
+_ARTICLE = {"Event": "an event", "Organisation": "an organisation", "Attendee": "an attendee"}
+
+
+def import_id(*parts: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "|".join(parts)))
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def could_be_id(text: str) -> bool:
+    return SLUG.fullmatch(text) is not None or _is_uuid(text)
+
+
+def looks_like_id(text: str) -> bool:
+    """A value nobody would write as a name: a UUID or a hyphenated lowercase slug."""
+    return _is_uuid(text) or (SLUG.fullmatch(text) is not None and "-" in text)
+
+
+@dataclass
+class Use:
+    """Where a ref is used: its first line and column, and on how many rows."""
+
+    line: int
+    column: str
+    rows: int = 1
+
+    def where(self) -> str:
+        return f" (also on {self.rows - 1} more rows)" if self.rows > 1 else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    id: str
+    label: str
+    created: bool = False
+
+
+@dataclass
+class NewEntity:
+    label: str
+    id: str
+    props: dict[str, Any]
+
+
+@dataclass
+class Resolution:
+    targets: dict[Ref, Target] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: entities to create, by id
+    new: dict[str, NewEntity] = field(default_factory=dict)
+    #: existing people whose e-mail address the file fills in
+    emails: dict[str, str] = field(default_factory=dict)
+
+
+def _label_words(labels: tuple[str, ...]) -> str:
+    return " or ".join(label.lower() for label in labels)
+
+
+def _date_matches(candidate: Candidate, date: str) -> bool:
+    if not candidate.start_date:
+        return False
+    start = partial_date_bounds(candidate.start_date)[0]
+    end = partial_date_bounds(candidate.end_date or candidate.start_date)[1]
+    low, high = partial_date_bounds(date)
+    return start <= high and low <= end
+
+
+async def resolve(
+    graph: Graph, file: str, uses: dict[Ref, Use], *, create_missing: bool
+) -> Resolution:
+    """Resolve every ref in `uses`; problems name the first line using the ref."""
+    out = Resolution()
+    by_id = await matching.by_ids(graph, [r.text for r in uses if could_be_id(r.text)])
+    need_names = {label for r in uses if r.text not in by_id for label in r.labels}
+    if any(r.email for r in uses):
+        need_names.add("Person")
+    index = await matching.name_index(graph, need_names) if need_names else NameIndex()
+    missing: dict[tuple[str, str], list[Ref]] = defaultdict(list)
+
+    def problem(ref: Ref, message: str) -> None:
+        use = uses[ref]
+        out.problems.append(Problem(file, use.line, message + use.where(), use.column))
+
+    for ref, _use in sorted(uses.items(), key=lambda item: item[1].line):
+        found = by_id.get(ref.text)
+        if found is not None:
+            if found.label not in ref.labels:
+                problem(
+                    ref,
+                    f"{ref.text!r} is the id of {found.describe()}, not of "
+                    f"a {_label_words(ref.labels)}",
+                )
+            else:
+                out.targets[ref] = Target(found.id, found.label)
+            continue
+        candidates = _by_name(index, ref)
+        if len(candidates) == 1:
+            match = candidates[0]
+            out.targets[ref] = Target(match.id, match.label)
+            if ref.email and not match.email:
+                known = out.emails.setdefault(match.id, ref.email)
+                if known != ref.email:
+                    problem(
+                        ref,
+                        f"{match.describe()} is given two e-mail addresses "
+                        f"({known} and {ref.email})",
+                    )
+            continue
+        if candidates:
+            listed = "; ".join(c.describe() for c in candidates[:6])
+            more = f" and {len(candidates) - 6} more" if len(candidates) > 6 else ""
+            hint = (
+                " (add eventDate)" if ref.labels == ("Event",) and not ref.date else " (use an id)"
+            )
+            problem(ref, f"{ref.describe()} matches several: {listed}{more}{hint}")
+            continue
+        creatable = [label for label in ref.labels if label in CREATABLE]
+        if not create_missing or not creatable:
+            hint = " (or run with --create-missing to create it)" if creatable else ""
+            problem(
+                ref, f"no {_label_words(ref.labels)} with the id or name {ref.describe()}{hint}"
+            )
+        elif len(creatable) > 1:
+            problem(
+                ref,
+                f"{ref.describe()} is not known: set attendeeType to PERSON or ORGANISATION "
+                "to create it",
+            )
+        elif looks_like_id(ref.text):
+            problem(
+                ref,
+                f"no {creatable[0].lower()} has the id {ref.text!r}; refusing to create one "
+                "named like an id",
+            )
+        else:
+            missing[(creatable[0], ref.key)].append(ref)
+
+    for (label, key), refs in missing.items():
+        if label == "Organisation":
+            _new_organisation(out, key, refs)
+        else:
+            _new_person(out, key, refs, problem)
+    return out
+
+
+def _by_name(index: NameIndex, ref: Ref) -> list[Candidate]:
+    if ref.email and "Person" in ref.labels:
+        by_email = index.by_email(ref.email)
+        if by_email:
+            return by_email
+    candidates = [c for label in ref.labels for c in index.by_name(label, ref.text)]
+    if ref.date:
+        candidates = [c for c in candidates if _date_matches(c, ref.date)]
+    if ref.email:
+        candidates = [c for c in candidates if not c.email or c.email.lower() == ref.email]
+    return candidates
+
+
+def _derived(label: str, props: dict[str, Any]) -> dict[str, Any]:
+    return props | REGISTRY[label].derived(props)
+
+
+def _new_organisation(out: Resolution, key: str, refs: list[Ref]) -> None:
+    texts = list(dict.fromkeys(r.text for r in refs))
+    name, form = split_legal_form(texts[0])
+    kind = _KIND_OF_FORM.get(form or "", OrganisationKind.OTHER)
+    aliases = [t for t in texts if t != name][:50]
+    new_id = import_id("organisation", key)
+    props: dict[str, Any] = {"name": name, "kind": kind.value}
+    if aliases:
+        props["aliases"] = aliases
+    out.new[new_id] = NewEntity("Organisation", new_id, _derived("Organisation", props))
+    for ref in refs:
+        out.targets[ref] = Target(new_id, "Organisation", created=True)
+
+
+def _new_person(out: Resolution, key: str, refs: list[Ref], problem: Any) -> None:
+    emails = sorted({r.email for r in refs if r.email})
+    if len(emails) > 1:
+        for ref in refs:
+            problem(
+                ref,
+                f"new person {ref.text!r} is given several e-mail addresses "
+                f"({', '.join(emails)}): give ids to tell namesakes apart",
+            )
+        return
+    email = emails[0] if emails else None
+    new_id = import_id("person", key, email or "")
+    props: dict[str, Any] = {"name": refs[0].text}
+    if email:
+        props["email"] = email
+    out.new[new_id] = NewEntity("Person", new_id, _derived("Person", props))
+    for ref in refs:
+        out.targets[ref] = Target(new_id, "Person", created=True)

@@ -1,0 +1,333 @@
+"""The columns of event and attendance files, and each row validated by the same
+pydantic models the API uses (`EventCreate`, `AttendedProps`, `PersonCreate`,
+`SourceRef`).
+
+A row becomes a typed record whose references to other entities (place, programme,
+organisers, event, attendee, organisation) are `Ref`s, resolved later against the
+graph. Parsing is deterministic, so the write pass re-reads the file and gets the same
+records (and the same refs) as the validation pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from graph.models.entities import EventCreate, PersonCreate
+from graph.models.relationships import AttendanceRole, AttendedProps, SourceRef
+from graph.text import normalise_name, split_legal_form
+from seeds.importers.reading import Column, Columns, RawRow
+
+EVENT_COLUMNS = Columns(
+    "events",
+    (
+        Column("id", doc="the event's id (optional: a new event gets one made from name+date)"),
+        Column("name", required=True, doc="the event's name as written"),
+        Column("kind", required=True, doc="THINK_TANK_MEETING, SEMINAR, TRAINING, …"),
+        Column("startDate", aliases=("date",), doc="YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY"),
+        Column("endDate", doc="as startDate; not before it"),
+        Column("place", doc="a Place id or name (→ HELD_AT)"),
+        Column("programme", doc="a Programme id or name (→ PART_OF)"),
+        Column(
+            "organisers",
+            multi=True,
+            aliases=("organiser", "organizers", "organizer"),
+            doc="organisation ids or names, separated by |",
+        ),
+        Column("nameEn", doc="English name"),
+        Column("description"),
+        Column("sourceDocument", doc="a Document id or title"),
+        Column("sourceQuote", doc="the supporting quote (needs sourceDocument)"),
+    ),
+)
+
+ATTENDANCE_COLUMNS = Columns(
+    "attendance",
+    (
+        Column("event", required=True, doc="an Event id, or its name (with eventDate)"),
+        Column("eventDate", doc="the event's start date, to tell same-named events apart"),
+        Column("attendee", required=True, doc="a Person or Organisation id or name"),
+        Column("attendeeType", aliases=("type",), doc="PERSON or ORGANISATION"),
+        Column("role", doc="PARTICIPANT (default), SPEAKER, TRAINER, MODERATOR, …"),
+        Column("roleNote", doc="free text about the role"),
+        Column("organisation", aliases=("organization",), doc="a person's organisation"),
+        Column("email", doc="a person's e-mail address"),
+    ),
+)
+
+_DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_MY = re.compile(r"^(\d{1,2})\.(\d{4})$")
+
+
+class RowError(Exception):
+    """One column of one row is wrong."""
+
+    def __init__(self, column: str | None, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+class AttendeeType(Enum):
+    PERSON = "Person"
+    ORGANISATION = "Organisation"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference to an entity, by id or by name, as a row writes it."""
+
+    #: the labels the entity may have
+    labels: tuple[str, ...]
+    text: str
+    #: events: the date that tells same-named events apart
+    date: str | None = None
+    #: people: the e-mail address given with the name
+    email: str | None = None
+
+    @property
+    def key(self) -> str:
+        return normalise_name(self.text)
+
+    def describe(self) -> str:
+        return repr(self.text) + (f" on {self.date}" if self.date else "")
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    line: int
+    event: EventCreate
+    place: Ref | None
+    programme: Ref | None
+    organisers: tuple[Ref, ...]
+    document: Ref | None
+    quote: str | None
+
+    @property
+    def natural_key(self) -> tuple[str, str]:
+        """What makes two rows one event when neither gives an id."""
+        return normalise_name(self.event.name), self.event.start_date or ""
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceRecord:
+    line: int
+    event: Ref
+    attendee: Ref
+    props: tuple[tuple[str, str], ...]
+    organisation: Ref | None
+
+
+def iso_date(value: str) -> str:
+    """'25.11.2016' → '2016-11-25' and '11.2016' → '2016-11' (how Estonian spreadsheets
+    write dates); ISO dates are returned as they are for the model to check."""
+    if m := _DMY.match(value):
+        day, month, year = m.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if m := _MY.match(value):
+        month, year = m.groups()
+        return f"{year}-{int(month):02d}"
+    return value
+
+
+def _message(err: Any, columns: dict[str, str]) -> RowError:
+    loc = [str(p) for p in err["loc"]]
+    column = columns.get(loc[0], loc[0]) if loc else None
+    if err["type"] == "enum":
+        expected = str(err["ctx"]["expected"]).replace("'", "").replace(" or ", ", ")
+        return RowError(column, f"{err['input']!r} is not one of {expected}")
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "missing":
+        return RowError(column, "is required")
+    if column is None:
+        # a rule over several fields ("endDate is before startDate")
+        column = next((c for c in columns.values() if c in message), None)
+        return RowError(column, message)
+    value = err.get("input")
+    if isinstance(value, str) and value:
+        joiner = " " if message.startswith(("is ", "must ")) else ": "
+        return RowError(column, f"{value!r}{joiner}{message}")
+    return RowError(column, message)
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], columns: dict[str, str]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise RowErrors([_message(err, columns) for err in e.errors()]) from e
+
+
+class RowErrors(Exception):
+    """Every problem of one row."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+def _text(values: dict[str, str | list[str]], column: str) -> str | None:
+    value = values.get(column)
+    assert value is None or isinstance(value, str)
+    return value
+
+
+def _upper(value: str | None) -> str | None:
+    return value.strip().upper().replace(" ", "_").replace("-", "_") if value else None
+
+
+# --- events ----------------------------------------------------------------------------
+
+_EVENT_FIELDS = {"startDate": "startDate", "endDate": "endDate", "kind": "kind", "id": "id"}
+
+
+def parse_event(row: RawRow) -> EventRecord:
+    """Validate one events row; raise `RowErrors` naming each bad column."""
+    v = row.values
+    data: dict[str, Any] = {
+        k: value
+        for k, value in {
+            "id": _text(v, "id"),
+            "name": _text(v, "name"),
+            "kind": _upper(_text(v, "kind")),
+            "startDate": _date(_text(v, "startDate")),
+            "endDate": _date(_text(v, "endDate")),
+            "nameEn": _text(v, "nameEn"),
+            "description": _text(v, "description"),
+        }.items()
+        if value is not None
+    }
+    errors: list[RowError] = []
+    event: EventCreate | None = None
+    try:
+        event = _validate(EventCreate, data, {**_EVENT_FIELDS, "name": "name"})
+    except RowErrors as e:
+        errors += e.errors
+    document = _text(v, "sourceDocument")
+    quote = _text(v, "sourceQuote")
+    if quote and not document:
+        errors.append(RowError("sourceDocument", "is required when sourceQuote is given"))
+    if document and not quote:
+        errors.append(RowError("sourceQuote", "is required when sourceDocument is given"))
+    if document and quote:
+        try:
+            _validate(SourceRef, {"document": "x", "quote": quote}, {"quote": "sourceQuote"})
+        except RowErrors as e:
+            errors += e.errors
+    if errors or event is None:
+        raise RowErrors(errors)
+    place, programme = _text(v, "place"), _text(v, "programme")
+    organisers = v.get("organisers") or []
+    assert isinstance(organisers, list)
+    return EventRecord(
+        line=row.line,
+        event=event,
+        place=Ref(("Place",), place) if place else None,
+        programme=Ref(("Programme",), programme) if programme else None,
+        organisers=tuple(Ref(("Organisation",), o) for o in organisers),
+        document=Ref(("Document",), document) if document else None,
+        quote=quote,
+    )
+
+
+def _date(value: str | None) -> str | None:
+    return iso_date(value) if value else None
+
+
+# --- attendance --------------------------------------------------------------------------
+
+_TYPES = {
+    "PERSON": AttendeeType.PERSON,
+    "ISIK": AttendeeType.PERSON,
+    "ORGANISATION": AttendeeType.ORGANISATION,
+    "ORGANIZATION": AttendeeType.ORGANISATION,
+    "ORGANISATSIOON": AttendeeType.ORGANISATION,
+}
+_ROLES = ", ".join(r.value for r in AttendanceRole)
+
+
+@lru_cache(maxsize=4096)
+def _attended(role: str | None, note: str | None) -> tuple[tuple[str, str], ...]:
+    """Validated ATTENDED properties; cached, as a big file repeats a few roles."""
+    data = {k: x for k, x in {"role": role, "roleNote": note}.items() if x is not None}
+    props = _validate(AttendedProps, data, {"role": "role", "roleNote": "roleNote"})
+    dumped = props.model_dump(by_alias=True, mode="json", exclude_none=True)
+    return tuple(sorted(dumped.items()))
+
+
+@lru_cache(maxsize=65536)
+def _person(name: str, email: str | None) -> str | None:
+    """The validated (normalised) e-mail address of a person row."""
+    data: dict[str, Any] = {"name": name}
+    if email:
+        data["email"] = email
+    person = _validate(PersonCreate, data, {"name": "attendee", "email": "email"})
+    return str(person.email).lower() if person.email else None
+
+
+def parse_attendance(row: RawRow) -> AttendanceRecord:
+    """Validate one attendance row; raise `RowErrors` naming each bad column."""
+    v = row.values
+    errors: list[RowError] = []
+    event_text, attendee = _text(v, "event"), _text(v, "attendee")
+    if not event_text:
+        errors.append(RowError("event", "is required"))
+    if not attendee:
+        errors.append(RowError("attendee", "is required"))
+    event_date = _text(v, "eventDate")
+    if event_date:
+        event_date = iso_date(event_date)
+        try:
+            _validate(EventCreate, {"name": "x", "kind": "OTHER", "startDate": event_date}, {})
+        except RowErrors as e:
+            errors += [RowError("eventDate", x.message) for x in e.errors]
+    type_text = _upper(_text(v, "attendeeType"))
+    attendee_type: AttendeeType | None = None
+    if type_text:
+        attendee_type = _TYPES.get(type_text)
+        if attendee_type is None:
+            errors.append(
+                RowError("attendeeType", f"{type_text!r} is not one of PERSON, ORGANISATION")
+            )
+    role = _upper(_text(v, "role"))
+    props: tuple[tuple[str, str], ...] = ()
+    try:
+        props = _attended(role, _text(v, "roleNote"))
+    except RowErrors as e:
+        errors += [
+            RowError(x.column, f"{role!r} is not one of {_ROLES}") if x.column == "role" else x
+            for x in e.errors
+        ]
+    organisation, email = _text(v, "organisation"), _text(v, "email")
+    if organisation or email:
+        # only people have an organisation (MEMBER_OF) or an e-mail address
+        if attendee_type is AttendeeType.ORGANISATION:
+            column = "organisation" if organisation else "email"
+            errors.append(RowError(column, "is only for people (attendeeType is ORGANISATION)"))
+        attendee_type = AttendeeType.PERSON
+    if attendee and email and attendee_type is AttendeeType.PERSON:
+        try:
+            email = _person(attendee, email)
+        except RowErrors as e:
+            errors += e.errors
+    elif attendee:
+        try:
+            _validate(PersonCreate, {"name": attendee}, {"name": "attendee"})
+        except RowErrors as e:
+            errors += e.errors
+    if errors or not event_text or not attendee:
+        raise RowErrors(errors)
+    if attendee_type is None and split_legal_form(attendee)[1]:
+        attendee_type = AttendeeType.ORGANISATION  # "MTÜ …", "… OÜ" name an organisation
+    labels = (attendee_type.value,) if attendee_type else ("Person", "Organisation")
+    return AttendanceRecord(
+        line=row.line,
+        event=Ref(("Event",), event_text, date=event_date),
+        attendee=Ref(labels, attendee, email=email),
+        props=props,
+        organisation=Ref(("Organisation",), organisation) if organisation else None,
+    )

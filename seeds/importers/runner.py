@@ -1,0 +1,460 @@
+"""The import run: validate the whole file, resolve its references, then write.
+
+1. Validation pass (streaming): every row is parsed and validated; only the keys
+   needed to find duplicates and the distinct references are kept.
+2. Resolution: references are matched to existing entities (by id, e-mail, or
+   normalised name) or planned for creation; unknown or ambiguous ones are problems.
+   Any problem so far → `ImportProblems`, nothing written.
+3. Write pass (streaming): the file is read again and written in batches, each batch
+   one transaction of `UNWIND … MERGE` (graph/bulk.py). Ids are deterministic, so an
+   interrupted run can simply be run again. With `dry_run`, the same batches are
+   planned in read transactions instead (graph/bulk.py `plan_*`): nothing is written.
+4. One audit event for the run (actor, file, counts), besides the per-node audit
+   events the bulk writers record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from neo4j import AsyncManagedTransaction
+
+from graph import audit, bulk, matching
+from graph.driver import Graph
+from graph.models.common import new_id
+from graph.models.registry import REGISTRY
+from graph.models.relationships import RelType
+from seeds.importers.reading import Columns, ImportProblems, Problem, Reader
+from seeds.importers.resolve import Resolution, Target, Use, import_id, resolve
+from seeds.importers.rows import (
+    ATTENDANCE_COLUMNS,
+    EVENT_COLUMNS,
+    AttendanceRecord,
+    EventRecord,
+    Ref,
+    RowErrors,
+    parse_attendance,
+    parse_event,
+)
+
+#: Problems listed before the rest are only counted.
+MAX_PROBLEMS = 200
+DEFAULT_BATCH = 5_000
+
+
+class ProgressSink(Protocol):
+    def phase(self, description: str, total: int | None) -> None: ...
+
+    def advance(self, n: int) -> None: ...
+
+
+class _Quiet:
+    def phase(self, description: str, total: int | None) -> None:
+        pass
+
+    def advance(self, n: int) -> None:
+        pass
+
+
+@dataclass
+class Options:
+    create_missing: bool = False
+    dry_run: bool = False
+    batch_size: int = DEFAULT_BATCH
+    actor: str = "cli"
+
+
+@dataclass
+class ImportResult:
+    file: str
+    kind: str
+    rows: int
+    report: bulk.Report
+    dry_run: bool
+    run_id: str | None = None
+
+
+class _Problems:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[Problem] = []
+        self.more = 0
+
+    def add(self, line: int | None, message: str, column: str | None = None) -> None:
+        if len(self.items) < MAX_PROBLEMS:
+            self.items.append(Problem(self.file, line, message, column))
+        else:
+            self.more += 1
+
+    def extend(self, problems: list[Problem]) -> None:
+        for p in problems:
+            self.add(p.line, p.message, p.column)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            items = sorted(self.items, key=lambda p: p.line or 0)
+            if self.more:
+                items.append(Problem(self.file, None, f"… and {self.more} more problems"))
+            raise ImportProblems(items)
+
+
+# --- batches: written, or planned (dry run) ---------------------------------------------
+
+
+@dataclass
+class _Batch:
+    nodes: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
+    rels: list[tuple[RelType, list[dict[str, Any]]]] = field(default_factory=list)
+    cites: list[dict[str, str]] = field(default_factory=list)
+
+
+async def _apply(graph: Graph, batch: _Batch, report: bulk.Report, options: Options) -> None:
+    async def write(tx: AsyncManagedTransaction) -> bulk.Report:
+        part = bulk.Report()
+        for label, rows in batch.nodes:
+            part.node(label).__iadd__(await bulk.upsert_nodes(tx, label, rows, actor=options.actor))
+        for rel_type, rows in batch.rels:
+            part.rel(rel_type.value).__iadd__(await bulk.upsert_relationships(tx, rel_type, rows))
+        if batch.cites:
+            part.rel("CITED_IN").__iadd__(await bulk.cite(tx, batch.cites))
+        return part
+
+    async def plan(tx: AsyncManagedTransaction) -> bulk.Report:
+        part = bulk.Report()
+        for label, rows in batch.nodes:
+            part.node(label).__iadd__(await bulk.plan_nodes(tx, rows))
+        for rel_type, rows in batch.rels:
+            part.rel(rel_type.value).__iadd__(await bulk.plan_relationships(tx, rel_type, rows))
+        if batch.cites:
+            part.rel("CITED_IN").__iadd__(await bulk.plan_cite(tx, batch.cites))
+        return part
+
+    part = await (graph.read(plan) if options.dry_run else graph.write(write))
+    for label, counts in part.nodes.items():
+        report.node(label).__iadd__(counts)
+    for rel_type, counts in part.relationships.items():
+        report.rel(rel_type).__iadd__(counts)
+
+
+async def _write_new(
+    graph: Graph, resolution: Resolution, report: bulk.Report, options: Options
+) -> None:
+    """Create the missing people and organisations; fill in e-mail addresses."""
+    rows: list[tuple[str, dict[str, Any]]] = [
+        (e.label, {"id": e.id, "props": e.props}) for e in resolution.new.values()
+    ]
+    rows += [("Person", {"id": i, "props": {"email": m}}) for i, m in resolution.emails.items()]
+    for start in range(0, len(rows), options.batch_size):
+        chunk = rows[start : start + options.batch_size]
+        batch = _Batch()
+        for label in ("Organisation", "Person"):
+            of_label = [r for lab, r in chunk if lab == label]
+            if of_label:
+                batch.nodes.append((label, of_label))
+        await _apply(graph, batch, report, options)
+
+
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+async def _audit_run(graph: Graph, result: ImportResult, options: Options) -> str:
+    run_id = new_id()
+    counts = {
+        name: {"created": c.created, "updated": c.updated, "unchanged": c.unchanged}
+        for name, c in [*result.report.nodes.items(), *result.report.relationships.items()]
+    }
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await audit.record(
+            tx,
+            actor=options.actor,
+            action="import",
+            entity_id=run_id,
+            entity_type="Import",
+            before=None,
+            after={
+                "file": result.file,
+                "kind": result.kind,
+                "rows": result.rows,
+                "createMissing": options.create_missing,
+                "counts": json.dumps(counts, sort_keys=True),
+            },
+        )
+
+    await graph.write(work)
+    return run_id
+
+
+def _records(
+    reader: Reader, parse: Callable[[Any], Any], problems: _Problems | None
+) -> Iterator[Any]:
+    for raw in reader.rows():
+        try:
+            yield parse(raw)
+        except RowErrors as e:
+            if problems is None:  # the write pass only sees files that validated
+                raise AssertionError(
+                    f"{reader.name}:{raw.line} changed since it was validated"
+                ) from e
+            for err in e.errors:
+                problems.add(raw.line, err.message, err.column)
+
+
+def _check_rows(reader: Reader, problems: _Problems, spec: Columns) -> None:
+    problems.extend(reader.problems)
+    if reader.rows_read == 0 and not problems.items:
+        problems.add(
+            None,
+            f"has a header but no rows: nothing to import (expected {spec.kind} rows "
+            "below the header)",
+        )
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size
+
+
+def _note_use(uses: dict[Ref, Use], ref: Ref, line: int, column: str) -> Ref:
+    use = uses.get(ref)
+    if use is None:
+        uses[ref] = Use(line, column)
+        return ref
+    use.rows += 1
+    return ref
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+async def import_events(
+    graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
+) -> ImportResult:
+    progress = progress or _Quiet()
+    file = path.name
+    problems = _Problems(file)
+    uses: dict[Ref, Use] = {}
+    by_key: dict[tuple[str, str], int] = {}
+    by_id: dict[str, int] = {}
+    keyed: list[tuple[int, str | None, tuple[str, str]]] = []
+
+    reader = Reader(path, EVENT_COLUMNS)
+    progress.phase(f"checking {file}", _size(path))
+    rows = 0
+    reported = 0
+    for record in _records(reader, parse_event, problems):
+        rows += 1
+        ev: EventRecord = record
+        if ev.event.id:
+            if ev.event.id in by_id:
+                problems.add(
+                    ev.line,
+                    f"duplicate id {ev.event.id!r} (also on line {by_id[ev.event.id]})",
+                    "id",
+                )
+            by_id.setdefault(ev.event.id, ev.line)
+        key = ev.natural_key
+        if key in by_key:
+            problems.add(
+                ev.line,
+                f"duplicate row: the same event name and start date as line {by_key[key]}",
+                "name",
+            )
+        by_key.setdefault(key, ev.line)
+        keyed.append((ev.line, ev.event.id, key))
+        for column, ref in (
+            ("place", ev.place),
+            ("programme", ev.programme),
+            ("sourceDocument", ev.document),
+        ):
+            if ref:
+                _note_use(uses, ref, ev.line, column)
+        for ref in ev.organisers:
+            _note_use(uses, ref, ev.line, "organisers")
+        if rows % 1000 == 0:
+            progress.advance(reader.bytes_read - reported)
+            reported = reader.bytes_read
+    _check_rows(reader, problems, EVENT_COLUMNS)
+
+    resolution = await resolve(graph, file, uses, create_missing=options.create_missing)
+    problems.extend(resolution.problems)
+    # Which existing event each row updates: by id, else by name and start date.
+    existing = await matching.by_ids(graph, by_id)
+    for event_id, line in by_id.items():
+        found = existing.get(event_id)
+        if found is not None and found.label != "Event":
+            problems.add(
+                line, f"{event_id!r} is the id of {found.describe()}, not of an event", "id"
+            )
+    index = await matching.name_index(graph, ["Event"])
+    event_of: dict[int, tuple[str, bool]] = {}  # line → (event id, matched by name)
+    for line, given_id, (name_key, start) in keyed:
+        if given_id:
+            event_of[line] = (given_id, False)
+            continue
+        found_by_name = [
+            c for c in index.by_name("Event", name_key) if (c.start_date or "") == start
+        ]
+        if len(found_by_name) > 1:
+            listed = "; ".join(c.describe() for c in found_by_name[:6])
+            problems.add(line, f"matches several existing events: {listed} (give the id)", "name")
+        elif found_by_name:
+            event_of[line] = (found_by_name[0].id, True)
+        else:
+            event_of[line] = (import_id("event", name_key, start), False)
+    del keyed, index
+    problems.raise_if_any()
+
+    report = bulk.Report()
+    await _write_new(graph, resolution, report, options)
+    progress.phase(("planning " if options.dry_run else "importing ") + file, rows)
+    records = _records(Reader(path, EVENT_COLUMNS), parse_event, None)
+    for chunk in _chunks(records, options.batch_size):
+        batch = await _event_batch(graph, chunk, event_of, resolution.targets)
+        await _apply(graph, batch, report, options)
+        progress.advance(len(chunk))
+    result = ImportResult(file, "events", rows, report, options.dry_run)
+    if not options.dry_run:
+        result.run_id = await _audit_run(graph, result, options)
+    return result
+
+
+async def _event_batch(
+    graph: Graph,
+    chunk: list[EventRecord],
+    event_of: dict[int, tuple[str, bool]],
+    targets: dict[Ref, Target],
+) -> _Batch:
+    stored = await matching.properties(graph, [event_of[r.line][0] for r in chunk])
+    nodes: list[dict[str, Any]] = []
+    held_at: list[dict[str, Any]] = []
+    part_of: list[dict[str, Any]] = []
+    organised: list[dict[str, Any]] = []
+    cites: list[dict[str, str]] = []
+    for record in chunk:
+        event_id, by_name = event_of[record.line]
+        given = record.event.model_dump(by_alias=True, mode="json", exclude_none=True)
+        given.pop("id", None)
+        given.pop("aliases", None)
+        if by_name:
+            given.pop("name")  # the row's spelling found the event; it does not rename it
+        merged = {**stored.get(event_id, {}), **given}
+        props = given | REGISTRY["Event"].derived(merged)
+        nodes.append({"id": event_id, "props": props})
+        if record.place:
+            held_at.append({"from": event_id, "to": targets[record.place].id, "props": {}})
+        if record.programme:
+            part_of.append({"from": event_id, "to": targets[record.programme].id, "props": {}})
+        for ref in record.organisers:
+            organised.append({"from": targets[ref].id, "to": event_id, "props": {}})
+        if record.document and record.quote:
+            cites.append(
+                {"id": event_id, "document": targets[record.document].id, "quote": record.quote}
+            )
+    batch = _Batch(nodes=[("Event", nodes)], cites=cites)
+    for rel_type, rows in (
+        (RelType.HELD_AT, held_at),
+        (RelType.PART_OF, part_of),
+        (RelType.ORGANISED, organised),
+    ):
+        if rows:
+            batch.rels.append((rel_type, rows))
+    return batch
+
+
+# --- attendance -------------------------------------------------------------------------
+
+
+async def import_attendance(
+    graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
+) -> ImportResult:
+    progress = progress or _Quiet()
+    file = path.name
+    problems = _Problems(file)
+    uses: dict[Ref, Use] = {}
+    pairs: dict[tuple[Ref, Ref], int] = {}
+    memberships: set[tuple[Ref, Ref]] = set()
+
+    reader = Reader(path, ATTENDANCE_COLUMNS)
+    progress.phase(f"checking {file}", _size(path))
+    rows = 0
+    reported = 0
+    for record in _records(reader, parse_attendance, problems):
+        rows += 1
+        at: AttendanceRecord = record
+        event = _note_use(uses, at.event, at.line, "event")
+        attendee = _note_use(uses, at.attendee, at.line, "attendee")
+        pair = (event, attendee)
+        first = pairs.setdefault(pair, at.line)
+        if first != at.line:
+            problems.add(
+                at.line,
+                f"duplicate row: {at.attendee.text!r} at {at.event.describe()} is already on "
+                f"line {first}",
+            )
+        if at.organisation:
+            memberships.add((attendee, _note_use(uses, at.organisation, at.line, "organisation")))
+        if rows % 2000 == 0:
+            progress.advance(reader.bytes_read - reported)
+            reported = reader.bytes_read
+    _check_rows(reader, problems, ATTENDANCE_COLUMNS)
+
+    resolution = await resolve(graph, file, uses, create_missing=options.create_missing)
+    problems.extend(resolution.problems)
+    targets = resolution.targets
+    # Two spellings of one attendee at one event are duplicates too.
+    resolved: dict[tuple[str, str], int] = {}
+    for (event, attendee), line in pairs.items():
+        if event in targets and attendee in targets:
+            key = (targets[event].id, targets[attendee].id)
+            first = resolved.setdefault(key, line)
+            if first != line:
+                problems.add(
+                    max(first, line),
+                    f"duplicate row: {attendee.text!r} at {event.describe()} is the same "
+                    f"attendance as line {min(first, line)}",
+                )
+    del pairs, resolved
+    # An attendee with an organisation is looked up among people only (rows.py).
+    people = [(targets[a], targets[o]) for a, o in memberships if a in targets and o in targets]
+    problems.raise_if_any()
+
+    report = bulk.Report()
+    await _write_new(graph, resolution, report, options)
+    member_rows = sorted({(p.id, o.id) for p, o in people})
+    for chunk in _chunks(iter(member_rows), options.batch_size):
+        rel_rows = [{"from": p, "to": o, "props": {}} for p, o in chunk]
+        await _apply(graph, _Batch(rels=[(RelType.MEMBER_OF, rel_rows)]), report, options)
+
+    progress.phase(("planning " if options.dry_run else "importing ") + file, rows)
+    records = _records(Reader(path, ATTENDANCE_COLUMNS), parse_attendance, None)
+    for chunk in _chunks(records, options.batch_size):
+        attended = [
+            {
+                "from": targets[r.attendee].id,
+                "to": targets[r.event].id,
+                "props": dict(r.props),
+            }
+            for r in chunk
+        ]
+        await _apply(graph, _Batch(rels=[(RelType.ATTENDED, attended)]), report, options)
+        progress.advance(len(chunk))
+    result = ImportResult(file, "attendance", rows, report, options.dry_run)
+    if not options.dry_run:
+        result.run_id = await _audit_run(graph, result, options)
+    return result
+
+
+Importer = Callable[[Graph, Path, Options, ProgressSink | None], Awaitable[ImportResult]]
+IMPORTERS: dict[str, Importer] = {"events": import_events, "attendance": import_attendance}
