@@ -54,3 +54,16 @@ test: install lint typecheck
 
 clean:
 	rm -rf $(VENV) neo4j-local/target .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks (bench/README.md): ours vs the raw driver vs the Neo4j GraphQL Library.
+# The peer's npm packages are installed here only, never by `make run` or `make test`.
+SIZE ?= S
+BENCH_ARGS ?=
+
+bench/peer/node_modules/.installed: bench/peer/package-lock.json | system-deps
+	cd bench/peer && npm ci --no-audit --no-fund
+	touch $@
+
+.PHONY: bench
+bench: python-deps neo4j-local bench/peer/node_modules/.installed
+	$(BIN)/python -m bench.run --size $(SIZE) $(BENCH_ARGS)
