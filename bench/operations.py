@@ -76,15 +76,15 @@ CALL (o) {
   RETURN collect(p {.id, .name}) AS members
 }
 CALL (o) {
-  MATCH (o)-[:ATTENDED]->(e:Event)
-  WITH e ORDER BY e.startDate DESC, e.id LIMIT 20
+  MATCH (o)-[r:ATTENDED|ORGANISED|FUNDED]->(e:Event)
+  WITH e ORDER BY coalesce(e.startDate, ''), e.id, type(r) LIMIT 20
   RETURN collect(e {.id, .name, .startDate}) AS events
 }
 RETURN o {.id, .name, .kind, members: members, events: events} AS organisation
 """,
     peer="""query($id: ID!) { organisations(where: {id: {eq: $id}}) { id name kind
         members(limit: 20, sort: [{name: ASC}]) { id name }
-        events(limit: 20, sort: [{startDate: DESC}]) { id name startDate } } }""",
+        events(limit: 20, sort: [{startDate: ASC}]) { id name startDate } } }""",
     variables=_org_vars,
 )
 
@@ -109,8 +109,8 @@ CALL (o) {
   MATCH (o)<-[:MEMBER_OF]-(p:Person)
   WITH p ORDER BY p.sortKey, p.id LIMIT 10
   CALL (p) {
-    MATCH (p)-[:ATTENDED]->(e:Event)
-    WITH e ORDER BY e.startDate DESC, e.id LIMIT 5
+    MATCH (p)-[r:ATTENDED|ORGANISED|FUNDED]->(e:Event)
+    WITH e ORDER BY coalesce(e.startDate, ''), e.id, type(r) LIMIT 5
     RETURN collect(e {.id, .name}) AS events
   }
   RETURN collect(p {.id, .name, events: events}) AS members
@@ -119,7 +119,7 @@ RETURN o {.id, .name, members: members} AS organisation
 """,
     peer="""{ organisations(limit: 100, sort: [{name: ASC}]) { id name
         members(limit: 10, sort: [{name: ASC}]) { id name
-            events(limit: 5, sort: [{startDate: DESC}]) { id name } } } }""",
+            events(limit: 5, sort: [{startDate: ASC}]) { id name } } } }""",
     variables=lambda s, i, t: {},
 )
 
@@ -127,6 +127,7 @@ SEARCH = Operation(
     name="search",
     write=False,
     ours=[
+        """query($q: String!) { search(text: $q, first: 20) { type score node { id } } }""",
         """query($q: String!) { search(text: $q, first: 20) {
             edges { node { __typename ... on Node { id } } } } }""",
         """query($q: String!) { search(text: $q, first: 20) { nodes { ... on Node { id } } } }""",
@@ -154,20 +155,30 @@ EGO = Operation(
         """query($id: ID!) { egoNetwork(id: $id, depth: 2) {
             nodes { id } edges { source target type } } }""",
     ],
+    # Nodes within two hops, nearest first, capped at 500 (the API's default maxNodes),
+    # then every relationship among them.
     floor="""
 MATCH (c:Entity {id: $id})
-OPTIONAL MATCH (c)-[r1]-(n1:Entity)
-WITH c, collect(DISTINCT n1) AS first, collect(DISTINCT r1) AS r1s
-CALL (first) {
+OPTIONAL MATCH (c)--(n1:Entity)
+WITH c, collect(DISTINCT n1) AS first
+CALL (c, first) {
   UNWIND first AS n1
-  MATCH (n1)-[r2]-(n2:Entity)
-  RETURN collect(DISTINCT n2) AS second, collect(DISTINCT r2) AS r2s
+  MATCH (n1)--(n2:Entity)
+  WHERE n2 <> c
+  RETURN collect(DISTINCT n2) AS second
 }
-WITH c, [x IN first + second WHERE x <> c][..5000] AS ns, r1s + r2s AS rs
-RETURN [n IN [c] + ns | {id: n.id, type: [l IN labels(n) WHERE l <> 'Entity'][0],
-                         label: n.name}] AS nodes,
-       [r IN rs | {id: elementId(r), source: startNode(r).id, target: endNode(r).id,
-                   type: type(r)}] AS edges
+WITH c, first, second, [n IN first | n.id] AS firstIds
+WITH ([c] + first + [x IN second WHERE NOT x.id IN firstIds])[..500] AS ns
+WITH ns, [n IN ns | n.id] AS ids
+CALL (ns, ids) {
+  UNWIND ns AS a
+  MATCH (a)-[r]->(b:Entity)
+  WHERE b.id IN ids
+  RETURN collect({id: type(r) + ':' + a.id + '->' + b.id, source: a.id, target: b.id,
+                  type: type(r)}) AS edges
+}
+RETURN [n IN ns | {id: n.id, type: [l IN labels(n) WHERE l <> 'Entity'][0],
+                   label: n.name}] AS nodes, edges
 """,
     peer=None,
     variables=_org_vars,
@@ -179,18 +190,17 @@ PATH = Operation(
     name="shortest path",
     write=False,
     ours=[
-        """query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 6, limit: 1) {
+        """query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 4, limit: 1) {
+            shortest { length hops { kind source { id } target { id } via { id } } } } }""",
+        """query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 4, limit: 1) {
             hops { from { id } to { id } } } }""",
-        """query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 6, limit: 1) {
-            nodes { id } } }""",
-        """query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 6, limit: 1) {
-            shortest { hops { from { id } to { id } } } } }""",
-        """query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 6, limit: 1) {
-            __typename } }""",
     ],
+    # A hop between two people/organisations is a direct tie or a shared event or
+    # programme, so four hops are at most eight relationships.
     floor="""
 MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
-OPTIONAL MATCH p = shortestPath((a)-[*..6]-(b))
+OPTIONAL MATCH p = shortestPath(
+  (a)-[:MEMBER_OF|PART_OF|ATTENDED|ORGANISED|FUNDED|COMMISSIONED|IMPLEMENTED*..8]-(b))
 RETURN [n IN nodes(p) | n {.id, .name}] AS nodes,
        [r IN relationships(p) | {type: type(r), source: startNode(r).id,
                                  target: endNode(r).id}] AS hops
@@ -216,8 +226,8 @@ CREATE_CONNECT = Operation(
     ours=[
         """mutation($id: String!, $name: String!, $person: ID!) {
             createOrganisation(input: {id: $id, name: $name, kind: NGO}) { __typename }
-            connect(input: {type: MEMBER_OF, from: $person, to: $id, properties: {role: "liige"}})
-              { __typename } }""",
+            connect(input: {type: MEMBER_OF, fromId: $person, toId: $id,
+                            properties: {role: "liige"}}) { __typename } }""",
         """mutation($id: String!, $name: String!, $person: ID!) {
             createOrganisation(input: {id: $id, name: $name, kind: NGO}) { __typename }
             addMember(organisationId: $id, personId: $person, role: "liige") { __typename } }""",
