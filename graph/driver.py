@@ -67,6 +67,10 @@ class Graph:
             raise Conflict(_constraint_message(e)) from e
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
             raise Unavailable(f"Neo4j is not reachable: {e}") from e
+        except neo4j_errors.ClientError as e:
+            if e.code and "TransactionTimedOut" in e.code:
+                raise Unavailable("Neo4j did not answer within the transaction timeout") from e
+            raise
 
 
 def _constraint_message(e: neo4j_errors.ConstraintError) -> str:
@@ -109,10 +113,15 @@ async def connect(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-async def ping(graph: Graph) -> None:
-    """Raise `Unavailable` unless the database answers a trivial query."""
+async def ping(graph: Graph, timeout: float = 3.0) -> None:
+    """Raise `Unavailable` unless the database answers a trivial query.
 
-    async def work(tx: AsyncManagedTransaction) -> None:
-        await (await tx.run("RETURN 1")).consume()
-
-    await graph.read(work, timeout=3)
+    One auto-commit query, not a managed transaction: a health probe must answer at
+    once, not wait out the driver's retries."""
+    try:
+        async with graph.driver.session(
+            database=graph.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            await (await session.run(neo4j.Query("RETURN 1", timeout=timeout))).consume()
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
+        raise Unavailable(f"Neo4j is not reachable: {e}") from e
