@@ -125,3 +125,7 @@ async def ping(graph: Graph, timeout: float = 3.0) -> None:
             await (await session.run(neo4j.Query("RETURN 1", timeout=timeout))).consume()
     except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
         raise Unavailable(f"Neo4j is not reachable: {e}") from e
+    except neo4j_errors.ClientError as e:
+        if e.code and "TransactionTimedOut" in e.code:
+            raise Unavailable(f"Neo4j did not answer within {timeout} s") from e
+        raise
