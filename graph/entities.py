@@ -1,24 +1,370 @@
-"""Queries over any entity, whatever its type."""
+"""Generic create/read/update/delete and keyset lists for every entity type.
+
+The label is checked against the registry before it is spliced into Cypher; values
+are always parameters. Every write records an audit event in the same transaction.
+"""
 
 from __future__ import annotations
 
-from neo4j import AsyncManagedTransaction
+from datetime import date
+from enum import StrEnum
+from typing import Any, Final
 
+from neo4j import AsyncManagedTransaction
+from pydantic import Field
+
+from graph import audit
 from graph.driver import Graph
-from graph.labels import ENTITY_LABELS
+from graph.errors import Conflict, NotFound
+from graph.labels import ENTITY_LABELS, checked_label
+from graph.models.common import Model, Page, PartialDate, Stored, new_id, partial_date_bounds
+from graph.models.registry import REGISTRY, entity_type, to_model
+from graph.text import fold
+
+#: Input fields that are not node properties (they become relationships instead).
+NOT_PROPERTIES: Final[dict[str, frozenset[str]]] = {
+    "Note": frozenset({"about"}),
+    "Task": frozenset({"about"}),
+}
+
+#: The property `sort: DATE` orders by, per label (others fall back to the name).
+DATE_PROPERTY: Final[dict[str, str]] = {
+    "Event": "startDate",
+    "Programme": "startDate",
+    "Document": "date",
+    "Task": "dueDate",
+}
+
+LABEL_OF = "MATCH (n:Entity {id: $id}) RETURN [l IN labels(n) WHERE l IN $labels][0] AS label"
+
+GET_MANY = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n {.*} AS n, [l IN labels(n) WHERE l IN $labels][0] AS label
+"""
+
+ENTITY_EXISTS = "MATCH (n:Entity {id: $id}) RETURN n.id AS id"
+
+
+def _same_name(label: str) -> str:
+    return f"MATCH (n:{label} {{sortKey: $sortKey}}) WHERE n.id <> $id RETURN n.id AS id LIMIT 1"
+
+
+def _create(label: str) -> str:
+    return f"""
+CREATE (n:Entity:{label} {{id: $id}})
+SET n += $props, n.createdAt = datetime(), n.updatedAt = n.createdAt
+RETURN n {{.*}} AS n
+"""
+
+
+def _get_one(label: str) -> str:
+    return f"MATCH (n:{label} {{id: $id}}) RETURN n {{.*}} AS n"
+
+
+def _update(label: str) -> str:
+    return f"""
+MATCH (n:{label} {{id: $id}})
+WITH n, n {{.*}} AS before
+SET n += $props, n.updatedAt = datetime()
+RETURN before, n {{.*}} AS after
+"""
+
+
+def _delete(label: str) -> str:
+    return f"""
+MATCH (n:{label} {{id: $id}})
+WITH n, n {{.*}} AS before
+DETACH DELETE n
+RETURN before
+"""
+
+
+class SortField(StrEnum):
+    NAME = "NAME"
+    DATE = "DATE"
+
+
+class SortDirection(StrEnum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+class EntityFilter(Model):
+    """Filters for lists of any type; a filter a type does not have matches nothing."""
+
+    kind: str | None = None
+    text: str | None = Field(default=None, max_length=200)
+    tags: list[str] | None = None
+    place: str | None = Field(
+        default=None, description="A place id: things held/located/available there or inside it."
+    )
+    date_from: PartialDate | None = Field(default=None, alias="dateFrom")
+    date_to: PartialDate | None = Field(default=None, alias="dateTo")
+    status: str | None = None
+    due_before: date | None = Field(default=None, alias="dueBefore")
+    assignee: str | None = None
+
+
+def _list_where(label: str, date_prop: str | None) -> str:
+    dated = (
+        f"""
+  AND ($dateTo IS NULL OR n.{date_prop} <= $dateTo)
+  AND ($dateFrom IS NULL OR coalesce(n.endDate, n.{date_prop}) + '~' >= $dateFrom)"""
+        if date_prop
+        else "\n  AND $dateFrom IS NULL AND $dateTo IS NULL"
+    )
+    return f"""
+MATCH (n:{label})
+WHERE ($kind IS NULL OR n.kind = $kind)
+  AND ($text IS NULL OR n.searchText CONTAINS $text)
+  AND ($tags IS NULL OR any(t IN coalesce(n.tags, []) WHERE t IN $tags))
+  AND ($status IS NULL OR n.status = $status)
+  AND ($dueBefore IS NULL OR n.dueDate < $dueBefore)
+  AND ($assignee IS NULL OR n.assignee = $assignee)
+  AND ($place IS NULL
+       OR EXISTS {{ (n)-[:LOCATED_IN|HELD_AT|AVAILABLE_IN]->(:Place)
+                    -[:PART_OF*0..6]->(:Place {{id: $place}}) }}
+       OR EXISTS {{ (n)-[:PART_OF*1..6]->(:Place {{id: $place}}) }}){dated}
+"""
+
+
+def _list_page(label: str, sort_expr: str, descending: bool) -> str:
+    cmp, order = ("<", "DESC") if descending else (">", "ASC")
+    return (
+        _list_where(label, DATE_PROPERTY.get(label))
+        + f"""
+WITH n, {sort_expr} AS k
+WHERE $afterKey IS NULL OR k {cmp} $afterKey OR (k = $afterKey AND n.id {cmp} $afterId)
+RETURN n {{.*}} AS n, k
+ORDER BY k {order}, n.id {order}
+LIMIT $limit
+"""
+    )
+
+
+def _list_count(label: str) -> str:
+    return _list_where(label, DATE_PROPERTY.get(label)) + "RETURN count(n) AS total"
+
+
+def model_label(model: Stored) -> str:
+    """The type label of a stored model."""
+    for spec in REGISTRY.values():
+        if type(model) is spec.stored:
+            return spec.label
+    raise TypeError(f"not an entity model: {type(model).__name__}")
 
 
 async def label_of(graph: Graph, entity_id: str) -> str | None:
     """The type label of the entity with this id, or None."""
 
     async def work(tx: AsyncManagedTransaction) -> str | None:
-        row = await (
-            await tx.run(
-                "MATCH (n:Entity {id: $id}) RETURN [l IN labels(n) WHERE l IN $labels][0] AS label",
-                id=entity_id,
-                labels=list(ENTITY_LABELS),
-            )
-        ).single()
-        return row["label"] if row else None
+        return await label_in_tx(tx, entity_id)
 
     return await graph.read(work)
+
+
+async def label_in_tx(tx: AsyncManagedTransaction, entity_id: str) -> str | None:
+    row = await (await tx.run(LABEL_OF, id=entity_id, labels=list(ENTITY_LABELS))).single()
+    return row["label"] if row else None
+
+
+async def get(graph: Graph, entity_id: str, label: str | None = None) -> Stored | None:
+    return (await get_many(graph, [entity_id], label)).get(entity_id)
+
+
+async def get_many(graph: Graph, ids: list[str], label: str | None = None) -> dict[str, Stored]:
+    """Entities by id (of `label` only, when given); missing ids are left out."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, Stored]:
+        result = await tx.run(GET_MANY, ids=ids, labels=list(ENTITY_LABELS))
+        found: dict[str, Stored] = {}
+        async for r in result:
+            if r["label"] and (label is None or r["label"] == label):
+                found[r["n"]["id"]] = to_model(r["label"], r["n"])
+        return found
+
+    return await graph.read(work)
+
+
+def _filter_params(label: str, f: EntityFilter) -> dict[str, Any]:
+    return {
+        "kind": f.kind,
+        "text": fold(f.text) if f.text else None,
+        "tags": f.tags or None,
+        "place": f.place,
+        "dateFrom": partial_date_bounds(f.date_from)[0] if f.date_from else None,
+        "dateTo": partial_date_bounds(f.date_to)[1] if f.date_to else None,
+        "status": f.status,
+        "dueBefore": f.due_before.isoformat() if f.due_before else None,
+        "assignee": f.assignee,
+    }
+
+
+async def list_page(
+    graph: Graph,
+    label: str,
+    filter: EntityFilter,
+    *,
+    first: int,
+    after: tuple[Any, str] | None = None,
+    sort: SortField = SortField.NAME,
+    direction: SortDirection = SortDirection.ASC,
+) -> Page[Stored]:
+    """One page of `label` entities in a stable keyset order (sort value, then id)."""
+    label = checked_label(label)
+    date_prop = DATE_PROPERTY.get(label)
+    sort_expr = (
+        f"coalesce(n.{date_prop}, '')" if sort is SortField.DATE and date_prop else "n.sortKey"
+    )
+    page_query = _list_page(label, sort_expr, direction is SortDirection.DESC)
+    params = _filter_params(label, filter)
+
+    async def work(tx: AsyncManagedTransaction) -> Page[Stored]:
+        total = (await (await tx.run(_list_count(label), params)).single(strict=True))["total"]
+        result = await tx.run(
+            page_query,
+            params,
+            afterKey=after[0] if after else None,
+            afterId=after[1] if after else None,
+            limit=first + 1,
+        )
+        rows = [(r["n"], r["k"]) async for r in result]
+        return Page[Stored](
+            items=[to_model(label, p) for p, _ in rows[:first]],
+            total_count=total,
+            has_next_page=len(rows) > first,
+            keys=[[k, p["id"]] for p, k in rows[:first]],
+        )
+
+    return await graph.read(work)
+
+
+def properties(label: str, data: Model, *, partial: bool = False) -> dict[str, Any]:
+    """Node properties from an input model (without the id and non-property fields)."""
+    skip = {"id"} | NOT_PROPERTIES.get(label, frozenset())
+    dumped = data.model_dump(by_alias=True, mode="json", exclude_unset=partial, exclude_none=False)
+    props = {k: v for k, v in dumped.items() if k not in skip}
+    if not partial:
+        props = {k: v for k, v in props.items() if v is not None and v != []}
+    return props
+
+
+async def _check_name_free(tx: AsyncManagedTransaction, label: str, name: str, own_id: str) -> None:
+    spec = REGISTRY[label]
+    if not spec.unique_name:
+        return
+    clash = await (await tx.run(_same_name(label), sortKey=fold(name), id=own_id)).single()
+    if clash:
+        raise Conflict(
+            f"a {label} named {name!r} already exists (id {clash['id']!r})",
+            field=spec.name_property,
+        )
+
+
+async def create_in_tx(
+    tx: AsyncManagedTransaction,
+    label: str,
+    data: Model,
+    *,
+    actor: str,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Create one entity in the caller's transaction; return its stored properties."""
+    spec = entity_type(label)
+    entity_id = getattr(data, "id", None) or new_id()
+    props = properties(label, data) | (extra or {})
+    props |= spec.derived(props)
+    await _check_name_free(tx, label, props.get(spec.name_property) or "", entity_id)
+    if await (await tx.run(ENTITY_EXISTS, id=entity_id)).single():
+        raise Conflict(f"an entity with id {entity_id!r} already exists", field="id")
+    created: dict[str, Any] = (
+        await (await tx.run(_create(spec.label), id=entity_id, props=props)).single(strict=True)
+    )["n"]
+    await audit.record(
+        tx,
+        actor=actor,
+        action="create",
+        entity_id=entity_id,
+        entity_type=label,
+        before=None,
+        after=created,
+    )
+    return created
+
+
+async def create(
+    graph: Graph, label: str, data: Model, *, actor: str, extra: dict[str, Any] | None = None
+) -> Stored:
+    """Create an entity of type `label` from its validated `…Create` model."""
+
+    async def work(tx: AsyncManagedTransaction) -> Stored:
+        return to_model(label, await create_in_tx(tx, label, data, actor=actor, extra=extra))
+
+    return await graph.write(work)
+
+
+async def update_in_tx(
+    tx: AsyncManagedTransaction,
+    label: str,
+    entity_id: str,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    action: str = "update",
+) -> dict[str, Any]:
+    """Apply property `changes` (None clears) in the caller's transaction; audited."""
+    spec = entity_type(label)
+    row = await (await tx.run(_get_one(spec.label), id=entity_id)).single()
+    if row is None:
+        raise NotFound(entity_id, label)
+    merged = dict(row["n"]) | changes
+    if spec.name_property in changes:
+        await _check_name_free(tx, label, changes[spec.name_property] or "", entity_id)
+    props = changes | spec.derived(merged)
+    result = await (await tx.run(_update(spec.label), id=entity_id, props=props)).single(
+        strict=True
+    )
+    await audit.record(
+        tx,
+        actor=actor,
+        action=action,
+        entity_id=entity_id,
+        entity_type=label,
+        before=result["before"],
+        after=result["after"],
+    )
+    after: dict[str, Any] = result["after"]
+    return after
+
+
+async def update(graph: Graph, label: str, entity_id: str, patch: Model, *, actor: str) -> Stored:
+    """Apply a validated `…Update` patch: only the fields that were set change."""
+    changes = properties(label, patch, partial=True)
+
+    async def work(tx: AsyncManagedTransaction) -> Stored:
+        return to_model(label, await update_in_tx(tx, label, entity_id, changes, actor=actor))
+
+    return await graph.write(work)
+
+
+async def delete(graph: Graph, label: str, entity_id: str, *, actor: str) -> str:
+    """Delete the entity and its relationships; the audit keeps what it was."""
+    spec = entity_type(label)
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        row = await (await tx.run(_delete(spec.label), id=entity_id)).single()
+        if row is None:
+            raise NotFound(entity_id, label)
+        await audit.record(
+            tx,
+            actor=actor,
+            action="delete",
+            entity_id=entity_id,
+            entity_type=label,
+            before=row["before"],
+            after=None,
+        )
+        return entity_id
+
+    return await graph.write(work)

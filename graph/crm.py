@@ -1,0 +1,342 @@
+"""CRM records: notes and tasks about any entity, campaigns with stakeholder
+assessments (history kept) and the stakeholder grid."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph import entities
+from graph.driver import Graph
+from graph.errors import InvalidInput, NotFound
+from graph.labels import ENTITY_LABELS
+from graph.models.common import EntityId, LongText, Model, Name, PartialDate, Stored, to_native
+from graph.models.entities import (
+    Event,
+    EventCreate,
+    EventKind,
+    Note,
+    NoteCreate,
+    Task,
+    TaskCreate,
+)
+from graph.models.registry import to_model
+from graph.models.relationships import (
+    AttendanceRole,
+    AttendedProps,
+    RelProps,
+    RelType,
+    StakeholderProps,
+    Stance,
+)
+from graph.relationships import check_allowed, connect_in_tx, record_change
+
+ABOUT = """
+UNWIND $about AS target
+MATCH (x:Entity {id: $id}), (t:Entity {id: target})
+MERGE (x)-[:ABOUT]->(t)
+"""
+
+MISSING = """
+UNWIND $ids AS id
+OPTIONAL MATCH (n:Entity {id: id})
+WITH id, n WHERE n IS NULL
+RETURN collect(id) AS missing
+"""
+
+
+def _about_many(label: str) -> str:
+    return f"""
+UNWIND $ids AS id
+MATCH (x:{label})-[:ABOUT]->(:Entity {{id: id}})
+WITH id, x ORDER BY x.createdAt DESC, x.id
+RETURN id, collect(x {{.*}}) AS items
+"""
+
+
+CONCERNS = """
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[:ABOUT]->(t:Entity)
+WITH id, t ORDER BY t.sortKey, t.id
+RETURN id, collect({node: t {.*}, label: [l IN labels(t) WHERE l IN $labels][0]}) AS items
+"""
+
+
+async def _check_exist(tx: AsyncManagedTransaction, ids: list[str]) -> None:
+    row = await (await tx.run(MISSING, ids=ids)).single(strict=True)
+    if row["missing"]:
+        raise NotFound(row["missing"][0])
+
+
+async def _create_about(
+    graph: Graph, label: str, data: NoteCreate | TaskCreate, *, actor: str
+) -> Stored:
+    async def work(tx: AsyncManagedTransaction) -> Stored:
+        await _check_exist(tx, list(data.about))
+        created = await entities.create_in_tx(tx, label, data, actor=actor, extra={"author": actor})
+        await tx.run(ABOUT, id=created["id"], about=list(data.about))
+        return to_model(label, created)
+
+    return await graph.write(work)
+
+
+async def create_note(graph: Graph, data: NoteCreate, *, actor: str) -> Note:
+    """A note about one or more entities, written by `actor`."""
+    note = await _create_about(graph, "Note", data, actor=actor)
+    assert isinstance(note, Note)
+    return note
+
+
+async def create_task(graph: Graph, data: TaskCreate, *, actor: str) -> Task:
+    """A follow-up task, about zero or more entities."""
+    task = await _create_about(graph, "Task", data, actor=actor)
+    assert isinstance(task, Task)
+    return task
+
+
+async def about_many(graph: Graph, label: str, ids: list[str]) -> dict[str, list[Stored]]:
+    """Per entity id: its notes (`label="Note"`) or tasks (`"Task"`), newest first."""
+    if label not in ("Note", "Task"):
+        raise InvalidInput([("label", f"{label!r} is not Note or Task")])
+    query = _about_many(label)
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, list[Stored]]:
+        result = await tx.run(query, ids=ids)
+        return {r["id"]: [to_model(label, x) for x in r["items"]] async for r in result}
+
+    return await graph.read(work)
+
+
+async def concerns_many(graph: Graph, ids: list[str]) -> dict[str, list[Stored]]:
+    """Per note or task id: the entities it is about."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, list[Stored]]:
+        result = await tx.run(CONCERNS, ids=ids, labels=list(ENTITY_LABELS))
+        return {
+            r["id"]: [to_model(x["label"], x["node"]) for x in r["items"]] async for r in result
+        }
+
+    return await graph.read(work)
+
+
+# --- Campaigns and stakeholder assessments ---------------------------------------------
+
+
+class AssessmentInput(StakeholderProps):
+    """One assessment of a stakeholder in a campaign (influence and interest 1–5)."""
+
+    note: LongText | None = None
+
+
+class Assessment(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    influence: int
+    interest: int
+    stance: Stance
+    assessed_at: date | None = Field(default=None, alias="assessedAt")
+    note: str | None = None
+    by: str | None = None
+
+
+class Stakeholder(BaseModel):
+    """A stakeholder's place in a campaign: the latest assessment and all earlier ones."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    node: Stored
+    label: str
+    current: Assessment
+    #: every assessment, oldest first (the last one is `current`)
+    history: list[Assessment]
+
+
+class Quadrant(StrEnum):
+    MANAGE_CLOSELY = "MANAGE_CLOSELY"
+    KEEP_SATISFIED = "KEEP_SATISFIED"
+    KEEP_INFORMED = "KEEP_INFORMED"
+    MONITOR = "MONITOR"
+
+
+#: Influence or interest of 3 or more counts as high.
+HIGH = 3
+
+
+def quadrant(a: Assessment) -> Quadrant:
+    high_influence, high_interest = a.influence >= HIGH, a.interest >= HIGH
+    if high_influence and high_interest:
+        return Quadrant.MANAGE_CLOSELY
+    if high_influence:
+        return Quadrant.KEEP_SATISFIED
+    if high_interest:
+        return Quadrant.KEEP_INFORMED
+    return Quadrant.MONITOR
+
+
+class Grid(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    campaign_id: str
+    quadrants: dict[Quadrant, list[Stakeholder]]
+
+
+ASSESS = """
+MATCH (s:Entity {id: $stakeholder}), (c:Campaign {id: $campaign})
+MERGE (s)-[r:STAKEHOLDER_IN]->(c)
+ON CREATE SET r.createdAt = datetime()
+SET r += $props, r.history = coalesce(r.history, []) + [$entry], r.updatedAt = datetime()
+RETURN properties(r) AS r
+"""
+
+PREVIOUS = """
+MATCH (:Entity {id: $stakeholder})-[r:STAKEHOLDER_IN]->(:Campaign {id: $campaign})
+RETURN properties(r) AS r
+"""
+
+STAKEHOLDERS = """
+UNWIND $ids AS id
+MATCH (s:Entity)-[r:STAKEHOLDER_IN]->(:Campaign {id: id})
+WITH id, s, r ORDER BY r.influence DESC, r.interest DESC, s.sortKey, s.id
+RETURN id, collect({node: s {.*}, label: [l IN labels(s) WHERE l IN $labels][0],
+                    rel: properties(r)}) AS items
+"""
+
+
+def _assessment(entry: dict[str, Any]) -> Assessment:
+    return Assessment.model_validate(entry)
+
+
+def _stakeholder(item: dict[str, Any]) -> Stakeholder:
+    rel = to_native(dict(item["rel"]))
+    history = [_assessment(json.loads(h)) for h in rel.get("history") or []]
+    current = _assessment(rel) if not history else history[-1]
+    return Stakeholder(
+        node=to_model(item["label"], item["node"]),
+        label=item["label"],
+        current=current,
+        history=history or [current],
+    )
+
+
+async def assess(
+    graph: Graph, campaign_id: str, stakeholder_id: str, data: AssessmentInput, *, actor: str
+) -> Stakeholder:
+    """Record an assessment: the relationship holds the latest, `history` all of them."""
+    entry = data.model_dump(by_alias=True, mode="json", exclude={"inferred"}) | {"by": actor}
+    if entry.get("assessedAt") is None:
+        entry["assessedAt"] = date.today().isoformat()
+    props = {k: entry[k] for k in ("influence", "interest", "stance", "assessedAt", "note")}
+
+    async def work(tx: AsyncManagedTransaction) -> Stakeholder:
+        await check_allowed(tx, RelType.STAKEHOLDER_IN, stakeholder_id, campaign_id)
+        params = {"stakeholder": stakeholder_id, "campaign": campaign_id}
+        before_row = await (await tx.run(PREVIOUS, params)).single()
+        before = dict(before_row["r"]) if before_row else None
+        row = await (
+            await tx.run(ASSESS, params, props=props, entry=json.dumps(entry, sort_keys=True))
+        ).single(strict=True)
+        after = dict(row["r"])
+        await record_change(
+            tx,
+            actor=actor,
+            action="assess",
+            rel_type=RelType.STAKEHOLDER_IN,
+            from_id=stakeholder_id,
+            to_id=campaign_id,
+            before={k: v for k, v in (before or {}).items() if k != "history"} or None,
+            after={k: v for k, v in after.items() if k != "history"},
+        )
+        label = await entities.label_in_tx(tx, stakeholder_id)
+        node = await (
+            await tx.run("MATCH (n:Entity {id: $id}) RETURN n {.*} AS n", id=stakeholder_id)
+        ).single(strict=True)
+        return _stakeholder({"node": node["n"], "label": label, "rel": after})
+
+    return await graph.write(work)
+
+
+async def stakeholders_many(graph: Graph, campaign_ids: list[str]) -> dict[str, list[Stakeholder]]:
+    """Per campaign: its stakeholders, most influential first."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, list[Stakeholder]]:
+        result = await tx.run(STAKEHOLDERS, ids=campaign_ids, labels=list(ENTITY_LABELS))
+        return {r["id"]: [_stakeholder(i) for i in r["items"]] async for r in result}
+
+    return await graph.read(work)
+
+
+async def stakeholder_grid(graph: Graph, campaign_id: str) -> Grid:
+    """The four quadrants of a campaign's stakeholders (high = 3 or more)."""
+    if await entities.get(graph, campaign_id, "Campaign") is None:
+        raise NotFound(campaign_id, "Campaign")
+    found = (await stakeholders_many(graph, [campaign_id])).get(campaign_id, [])
+    quadrants: dict[Quadrant, list[Stakeholder]] = {q: [] for q in Quadrant}
+    for s in found:
+        quadrants[quadrant(s.current)].append(s)
+    return Grid(campaign_id=campaign_id, quadrants=quadrants)
+
+
+# --- Recording a meeting in one transaction --------------------------------------------
+
+
+class AttendeeRef(Model):
+    id: EntityId
+    role: AttendanceRole = AttendanceRole.PARTICIPANT
+
+
+class MeetingInput(Model):
+    """An event and who attended it; with an optional place, programme and note."""
+
+    id: EntityId | None = None
+    name: Name
+    kind: EventKind = EventKind.MEETING
+    start_date: PartialDate = Field(alias="startDate")
+    end_date: PartialDate | None = Field(default=None, alias="endDate")
+    description: LongText | None = None
+    place: EntityId | None = None
+    part_of: EntityId | None = Field(default=None, alias="partOf")
+    attendees: list[AttendeeRef] = Field(min_length=1, max_length=200)
+    note: LongText | None = None
+
+
+async def record_meeting(graph: Graph, data: MeetingInput, *, actor: str) -> Event:
+    """Create the event, connect attendees (ATTENDED with role), place (HELD_AT),
+    programme (PART_OF) and add the note: all or nothing, each step audited."""
+    event_data = EventCreate.model_validate(
+        data.model_dump(
+            by_alias=True, include={"id", "name", "kind", "start_date", "end_date", "description"}
+        )
+    )
+
+    async def work(tx: AsyncManagedTransaction) -> Event:
+        created = await entities.create_in_tx(tx, "Event", event_data, actor=actor)
+        event_id = created["id"]
+        links: list[tuple[str, RelType, str, str, RelProps]] = [
+            (f"attendees.{i}.id", RelType.ATTENDED, a.id, event_id, AttendedProps(role=a.role))
+            for i, a in enumerate(data.attendees)
+        ]
+        if data.place:
+            links.append(("place", RelType.HELD_AT, event_id, data.place, RelProps()))
+        if data.part_of:
+            links.append(("partOf", RelType.PART_OF, event_id, data.part_of, RelProps()))
+        for field, rel_type, a, b, props in links:
+            try:
+                await connect_in_tx(tx, rel_type, a, b, props, actor=actor)
+            except InvalidInput as e:
+                raise InvalidInput([(field, m) for _, m in e.problems]) from e
+        if data.note:
+            note = NoteCreate(about=[event_id], body=data.note)
+            made = await entities.create_in_tx(
+                tx, "Note", note, actor=actor, extra={"author": actor}
+            )
+            await tx.run(ABOUT, id=made["id"], about=[event_id])
+        event = to_model("Event", created)
+        assert isinstance(event, Event)
+        return event
+
+    return await graph.write(work)

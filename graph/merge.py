@@ -1,0 +1,111 @@
+"""Merging duplicates: every relationship of the removed entity moves to the kept
+one (per type from the allow-list, no APOC), names become aliases, sources stay."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from neo4j import AsyncManagedTransaction
+
+from graph import audit, entities
+from graph.driver import Graph
+from graph.errors import InvalidInput, NotFound
+from graph.models.common import Stored
+from graph.models.registry import REGISTRY, to_model
+from graph.models.relationships import RelType
+
+#: Every relationship type an entity can have: the model's, provenance and CRM.
+MOVABLE: Final = (*(t.value for t in RelType), "CITED_IN", "ABOUT")
+#: Provenance lists that are concatenated when both entities had the same tie.
+_LISTS: Final = ("sourceIds", "evidence", "history")
+
+
+def _move(rel_type: str, outgoing: bool) -> str:
+    if rel_type not in MOVABLE:
+        raise InvalidInput([("type", f"unknown relationship type {rel_type!r}")])
+    arrow_old = f"-[old:{rel_type}]->(x)" if outgoing else f"<-[old:{rel_type}]-(x)"
+    key = " {quote: old.quote}" if rel_type == "CITED_IN" else ""
+    arrow_new = f"-[new:{rel_type}{key}]->(x)" if outgoing else f"<-[new:{rel_type}{key}]-(x)"
+    lists = ", ".join(
+        f"new.{p} = CASE WHEN mine IS NULL THEN new.{p} "
+        f"ELSE coalesce(mine.{p}, []) + [v IN coalesce(old.{p}, []) "
+        f"WHERE NOT v IN coalesce(mine.{p}, [])] END"
+        for p in _LISTS
+    )
+    return f"""
+MATCH (gone:Entity {{id: $remove}}){arrow_old}
+MATCH (keep:Entity {{id: $keep}})
+WHERE x <> keep
+OPTIONAL MATCH (keep){arrow_new.replace("new:", "existing:")}
+WITH gone, keep, old, x, properties(existing) AS mine
+MERGE (keep){arrow_new}
+SET new += properties(old)
+SET new += coalesce(mine, {{}})
+SET {lists}
+DELETE old
+RETURN count(*) AS moved
+"""
+
+
+def _merged_props(keep: dict[str, Any], gone: dict[str, Any], label: str) -> dict[str, Any]:
+    """Properties the kept entity gains: missing values filled in, names as aliases."""
+    spec = REGISTRY[label]
+    changes = {
+        k: v
+        for k, v in gone.items()
+        if keep.get(k) in (None, [], "") and k not in ("id", "createdAt", "updatedAt")
+    }
+    if "aliases" in spec.stored.model_fields:
+        names = [gone.get(spec.name_property), gone.get("shortName"), *(gone.get("aliases") or [])]
+        aliases = list(keep.get("aliases") or [])
+        for n in names:
+            if n and n != keep.get(spec.name_property) and n not in aliases:
+                aliases.append(n)
+        changes["aliases"] = aliases
+    return changes
+
+
+async def merge(graph: Graph, keep_id: str, remove_id: str, *, actor: str) -> Stored:
+    """Fold `remove_id` into `keep_id` (same type); audited on both."""
+    if keep_id == remove_id:
+        raise InvalidInput([("removeId", "cannot merge an entity into itself")])
+
+    async def work(tx: AsyncManagedTransaction) -> Stored:
+        keep_label = await entities.label_in_tx(tx, keep_id)
+        if keep_label is None:
+            raise NotFound(keep_id)
+        gone_label = await entities.label_in_tx(tx, remove_id)
+        if gone_label is None:
+            raise NotFound(remove_id)
+        if keep_label != gone_label:
+            raise InvalidInput(
+                [("removeId", f"is a {gone_label}; only a {keep_label} can merge into {keep_id}")]
+            )
+        get = "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n"
+        keep = dict((await (await tx.run(get, id=keep_id)).single(strict=True))["n"])
+        gone = dict((await (await tx.run(get, id=remove_id)).single(strict=True))["n"])
+        moved = 0
+        for rel_type in MOVABLE:
+            for outgoing in (True, False):
+                row = await (
+                    await tx.run(_move(rel_type, outgoing), keep=keep_id, remove=remove_id)
+                ).single()
+                moved += row["moved"] if row else 0
+        changes = _merged_props(keep, gone, keep_label)
+        changes = {k: v for k, v in changes.items() if k not in ("sortKey", "searchText")}
+        after = await entities.update_in_tx(
+            tx, keep_label, keep_id, changes, actor=actor, action="merge"
+        )
+        await tx.run("MATCH (n:Entity {id: $id}) DETACH DELETE n", id=remove_id)
+        await audit.record(
+            tx,
+            actor=actor,
+            action="merged-into",
+            entity_id=remove_id,
+            entity_type=gone_label,
+            before=gone,
+            after={"mergedInto": keep_id, "relationshipsMoved": moved},
+        )
+        return to_model(keep_label, after)
+
+    return await graph.write(work)

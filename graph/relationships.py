@@ -1,0 +1,431 @@
+"""Relationships between entities: connect/disconnect checked against the MATRIX and
+audited, and batched neighbour pages (one `UNWIND $ids` query per relationship field)
+for the GraphQL DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from neo4j import AsyncManagedTransaction
+from pydantic import BaseModel, ConfigDict
+
+from graph import audit
+from graph.driver import Graph
+from graph.entities import label_in_tx
+from graph.errors import InvalidInput, NotFound
+from graph.labels import ENTITY_LABELS, checked_label
+from graph.models.common import Stored, to_native
+from graph.models.registry import to_model
+from graph.models.relationships import MATRIX, RelProps, RelType, SourceRef, allowed, describe
+
+Direction = Literal["out", "in"]
+
+#: Neighbour lists of these labels are ordered by date; the rest by name.
+_DATED = ("Event", "Programme")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One relationship field: which types, which way, to which labels."""
+
+    types: tuple[RelType, ...]
+    direction: Direction
+    labels: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        for t in self.types:
+            RelType(t)
+        for label in self.labels:
+            checked_label(label)
+
+    def pattern(self) -> str:
+        types = "|".join(RelType(t).value for t in self.types)
+        labels = "|".join(self.labels)
+        if self.direction == "out":
+            return f"(n)-[r:{types}]->(m:{labels})"
+        return f"(n)<-[r:{types}]-(m:{labels})"
+
+    def sort_expr(self) -> str:
+        if all(label in _DATED for label in self.labels):
+            return "coalesce(m.startDate, '')"
+        return "m.sortKey"
+
+
+class Neighbour(BaseModel):
+    """A related entity and the relationship that relates it."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    node: Stored
+    label: str
+    type: RelType
+    #: the relationship's own properties (role, from/to, amount, sourceIds, evidence, …)
+    props: dict[str, Any]
+    #: the keyset position, for cursors
+    key: list[Any]
+
+
+class NeighbourPage(BaseModel):
+    items: list[Neighbour]
+    total_count: int
+    has_next_page: bool
+
+
+def _neighbours_query(spec: Spec) -> str:
+    return f"""
+UNWIND $ids AS id
+MATCH (n:Entity {{id: id}})
+CALL (n) {{
+  MATCH {spec.pattern()}
+  RETURN count(r) AS total
+}}
+CALL (n) {{
+  MATCH {spec.pattern()}
+  WITH r, m, {spec.sort_expr()} AS k, type(r) AS t
+  WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND (m.id > $afterId
+        OR (m.id = $afterId AND t > $afterType)))
+  WITH r, m, k, t ORDER BY k, m.id, t LIMIT $limit
+  RETURN collect({{node: m {{.*}}, label: [l IN labels(m) WHERE l IN $labels][0], type: t,
+                   props: properties(r), key: [k, m.id, t]}}) AS rows
+}}
+RETURN id, total, rows
+"""
+
+
+async def neighbours_many(
+    graph: Graph,
+    spec: Spec,
+    ids: list[str],
+    *,
+    first: int,
+    after: tuple[Any, str, str] | None = None,
+) -> dict[str, NeighbourPage]:
+    """A page of neighbours per entity id, in one query for all ids."""
+    query = _neighbours_query(spec)
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, NeighbourPage]:
+        result = await tx.run(
+            query,
+            ids=ids,
+            labels=list(ENTITY_LABELS),
+            afterKey=after[0] if after else None,
+            afterId=after[1] if after else None,
+            afterType=after[2] if after else None,
+            limit=first + 1,
+        )
+        pages: dict[str, NeighbourPage] = {}
+        async for rec in result:
+            rows = rec["rows"]
+            pages[rec["id"]] = NeighbourPage(
+                items=[
+                    Neighbour(
+                        node=to_model(row["label"], row["node"]),
+                        label=row["label"],
+                        type=RelType(row["type"]),
+                        props=to_native(dict(row["props"])),
+                        key=list(row["key"]),
+                    )
+                    for row in rows[:first]
+                ],
+                total_count=rec["total"],
+                has_next_page=len(rows) > first,
+            )
+        return pages
+
+    return await graph.read(work)
+
+
+# --- Sources: CITED_IN edges -------------------------------------------------------
+
+
+class Citation(BaseModel):
+    document_id: str
+    quote: str
+
+
+SOURCES = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})-[c:CITED_IN]->(d:Document)
+WITH id, d, c ORDER BY d.id, c.quote
+RETURN id, collect({document: d.id, quote: c.quote}) AS sources
+"""
+
+
+async def sources_many(graph: Graph, ids: list[str]) -> dict[str, list[Citation]]:
+    """The documents (and quotes) each entity is cited in."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, list[Citation]]:
+        result = await tx.run(SOURCES, ids=ids)
+        return {
+            r["id"]: [Citation(document_id=s["document"], quote=s["quote"]) for s in r["sources"]]
+            async for r in result
+        }
+
+    return await graph.read(work)
+
+
+class Cited(BaseModel):
+    """An entity a document is cited for, with the quote."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    node: Stored
+    quote: str
+
+
+CITED = """
+UNWIND $ids AS id
+MATCH (n:Entity)-[c:CITED_IN]->(:Document {id: id})
+WITH id, n, c ORDER BY n.sortKey, n.id, c.quote
+RETURN id, collect({node: n {.*}, label: [l IN labels(n) WHERE l IN $labels][0],
+                    quote: c.quote}) AS items
+"""
+
+
+async def cited_many(graph: Graph, document_ids: list[str]) -> dict[str, list[Cited]]:
+    """Per document: the entities it is a source for, with the quotes."""
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, list[Cited]]:
+        result = await tx.run(CITED, ids=document_ids, labels=list(ENTITY_LABELS))
+        return {
+            r["id"]: [
+                Cited(node=to_model(x["label"], x["node"]), quote=x["quote"]) for x in r["items"]
+            ]
+            async for r in result
+        }
+
+    return await graph.read(work)
+
+
+class Supported(BaseModel):
+    """A relationship a document supports."""
+
+    type: RelType
+    from_id: str
+    to_id: str
+    quotes: list[str]
+
+
+SUPPORTED = """
+UNWIND $ids AS id
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE id IN r.sourceIds
+WITH id, a, r, b ORDER BY type(r), a.id, b.id
+RETURN id, collect({type: type(r), from: a.id, to: b.id,
+  quotes: [i IN range(0, size(r.sourceIds) - 1) WHERE r.sourceIds[i] = id
+           | coalesce(r.evidence[i], '')]}) AS rels
+"""
+
+
+async def supported_many(graph: Graph, document_ids: list[str]) -> dict[str, list[Supported]]:
+    """Per document: the relationships that name it in `sourceIds`, with the quotes.
+
+    A scan of relationships (list membership cannot use an index); fine at the size
+    of a stakeholder network, batched for all documents of a request.
+    """
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, list[Supported]]:
+        result = await tx.run(SUPPORTED, ids=document_ids)
+        return {
+            r["id"]: [
+                Supported(
+                    type=RelType(x["type"]), from_id=x["from"], to_id=x["to"], quotes=x["quotes"]
+                )
+                for x in r["rels"]
+            ]
+            async for r in result
+        }
+
+    return await graph.read(work)
+
+
+# --- Writes ------------------------------------------------------------------------
+
+
+class Relationship(BaseModel):
+    type: RelType
+    from_id: str
+    to_id: str
+    props: dict[str, Any]
+
+
+def _get_rel(rel_type: RelType) -> str:
+    return (
+        f"MATCH (a:Entity {{id: $from}})-[r:{rel_type.value}]->(b:Entity {{id: $to}}) "
+        "RETURN properties(r) AS r"
+    )
+
+
+def _merge_rel(rel_type: RelType) -> str:
+    return f"""
+MATCH (a:Entity {{id: $from}}), (b:Entity {{id: $to}})
+MERGE (a)-[r:{rel_type.value}]->(b)
+ON CREATE SET r.createdAt = datetime()
+SET r += $props, r.updatedAt = datetime()
+RETURN properties(r) AS r
+"""
+
+
+def _delete_rel(rel_type: RelType) -> str:
+    return (
+        f"MATCH (a:Entity {{id: $from}})-[r:{rel_type.value}]->(b:Entity {{id: $to}}) "
+        "WITH r, properties(r) AS before DELETE r RETURN before"
+    )
+
+
+def rel_properties(props: RelProps) -> dict[str, Any]:
+    """Relationship properties from a validated model; None clears a property."""
+    return props.model_dump(by_alias=True, mode="json")
+
+
+async def check_allowed(
+    tx: AsyncManagedTransaction, rel_type: RelType, from_id: str, to_id: str
+) -> tuple[str, str]:
+    from_label = await label_in_tx(tx, from_id)
+    if from_label is None:
+        raise NotFound(from_id)
+    to_label = await label_in_tx(tx, to_id)
+    if to_label is None:
+        raise NotFound(to_id)
+    if not allowed(rel_type, from_label, to_label):
+        raise InvalidInput(
+            [
+                (
+                    "type",
+                    f"{rel_type.value} cannot connect a {from_label} to a {to_label}; "
+                    f"allowed: {describe(rel_type)}",
+                )
+            ]
+        )
+    return from_label, to_label
+
+
+def _snapshot(
+    rel_type: RelType, from_id: str, to_id: str, props: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    if props is None:
+        return None
+    return {"type": rel_type.value, "from": from_id, "to": to_id} | {
+        k: v for k, v in props.items() if k not in ("createdAt", "updatedAt")
+    }
+
+
+async def record_change(
+    tx: AsyncManagedTransaction,
+    *,
+    actor: str,
+    action: str,
+    rel_type: RelType,
+    from_id: str,
+    to_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Audit a relationship change on both of its ends, so `history` of either shows it."""
+    for entity_id in dict.fromkeys((from_id, to_id)):
+        await audit.record(
+            tx,
+            actor=actor,
+            action=action,
+            entity_id=entity_id,
+            entity_type=rel_type.value,
+            before=_snapshot(rel_type, from_id, to_id, before),
+            after=_snapshot(rel_type, from_id, to_id, after),
+        )
+
+
+async def connect_in_tx(
+    tx: AsyncManagedTransaction,
+    rel_type: RelType,
+    from_id: str,
+    to_id: str,
+    props: RelProps,
+    *,
+    sources: list[SourceRef] | None = None,
+    actor: str,
+) -> Relationship:
+    rel_type = RelType(rel_type)
+    await check_allowed(tx, rel_type, from_id, to_id)
+    row = await (await tx.run(_get_rel(rel_type), {"from": from_id, "to": to_id})).single()
+    before = dict(row["r"]) if row else None
+    values = rel_properties(props)
+    source_ids = list((before or {}).get("sourceIds") or [])
+    evidence = list((before or {}).get("evidence") or [])
+    for s in sources or []:
+        if s.document not in source_ids or s.quote not in evidence:
+            source_ids.append(s.document)
+            evidence.append(s.quote)
+    for i, s in enumerate(sources or []):
+        if await label_in_tx(tx, s.document) != "Document":
+            raise InvalidInput([(f"sources.{i}.document", f"{s.document!r} is not a document")])
+    if sources:
+        values |= {"sourceIds": source_ids, "evidence": evidence}
+    after = (
+        await (
+            await tx.run(_merge_rel(rel_type), {"from": from_id, "to": to_id, "props": values})
+        ).single(strict=True)
+    )["r"]
+    await record_change(
+        tx,
+        actor=actor,
+        action="connect" if before is None else "update-relationship",
+        rel_type=rel_type,
+        from_id=from_id,
+        to_id=to_id,
+        before=before,
+        after=after,
+    )
+    return Relationship(type=rel_type, from_id=from_id, to_id=to_id, props=to_native(dict(after)))
+
+
+async def connect(
+    graph: Graph,
+    rel_type: RelType,
+    from_id: str,
+    to_id: str,
+    props: RelProps,
+    *,
+    sources: list[SourceRef] | None = None,
+    actor: str,
+) -> Relationship:
+    """Create (or update the properties of) `(from)-[:TYPE]->(to)`; audited."""
+
+    async def work(tx: AsyncManagedTransaction) -> Relationship:
+        return await connect_in_tx(
+            tx, rel_type, from_id, to_id, props, sources=sources, actor=actor
+        )
+
+    return await graph.write(work)
+
+
+async def disconnect(
+    graph: Graph, rel_type: RelType, from_id: str, to_id: str, *, actor: str
+) -> Relationship:
+    """Remove `(from)-[:TYPE]->(to)`; NotFound when there is none. Audited."""
+    rel_type = RelType(rel_type)
+
+    async def work(tx: AsyncManagedTransaction) -> Relationship:
+        row = await (await tx.run(_delete_rel(rel_type), {"from": from_id, "to": to_id})).single()
+        if row is None:
+            raise NotFound(f"({from_id})-[:{rel_type.value}]->({to_id})", "relationship")
+        await record_change(
+            tx,
+            actor=actor,
+            action="disconnect",
+            rel_type=rel_type,
+            from_id=from_id,
+            to_id=to_id,
+            before=row["before"],
+            after=None,
+        )
+        return Relationship(
+            type=rel_type, from_id=from_id, to_id=to_id, props=to_native(dict(row["before"]))
+        )
+
+    return await graph.write(work)
+
+
+def allowed_pairs() -> dict[str, list[tuple[str, str]]]:
+    """The matrix, for documentation and errors."""
+    return {t.value: sorted(pairs) for t, pairs in MATRIX.items()}

@@ -1,0 +1,121 @@
+"""Ranked search over names and aliases, accent-insensitive, Cyrillic too.
+
+Two matchers, merged in one query:
+
+- the `entity_names` full-text index (Lucene, `standard-folding` analyzer): every
+  word of the user's text must match, exactly (boosted), as a prefix (typing as you go)
+  or, for words of four letters or more, within one edit (typos);
+- the folded `searchText` property (graph/text.py `fold`): a substring match. The
+  analyzer folds Latin diacritics but not Cyrillic `ё`, and `fold` maps `ё` to `е` on
+  both sides, so 'шахтерский' finds 'Шахтёрский'. It also finds text inside words.
+
+The user's text is folded and split into words first; any Lucene syntax left in a word
+is escaped, so no input can change the query's structure.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from neo4j import AsyncManagedTransaction
+from pydantic import BaseModel, ConfigDict
+
+from graph.driver import Graph
+from graph.errors import InvalidInput
+from graph.labels import NAMED_LABELS
+from graph.models.common import Stored
+from graph.models.registry import to_model
+from graph.text import fold
+
+_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+#: Lucene's boolean operators are only operators in upper case; folded text is lower.
+MAX_WORDS: Final = 8
+#: Added to the score of a `searchText` substring match (full-text scores are ~0.1–10).
+SUBSTRING_SCORE: Final = 0.5
+EXACT_BONUS: Final = 5.0
+
+SEARCH = """
+CALL () {
+  CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $pool})
+  YIELD node, score
+  RETURN node, score
+  UNION ALL
+  MATCH (node:Entity)
+  WHERE node.searchText CONTAINS $folded
+  RETURN node, $substring AS score
+}
+WITH node, sum(score) AS score
+WITH node, score + CASE WHEN node.sortKey = $folded THEN $exact ELSE 0.0 END AS score,
+     [l IN labels(node) WHERE l IN $labels][0] AS label
+WHERE label IS NOT NULL AND (label IN $types)
+RETURN node {.*} AS node, label, score
+ORDER BY score DESC, node.sortKey, node.id
+LIMIT $first
+"""
+
+
+def escape(word: str) -> str:
+    """Escape Lucene query syntax in one word."""
+    return _LUCENE_SPECIAL.sub(r"\\\1", word)
+
+
+def lucene_query(text: str) -> str | None:
+    """'Eesti Tööt' → '+(eesti^3 OR eesti* OR eesti~1) +(toot^3 OR toot* OR toot~1)'."""
+    words = _WORD.findall(fold(text))[:MAX_WORDS]
+    if not words:
+        return None
+    clauses = []
+    for raw in words:
+        w = escape(raw)
+        parts = [f"{w}^3", f"{w}*"]
+        if len(raw) >= 4:
+            parts.append(f"{w}~1")
+        clauses.append("+(" + " OR ".join(parts) + ")")
+    return " ".join(clauses)
+
+
+class Hit(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    node: Stored
+    label: str
+    score: float
+
+
+async def search(
+    graph: Graph, text: str, *, types: list[str] | None = None, first: int = 20
+) -> list[Hit]:
+    """The best `first` entities whose names or aliases match `text`, best first."""
+    if len(text) > 200:
+        raise InvalidInput([("text", "at most 200 characters")])
+    wanted = list(types) if types else list(NAMED_LABELS)
+    unknown = [t for t in wanted if t not in NAMED_LABELS]
+    if unknown:
+        raise InvalidInput(
+            [("types", f"not searchable: {', '.join(unknown)}; use {', '.join(NAMED_LABELS)}")]
+        )
+    folded = fold(text)
+    lucene = lucene_query(text)
+    if lucene is None or not folded:
+        return []
+
+    async def work(tx: AsyncManagedTransaction) -> list[Hit]:
+        result = await tx.run(
+            SEARCH,
+            lucene=lucene,
+            folded=folded,
+            pool=max(first * 5, 50),
+            substring=SUBSTRING_SCORE,
+            exact=EXACT_BONUS,
+            labels=list(NAMED_LABELS),
+            types=wanted,
+            first=first,
+        )
+        return [
+            Hit(node=to_model(r["label"], r["node"]), label=r["label"], score=r["score"])
+            async for r in result
+        ]
+
+    return await graph.read(work)

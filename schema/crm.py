@@ -1,0 +1,223 @@
+"""CRM operations: the stakeholder grid and assessments, timelines, change history and
+recording a meeting in one go."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from graph import audit, crm, timeline
+from graph.errors import GraphError, NotFound
+from graph.models.entities import EventKind
+from graph.models.relationships import Stance
+from schema.campaign import Stakeholder
+from schema.context import Info
+from schema.entity import to_node
+from schema.errors import NotFoundProblem, ValidationProblem, from_graph_error, problem_for
+from schema.event import Event
+from schema.inputs import parse
+from schema.permissions import CanRead, CanWrite
+
+strawberry.enum(timeline.TimelineKind, description="What a timeline item is.")
+
+
+@strawberry.type(description="A campaign's stakeholders in four quadrants (high = 3 or more).")
+class StakeholderGrid:
+    campaign_id: strawberry.ID
+    manage_closely: list[Stakeholder] = strawberry.field(
+        description="High influence and high interest."
+    )
+    keep_satisfied: list[Stakeholder] = strawberry.field(
+        description="High influence, low interest."
+    )
+    keep_informed: list[Stakeholder] = strawberry.field(description="Low influence, high interest.")
+    monitor: list[Stakeholder] = strawberry.field(description="Low influence and low interest.")
+
+
+def _dump(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@strawberry.type(description="One recorded change: who did what, when, before and after.")
+class Change:
+    id: strawberry.ID
+    at: datetime
+    actor: str = strawberry.field(description="The API key that made the change.")
+    action: str
+    entity_id: strawberry.ID
+    entity_type: str = strawberry.field(
+        description="The entity type, or the relationship type for connect/disconnect."
+    )
+    before: str | None = strawberry.field(description="JSON of the state before, or null.")
+    after: str | None = strawberry.field(description="JSON of the state after, or null.")
+
+    @classmethod
+    def from_model(cls, e: audit.AuditEvent) -> Change:
+        return cls(
+            id=strawberry.ID(e.id),
+            at=e.at,
+            actor=e.actor,
+            action=e.action,
+            entity_id=strawberry.ID(e.entity_id),
+            entity_type=e.entity_type,
+            before=_dump(e.before),
+            after=_dump(e.after),
+        )
+
+
+@strawberry.type(description="Something that happened with an entity.")
+class TimelineItem:
+    at: str = strawberry.field(description="ISO date or date-time (partial dates allowed).")
+    kind: timeline.TimelineKind
+    title: str
+    ref: strawberry.ID = strawberry.field(description="The event, note, task or change id.")
+    detail: str | None
+
+
+@strawberry.input
+class AssessmentInput:
+    influence: int = strawberry.field(description="1 (none) to 5 (decisive).")
+    interest: int = strawberry.field(description="1 (none) to 5 (central).")
+    stance: Stance = Stance.NEUTRAL
+    assessed_at: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Defaults to today."
+    )
+    note: str | None = strawberry.UNSET
+
+
+@strawberry.input(description="An attendee of a recorded meeting, with role.")
+class AttendeeInput:
+    id: strawberry.ID
+    role: str | None = strawberry.field(
+        default=strawberry.UNSET, description="PARTICIPANT (default), SPEAKER, MODERATOR, …"
+    )
+
+
+@strawberry.input(description="A meeting and who attended it, recorded in one transaction.")
+class RecordMeetingInput:
+    id: str | None = strawberry.UNSET
+    name: str
+    kind: EventKind = EventKind.MEETING
+    start_date: str
+    end_date: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    place: strawberry.ID | None = strawberry.UNSET
+    part_of: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="A programme or event series it belongs to."
+    )
+    attendees: list[AttendeeInput] = strawberry.field(
+        description="People and organisations that attended."
+    )
+    note: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A note about the meeting (minutes, outcome)."
+    )
+
+
+StakeholderResult = Annotated[
+    Stakeholder | ValidationProblem | NotFoundProblem, strawberry.union("StakeholderResult")
+]
+RecordMeetingResult = Annotated[
+    Event | ValidationProblem | NotFoundProblem, strawberry.union("RecordMeetingResult")
+]
+
+
+@strawberry.type
+class CrmQuery:
+    @strawberry.field(
+        permission_classes=[CanRead], description="A campaign's stakeholder grid, or null."
+    )
+    async def stakeholder_grid(
+        self, info: Info, campaign_id: strawberry.ID
+    ) -> StakeholderGrid | None:
+        try:
+            grid = await crm.stakeholder_grid(info.context.graph, str(campaign_id))
+        except GraphError as e:
+            if isinstance(e, NotFound):
+                return None
+            raise from_graph_error(e) from e
+        q = {k: [Stakeholder.from_model(s) for s in v] for k, v in grid.quadrants.items()}
+        return StakeholderGrid(
+            campaign_id=campaign_id,
+            manage_closely=q[crm.Quadrant.MANAGE_CLOSELY],
+            keep_satisfied=q[crm.Quadrant.KEEP_SATISFIED],
+            keep_informed=q[crm.Quadrant.KEEP_INFORMED],
+            monitor=q[crm.Quadrant.MONITOR],
+        )
+
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="Every recorded change to an entity (and its relationships), oldest first.",
+    )
+    async def history(self, info: Info, id: strawberry.ID) -> list[Change]:
+        try:
+            events = await audit.history(info.context.graph, str(id))
+        except GraphError as e:
+            raise from_graph_error(e) from e
+        return [Change.from_model(e) for e in events]
+
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="Everything that happened with an entity, in date order: its events, "
+        "the notes and tasks about it and the changes to it.",
+    )
+    async def timeline(self, info: Info, id: strawberry.ID) -> list[TimelineItem]:
+        try:
+            items = await timeline.timeline(info.context.graph, str(id))
+        except GraphError as e:
+            raise from_graph_error(e) from e
+        return [
+            TimelineItem(
+                at=i.at, kind=i.kind, title=i.title, ref=strawberry.ID(i.ref), detail=i.detail
+            )
+            for i in items
+        ]
+
+
+@strawberry.type
+class CrmMutation:
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Assess a stakeholder (organisation or person) in a campaign; earlier "
+        "assessments are kept in its history.",
+    )
+    async def assess_stakeholder(
+        self,
+        info: Info,
+        campaign_id: strawberry.ID,
+        stakeholder_id: strawberry.ID,
+        input: AssessmentInput,
+    ) -> StakeholderResult:
+        data = parse(crm.AssessmentInput, input)
+        if isinstance(data, ValidationProblem):
+            return data
+        try:
+            s = await crm.assess(
+                info.context.graph,
+                str(campaign_id),
+                str(stakeholder_id),
+                data,
+                actor=info.context.actor,
+            )
+        except GraphError as e:
+            return problem_for(e)  # type: ignore[return-value]
+        return Stakeholder.from_model(s)
+
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Record a meeting: the event, its attendees (organisations and people), "
+        "place, programme and a note, all in one transaction.",
+    )
+    async def record_meeting(self, info: Info, input: RecordMeetingInput) -> RecordMeetingResult:
+        data = parse(crm.MeetingInput, input)
+        if isinstance(data, ValidationProblem):
+            return data
+        try:
+            event: Any = await crm.record_meeting(
+                info.context.graph, data, actor=info.context.actor
+            )
+        except GraphError as e:
+            return problem_for(e)  # type: ignore[return-value]
+        return to_node(event)  # type: ignore[no-any-return]

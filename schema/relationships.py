@@ -1,0 +1,209 @@
+"""Connecting and disconnecting entities: every relationship type of the model, with
+its properties and sources, checked against the allowed (from, to) pairs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from pydantic import ValidationError
+
+from graph import relationships
+from graph.errors import GraphError
+from graph.models.relationships import MATRIX, RelType, SourceRef, props_model
+from schema.context import Info
+from schema.entity import Entity, Source, sources_of, to_node
+from schema.errors import (
+    NotFoundProblem,
+    ValidationProblem,
+    problem_for,
+    pydantic_problems,
+    validation_problem,
+)
+from schema.inputs import input_dict
+from schema.permissions import CanRead, CanWrite
+
+
+@strawberry.input(
+    description="Relationship properties; which ones a type accepts: MEMBER_OF role, roleEn, "
+    "from, to, former; ATTENDED role (PARTICIPANT, SPEAKER, TRAINER, MODERATOR, MENTOR, "
+    "COORDINATOR), roleNote; ORGANISED role (HOST, CO_ORGANISER); FUNDED amount, currency, "
+    "instrument; COMMISSIONED basis; IMPLEMENTED role; PROVIDES basis, from, to, "
+    "forOrganisation, status; AVAILABLE_IN status; STAKEHOLDER_IN influence, interest, "
+    "stance, assessedAt. Every type takes note and inferred."
+)
+class RelationshipPropertiesInput:
+    role: str | None = strawberry.UNSET
+    role_en: str | None = strawberry.UNSET
+    role_note: str | None = strawberry.UNSET
+    from_: str | None = strawberry.field(name="from", default=strawberry.UNSET)
+    to: str | None = strawberry.UNSET
+    former: bool | None = strawberry.UNSET
+    amount: float | None = strawberry.UNSET
+    currency: str | None = strawberry.UNSET
+    instrument: str | None = strawberry.UNSET
+    basis: str | None = strawberry.UNSET
+    for_organisation: strawberry.ID | None = strawberry.UNSET
+    status: str | None = strawberry.UNSET
+    influence: int | None = strawberry.UNSET
+    interest: int | None = strawberry.UNSET
+    stance: str | None = strawberry.UNSET
+    assessed_at: date | None = strawberry.UNSET
+    note: str | None = strawberry.UNSET
+    inferred: bool | None = strawberry.UNSET
+
+
+@strawberry.input(description="A supporting source: a document id and the exact quote.")
+class SourceInput:
+    document: strawberry.ID
+    quote: str
+
+
+@strawberry.input
+class ConnectInput:
+    type: RelType
+    from_id: strawberry.ID = strawberry.field(description="The entity the arrow starts at.")
+    to_id: strawberry.ID = strawberry.field(description="The entity the arrow points to.")
+    properties: RelationshipPropertiesInput | None = strawberry.UNSET
+    sources: list[SourceInput] | None = strawberry.UNSET
+
+
+@strawberry.input
+class DisconnectInput:
+    type: RelType
+    from_id: strawberry.ID
+    to_id: strawberry.ID
+
+
+@strawberry.type(description="A relationship between two entities, with its properties.")
+class Relationship:
+    type: RelType
+    from_id: strawberry.ID
+    to_id: strawberry.ID
+    role: str | None
+    from_date: str | None = strawberry.field(description="The `from` property (partial date).")
+    to_date: str | None = strawberry.field(description="The `to` property (partial date).")
+    amount: float | None
+    currency: str | None
+    instrument: str | None
+    basis: str | None
+    status: str | None
+    note: str | None
+    evidence: list[str]
+    source_ids: strawberry.Private[list[str]]
+
+    @classmethod
+    def from_model(cls, r: relationships.Relationship) -> Relationship:
+        p = r.props
+        return cls(
+            type=r.type,
+            from_id=strawberry.ID(r.from_id),
+            to_id=strawberry.ID(r.to_id),
+            role=p.get("role"),
+            from_date=p.get("from"),
+            to_date=p.get("to"),
+            amount=p.get("amount"),
+            currency=p.get("currency"),
+            instrument=p.get("instrument"),
+            basis=p.get("basis"),
+            status=p.get("status"),
+            note=p.get("note"),
+            evidence=list(p.get("evidence") or []),
+            source_ids=list(p.get("sourceIds") or []),
+        )
+
+    @strawberry.field(name="from")
+    async def from_(self, info: Info) -> Entity | None:
+        found = await info.context.loaders.entity.load(str(self.from_id))
+        return to_node(found) if found else None
+
+    @strawberry.field
+    async def to(self, info: Info) -> Entity | None:
+        found = await info.context.loaders.entity.load(str(self.to_id))
+        return to_node(found) if found else None
+
+    @strawberry.field
+    def sources(self) -> list[Source]:
+        return sources_of(self.source_ids, self.evidence)
+
+
+@strawberry.type(description="Which entity types a relationship type may connect.")
+class RelationshipRule:
+    type: RelType
+    from_type: str
+    to_type: str
+    properties: list[str]
+
+
+RelationshipResult = Annotated[
+    Relationship | ValidationProblem | NotFoundProblem,
+    strawberry.union("RelationshipResult"),
+]
+
+
+@strawberry.type
+class RelationshipQuery:
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="The relationship matrix: every allowed (type, from, to) and its properties.",
+    )
+    def relationship_rules(self) -> list[RelationshipRule]:
+        return [
+            RelationshipRule(
+                type=t,
+                from_type=a,
+                to_type=b,
+                properties=[f.alias or n for n, f in props_model(t).model_fields.items()],
+            )
+            for t, pairs in MATRIX.items()
+            for a, b in sorted(pairs)
+        ]
+
+
+@strawberry.type
+class RelationshipMutation:
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Create a relationship (or update the properties of an existing one) "
+        "and add its sources; only pairs the matrix allows (see relationshipRules).",
+    )
+    async def connect(self, info: Info, input: ConnectInput) -> RelationshipResult:
+        model = props_model(input.type)
+        try:
+            props = model.model_validate(input_dict(input.properties) if input.properties else {})
+        except ValidationError as e:
+            return validation_problem(pydantic_problems(e, "input.properties"))
+        try:
+            sources = [
+                SourceRef(document=str(s.document), quote=s.quote) for s in input.sources or []
+            ]
+        except ValidationError as e:
+            return validation_problem(pydantic_problems(e, "input.sources"))
+        try:
+            rel = await relationships.connect(
+                info.context.graph,
+                input.type,
+                str(input.from_id),
+                str(input.to_id),
+                props,
+                sources=sources,
+                actor=info.context.actor,
+            )
+        except GraphError as e:
+            return problem_for(e)  # type: ignore[return-value]
+        return Relationship.from_model(rel)
+
+    @strawberry.mutation(permission_classes=[CanWrite], description="Remove a relationship.")
+    async def disconnect(self, info: Info, input: DisconnectInput) -> RelationshipResult:
+        try:
+            rel = await relationships.disconnect(
+                info.context.graph,
+                input.type,
+                str(input.from_id),
+                str(input.to_id),
+                actor=info.context.actor,
+            )
+        except GraphError as e:
+            return problem_for(e)  # type: ignore[return-value]
+        return Relationship.from_model(rel)
