@@ -213,8 +213,10 @@ RETURN [n IN nodes(p) | n {.id, .name}] AS nodes,
 
 
 def _mutation_vars(s: Samples, i: int, target: str) -> Vars:
+    new_id = f"bench-{s.run_id}-{target}-{i}"
     return {
-        "id": f"bench-{s.run_id}-{target}-{i}",
+        "id": new_id,
+        "ref": new_id,  # the same id, typed ID! where the schema wants one
         "name": f"Bench organisation {s.run_id} {target} {i}",
         "person": s.people[i % len(s.people)],
     }
@@ -224,9 +226,9 @@ CREATE_CONNECT = Operation(
     name="create-and-connect mutation",
     write=True,
     ours=[
-        """mutation($id: String!, $name: String!, $person: ID!) {
+        """mutation($id: String!, $ref: ID!, $name: String!, $person: ID!) {
             createOrganisation(input: {id: $id, name: $name, kind: NGO}) { __typename }
-            connect(input: {type: MEMBER_OF, fromId: $person, toId: $id,
+            connect(input: {type: MEMBER_OF, fromId: $person, toId: $ref,
                             properties: {role: "liige"}}) { __typename } }""",
         """mutation($id: String!, $name: String!, $person: ID!) {
             createOrganisation(input: {id: $id, name: $name, kind: NGO}) { __typename }

@@ -1,0 +1,98 @@
+"""Profile one benchmark operation through our API in-process (pyinstrument).
+
+    .venv/bin/python -m bench.profile --size XS --operation "organisation by id" -n 50
+
+Starts a local Neo4j, loads the synthetic network, builds the app (the same
+`create_app` uvicorn serves) under httpx's ASGI transport and profiles `n` requests of
+the operation's GraphQL document, then prints pyinstrument's call tree (`--html FILE`
+for the interactive page). What the harness reports as slow, this shows why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from asgi_lifespan import LifespanManager
+from graphql import build_client_schema, get_introspection_query, parse, validate
+from pyinstrument import Profiler
+
+from api.app import create_app
+from api.settings import Settings
+from bench import operations as ops
+from bench import synth_sizes
+from bench.run import MEMORY
+from graph import keys, local, migrations
+from graph.driver import connect
+
+
+async def profile(size: str, name: str, n: int, html: Path | None) -> None:
+    op = next(o for o in (*ops.LOOPED, ops.CENTRALITY) if o.name.startswith(name))
+    heap, pagecache = MEMORY[size]
+    with tempfile.TemporaryDirectory(prefix="koostoo-profile-") as tmp:
+        engine = local.LocalNeo4j(home=Path(tmp) / "neo4j", port=0, heap=heap, pagecache=pagecache)
+        uri = engine.start()
+        try:
+            graph = await connect(uri, "neo4j", "", "neo4j")
+            await migrations.migrate(graph)
+            net = synth_sizes.generate(size)
+            await synth_sizes.load(graph, net)
+            _, secret = await keys.create(graph, name="profile", role=keys.Role.ADMIN, actor="b")
+            orgs, people = ops.sample(net.ids("Organisation"), net.ids("Person"))
+            samples = ops.Samples(orgs, people, ops.SEARCH_TERMS, "profile")
+            app = create_app(Settings(NEO4J_URI=uri, KOOSTOO_MAX_TOKENS=10000))
+            async with (
+                LifespanManager(app) as manager,
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=manager.app),
+                    base_url="http://bench",
+                    headers={"Authorization": f"Bearer {secret}"},
+                ) as client,
+            ):
+                full = await client.post("/graphql", json={"query": get_introspection_query()})
+                schema = build_client_schema(full.json()["data"])
+                doc = next(d for d in op.ours if not validate(schema, parse(d)))
+
+                async def once(i: int) -> None:
+                    r = await client.post(
+                        "/graphql",
+                        json={"query": doc, "variables": op.variables(samples, i, "ours")},
+                    )
+                    body = r.json()
+                    if body.get("errors"):
+                        raise RuntimeError(body["errors"][0])
+
+                for i in range(5):
+                    await once(i)
+                profiler = Profiler(async_mode="enabled", interval=0.0005)
+                t0 = time.perf_counter()
+                profiler.start()
+                for i in range(n):
+                    await once(i)
+                profiler.stop()
+                took = time.perf_counter() - t0
+                print(f"{op.name}: {n} requests in {took:.2f} s ({took / n * 1000:.1f} ms each)")
+                print(profiler.output_text(unicode=True, color=False, show_all=False))
+                if html:
+                    await asyncio.to_thread(html.write_text, profiler.output_html())
+            await graph.driver.close()
+        finally:
+            engine.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--size", default="XS", choices=sorted(MEMORY))
+    parser.add_argument("--operation", default="organisation by id")
+    parser.add_argument("-n", type=int, default=50)
+    parser.add_argument("--html", type=Path)
+    args = parser.parse_args()
+    asyncio.run(profile(args.size, args.operation, args.n, args.html))
+
+
+if __name__ == "__main__":
+    main()
