@@ -44,7 +44,14 @@ async def profile(size: str, name: str, n: int, html: Path | None) -> None:
             _, secret = await keys.create(graph, name="profile", role=keys.Role.ADMIN, actor="b")
             orgs, people = ops.sample(net.ids("Organisation"), net.ids("Person"))
             samples = ops.Samples(orgs, people, ops.SEARCH_TERMS, "profile")
-            app = create_app(Settings(NEO4J_URI=uri, KOOSTOO_MAX_TOKENS=10000))
+            app = create_app(
+                Settings(
+                    NEO4J_URI=uri,
+                    KOOSTOO_MAX_TOKENS=10000,
+                    KOOSTOO_RATE_LIMIT_PER_KEY=0,
+                    KOOSTOO_RATE_LIMIT_PER_IP=0,
+                )
+            )
             async with (
                 LifespanManager(app) as manager,
                 httpx.AsyncClient(

@@ -638,6 +638,10 @@ async def _serve_and_measure(
         "KOOSTOO_LOG_LEVEL": "WARNING",
         "KOOSTOO_MAX_TOKENS": "10000",
         "KOOSTOO_INTROSPECTION": "true",
+        # Rate limits off: the benchmark measures the work, not the token buckets (the
+        # peer and the floor have none); production keeps them.
+        "KOOSTOO_RATE_LIMIT_PER_KEY": "0",
+        "KOOSTOO_RATE_LIMIT_PER_IP": "0",
     }
     api_cmd = [
         sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
