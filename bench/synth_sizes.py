@@ -221,8 +221,9 @@ def generate(size: Size | str, seed: int = 7) -> Network:
         by_kind.setdefault(kind, []).append(oid)
     networks = by_kind.get(OrganisationKind.NETWORK, org_ids[:1])
     for oid in org_ids:
-        if rng.random() < 0.15:
-            rel(RelType.MEMBER_OF, oid, rng.choice(networks))
+        network = rng.choice(networks)
+        if rng.random() < 0.15 and network != oid:
+            rel(RelType.MEMBER_OF, oid, network)
 
     # People: most belong to one organisation, some to several (heavy-tailed org sizes).
     people = []
@@ -286,8 +287,8 @@ def generate(size: Size | str, seed: int = 7) -> Network:
             _node("Service", sid, {"name": f"{CATEGORIES[cat]}: {rng.choice(STEMS)}teenus {i}"})
         )
         rel(RelType.IN_CATEGORY, sid, f"synth-category-{cat}")
-        for _ in range(rng.randint(1, 2)):
-            rel(RelType.PROVIDES, rng.choice(providers), sid, basis="leping")
+        for provider in rng.sample(providers, min(len(providers), rng.randint(1, 2))):
+            rel(RelType.PROVIDES, provider, sid, basis="leping")
         for t in {town_pick.draw() for _ in range(rng.randint(1, 3))}:
             rel(RelType.AVAILABLE_IN, sid, towns[t])
     net.nodes["Service"] = services
