@@ -57,6 +57,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(3, "full-text index over names and aliases", (_fulltext(),)),
+    Migration(
+        4,
+        "text index over folded names (search: substring and Cyrillic ё/е matches)",
+        (
+            "CREATE TEXT INDEX entity_search_text IF NOT EXISTS "
+            "FOR (n:Entity) ON (n.searchText)",
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -5,7 +5,8 @@ Two matchers, merged in one query:
 - the `entity_names` full-text index (Lucene, `standard-folding` analyzer): every
   word of the user's text must match, exactly (boosted), as a prefix (typing as you go)
   or, for words of four letters or more, within one edit (typos);
-- the folded `searchText` property (graph/text.py `fold`): a substring match. The
+- the folded `searchText` property (graph/text.py `fold`; TEXT index
+  `entity_search_text`, migration 4): a substring match. The
   analyzer folds Latin diacritics but not Cyrillic `ё`, and `fold` maps `ё` to `е` on
   both sides, so 'шахтерский' finds 'Шахтёрский'. It also finds text inside words.
 

@@ -11,6 +11,7 @@ import strawberry
 
 from graph import audit, crm, timeline
 from graph.errors import GraphError, NotFound
+from graph.keys import Role
 from graph.models.entities import EventKind
 from graph.models.relationships import Stance
 from schema.campaign import Stakeholder
@@ -18,7 +19,7 @@ from schema.context import Info
 from schema.entity import to_node
 from schema.errors import NotFoundProblem, ValidationProblem, from_graph_error, problem_for
 from schema.event import Event
-from schema.inputs import parse
+from schema.inputs import input_dict, parse
 from schema.permissions import CanRead, CanWrite
 
 strawberry.enum(timeline.TimelineKind, description="What a timeline item is.")
@@ -37,8 +38,16 @@ class StakeholderGrid:
     monitor: list[Stakeholder] = strawberry.field(description="Low influence and low interest.")
 
 
-def _dump(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+#: Contact details only editors and up may see, in snapshots as on Person.
+CONTACT = ("email", "phone")
+
+
+def _dump(value: dict[str, Any] | None, redact: bool) -> str | None:
+    if value is None:
+        return None
+    if redact:
+        value = {k: ("[hidden]" if k in CONTACT and v else v) for k, v in value.items()}
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 @strawberry.type(description="One recorded change: who did what, when, before and after.")
@@ -51,11 +60,13 @@ class Change:
     entity_type: str = strawberry.field(
         description="The entity type, or the relationship type for connect/disconnect."
     )
-    before: str | None = strawberry.field(description="JSON of the state before, or null.")
+    before: str | None = strawberry.field(
+        description="JSON of the state before, or null (contact details hidden from viewers)."
+    )
     after: str | None = strawberry.field(description="JSON of the state after, or null.")
 
     @classmethod
-    def from_model(cls, e: audit.AuditEvent) -> Change:
+    def from_model(cls, e: audit.AuditEvent, *, redact: bool) -> Change:
         return cls(
             id=strawberry.ID(e.id),
             at=e.at,
@@ -63,8 +74,8 @@ class Change:
             action=e.action,
             entity_id=strawberry.ID(e.entity_id),
             entity_type=e.entity_type,
-            before=_dump(e.before),
-            after=_dump(e.after),
+            before=_dump(e.before, redact),
+            after=_dump(e.after, redact),
         )
 
 
@@ -156,7 +167,8 @@ class CrmQuery:
             events = await audit.history(info.context.graph, str(id))
         except GraphError as e:
             raise from_graph_error(e) from e
-        return [Change.from_model(e) for e in events]
+        redact = not info.context.has_role(Role.EDITOR)
+        return [Change.from_model(e, redact=redact) for e in events]
 
     @strawberry.field(
         permission_classes=[CanRead],
@@ -211,7 +223,8 @@ class CrmMutation:
         "place, programme and a note, all in one transaction.",
     )
     async def record_meeting(self, info: Info, input: RecordMeetingInput) -> RecordMeetingResult:
-        data = parse(crm.MeetingInput, input)
+        # Lists of nested inputs are converted here: `parse` converts one level.
+        data = parse(crm.MeetingInput, input, attendees=[input_dict(a) for a in input.attendees])
         if isinstance(data, ValidationProblem):
             return data
         try:

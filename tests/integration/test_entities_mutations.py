@@ -1,0 +1,282 @@
+"""Mutations for every entity type and relationship: typed problems, the matrix,
+merging duplicates, and search (accent-insensitive, as-you-type, Cyrillic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import audit, maintenance
+from graph.driver import Graph
+from graph.keys import Role
+from graph.search import escape, lucene_query
+from seeds import dataset, loader
+from tests.conftest import GraphQLClient
+
+CREATE_ALL = {
+    "Person": {"name": "Ülle Õun", "email": "ylle@example.ee"},
+    "Event": {"name": "Infopäev", "kind": "INFO_DAY", "startDate": "2020-08-25"},
+    "Programme": {"name": "Pöördepunkt", "kind": "PILOT", "startDate": "2020"},
+    "Service": {"name": "Tugiisikuteenus"},
+    "ServiceCategory": {"name": "Sotsiaalhoolekanne", "examples": ["tugiisik"]},
+    "Place": {"name": "Sillamäe", "kind": "CITY"},
+    "Document": {"title": "Pressiteade", "kind": "PRESS_RELEASE", "date": "2020-08"},
+    "Topic": {"name": "Delegeerimine"},
+    "Campaign": {"name": "Delegeerimine 2026"},
+}
+
+
+@pytest.mark.parametrize("type_", sorted(CREATE_ALL))
+async def test_create_update_delete_each_type(
+    graph: Graph, gql: dict[Role, GraphQLClient], type_: str
+) -> None:
+    editor = gql[Role.EDITOR]
+    created = (
+        await editor(
+            f"mutation($i: Create{type_}Input!) {{ create{type_}(input: $i) "
+            f"{{ __typename ... on {type_} {{ id }} }} }}",
+            i=CREATE_ALL[type_],
+        )
+    )[f"create{type_}"]
+    assert created["__typename"] == type_
+    entity_id = created["id"]
+    node = await gql[Role.VIEWER]("query($id: ID!) { node(id: $id) { __typename } }", id=entity_id)
+    assert node["node"] == {"__typename": type_}
+
+    bad = (
+        await editor(
+            f"mutation($id: ID!, $i: Update{type_}Input!) {{ update{type_}(id: $id, input: $i) "
+            "{ __typename ... on ValidationProblem { field } } }",
+            id=entity_id,
+            i={"title" if type_ == "Document" else "name": None},
+        )
+    )[f"update{type_}"]
+    assert bad["__typename"] == "ValidationProblem"
+
+    gone = (
+        await editor(
+            f"mutation($id: ID!) {{ delete{type_}(id: $id) {{ __typename }} }}", id=entity_id
+        )
+    )[f"delete{type_}"]
+    assert gone == {"__typename": "Deleted"}
+    again = (
+        await editor(
+            f"mutation($id: ID!) {{ delete{type_}(id: $id) {{ __typename }} }}", id=entity_id
+        )
+    )[f"delete{type_}"]
+    assert again == {"__typename": "NotFoundProblem"}
+    assert [e.action for e in await audit.history(graph, entity_id)] == ["create", "delete"]
+
+
+CONNECT = """
+mutation($i: ConnectInput!) {
+  connect(input: $i) {
+    __typename
+    ... on Relationship { type role fromDate toDate amount currency instrument basis
+                          from { id } to { id } sources { quote document { id } } }
+    ... on ValidationProblem { field message problems { field message } }
+    ... on NotFoundProblem { id }
+  }
+}
+"""
+DISCONNECT = """
+mutation($i: DisconnectInput!) {
+  disconnect(input: $i) { __typename ... on NotFoundProblem { id message } }
+}
+"""
+
+
+async def test_connect_checks_the_matrix_and_properties(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    await loader.load(graph, dataset.read())
+    editor = gql[Role.EDITOR]
+    rels_before = await maintenance.relationship_counts(graph)
+
+    wrong_pair = (await editor(CONNECT, i={"type": "FUNDED", "fromId": "narva", "toId": "sev"}))[
+        "connect"
+    ]
+    assert wrong_pair["__typename"] == "ValidationProblem"
+    assert "FUNDED cannot connect a Place to a Organisation" in wrong_pair["message"]
+    assert (
+        "(Organisation)-[:FUNDED]->(Event), (Organisation)-[:FUNDED]->(Programme)"
+        in (wrong_pair["message"])
+    )
+    bad_prop = (
+        await editor(
+            CONNECT,
+            i={
+                "type": "ATTENDED",
+                "fromId": "sev",
+                "toId": "mottekoja-kohtumine-2015-10-29",
+                "properties": {"role": "DANCER", "amount": 3},
+            },
+        )
+    )["connect"]
+    assert bad_prop["__typename"] == "ValidationProblem"
+    assert {p["field"] for p in bad_prop["problems"]} == {
+        "input.properties.role",
+        "input.properties.amount",
+    }
+    missing = (await editor(CONNECT, i={"type": "HELD_AT", "fromId": "nope", "toId": "narva"}))[
+        "connect"
+    ]
+    assert missing == {"__typename": "NotFoundProblem", "id": "nope"}
+    assert await maintenance.relationship_counts(graph) == rels_before
+
+    funded = (
+        await editor(
+            CONNECT,
+            i={
+                "type": "FUNDED",
+                "fromId": "sotsiaalministeerium",
+                "toId": "mottekoja-kohtumine-2015-10-29",
+                "properties": {"amount": 1500.5, "currency": "EUR", "instrument": "ESF"},
+                "sources": [{"document": "doc-sev-huvikaitse-koostoovorgustik", "quote": "q"}],
+            },
+        )
+    )["connect"]
+    assert funded["__typename"] == "Relationship"
+    assert (funded["amount"], funded["currency"], funded["instrument"]) == (1500.5, "EUR", "ESF")
+    assert funded["sources"] == [
+        {"quote": "q", "document": {"id": "doc-sev-huvikaitse-koostoovorgustik"}}
+    ]
+    member = (
+        await editor(
+            CONNECT,
+            i={
+                "type": "MEMBER_OF",
+                "fromId": "kaie-kotov",
+                "toId": "tootukassa",
+                "properties": {"role": "nõunik", "from": "2019", "to": "2018"},
+            },
+        )
+    )["connect"]
+    assert member["__typename"] == "ValidationProblem"
+    member = (
+        await editor(
+            CONNECT,
+            i={
+                "type": "MEMBER_OF",
+                "fromId": "kaie-kotov",
+                "toId": "tootukassa",
+                "properties": {"role": "nõunik", "from": "2019-02", "to": "2021"},
+            },
+        )
+    )["connect"]
+    assert (member["role"], member["fromDate"], member["toDate"]) == ("nõunik", "2019-02", "2021")
+
+    dis = {"type": "MEMBER_OF", "fromId": "kaie-kotov", "toId": "tootukassa"}
+    assert (await editor(DISCONNECT, i=dis))["disconnect"] == {"__typename": "Relationship"}
+    again = (await editor(DISCONNECT, i=dis))["disconnect"]
+    assert again["__typename"] == "NotFoundProblem"
+    actions = [(e.action, e.entity_type) for e in await audit.history(graph, "kaie-kotov")]
+    assert ("connect", "MEMBER_OF") in actions and ("disconnect", "MEMBER_OF") in actions
+    assert [e.action for e in await audit.history(graph, "tootukassa")][-2:] == [
+        "connect",
+        "disconnect",
+    ]
+
+
+MERGE = """
+mutation($k: ID!, $r: ID!) {
+  mergeEntities(keepId: $k, removeId: $r) {
+    __typename
+    ... on Merged { removedId kept { id ... on Organisation { name aliases
+        events(first: 100) { totalCount } members(first: 100) { totalCount }
+        sources { quote } } } }
+    ... on ValidationProblem { field message }
+  }
+}
+"""
+
+
+async def test_merge_moves_relationships_keeps_aliases_and_sources(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    await loader.load(graph, dataset.read())
+    admin, viewer = gql[Role.ADMIN], gql[Role.VIEWER]
+    stats = """query($id: ID!) { organisation(id: $id) { aliases
+        events(first: 100) { totalCount } members(first: 100) { totalCount }
+        sources { quote } } }"""
+    sev = (await viewer(stats, id="sev"))["organisation"]
+    dup = await gql[Role.EDITOR](
+        'mutation { createOrganisation(input: {id: "sev-dup", name: "SEV (duplikaat)", '
+        'kind: NETWORK, aliases: ["Sotsiaalsete Ettevõtete Võrgustik MTÜ"]}) { __typename } }'
+    )
+    assert dup["createOrganisation"]["__typename"] == "Organisation"
+    for event in ("mottekoja-kohtumine-2015-10-29", "mottekoja-kohtumine-2015-11-26"):
+        await gql[Role.EDITOR](CONNECT, i={"type": "ATTENDED", "fromId": "sev-dup", "toId": event})
+    await gql[Role.EDITOR](
+        CONNECT, i={"type": "MEMBER_OF", "fromId": "jaan-aps", "toId": "sev-dup"}
+    )
+
+    wrong = (await admin(MERGE, k="sev", r="narva"))["mergeEntities"]
+    assert wrong["__typename"] == "ValidationProblem" and wrong["field"] == "removeId"
+
+    merged = (await admin(MERGE, k="sev", r="sev-dup"))["mergeEntities"]
+    assert merged["__typename"] == "Merged"
+    kept = merged["kept"]
+    assert "SEV (duplikaat)" in kept["aliases"]
+    assert "Sotsiaalsete Ettevõtete Võrgustik MTÜ" in kept["aliases"]
+    assert set(sev["aliases"]) <= set(kept["aliases"])
+    assert len(kept["sources"]) == len(sev["sources"])
+    expected_members = sev["members"]["totalCount"] + (0 if _already_member("jaan-aps") else 1)
+    assert kept["members"]["totalCount"] == expected_members
+    assert kept["events"]["totalCount"] >= sev["events"]["totalCount"]
+    assert (await viewer('query { node(id: "sev-dup") { id } }'))["node"] is None
+    trail = await audit.history(graph, "sev-dup")
+    assert trail[-1].action == "merged-into"
+    assert (await audit.history(graph, "sev"))[-1].action == "merge"
+
+
+def _already_member(person: str) -> int:
+    return int(
+        any(
+            r.type.value == "MEMBER_OF" and r.from_id == person and r.to_id == "sev"
+            for r in dataset.read().relationships
+        )
+    )
+
+
+SEARCH = """
+query($text: String!, $types: [SearchType!], $first: Int) {
+  search(text: $text, types: $types, first: $first) { type node { id } }
+}
+"""
+
+
+async def test_search_is_accent_insensitive_prefix_fuzzy_and_cyrillic(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    await loader.load(graph, dataset.read())
+    editor, viewer = gql[Role.EDITOR], gql[Role.VIEWER]
+    await editor(
+        'mutation { createOrganisation(input: {id: "shahtyor", name: "Шахтёрский клуб", '
+        "kind: NGO}) { __typename } }"
+    )
+
+    async def ids(text: str, **kw: object) -> list[str]:
+        return [h["node"]["id"] for h in (await viewer(SEARCH, text=text, **kw))["search"]]
+
+    assert (await ids("tootukassa"))[0] == "tootukassa"
+    assert (await ids("Eesti Tööt"))[0] == "tootukassa"
+    assert (await ids("sillamae", types=["Place"]))[0] == "sillamae"
+    assert (await ids("sotsiaalkindlustusamt"))[0] == "sotsiaalkindlustusamet"
+    assert (await ids("шахтерский"))[0] == "shahtyor"
+    assert (await ids("ШАХТЁР"))[0] == "shahtyor"
+    assert await ids('"(*:~ OR [x]') == []
+    assert await ids("   ") == []
+    people_only = await viewer(SEARCH, text="rasmus", types=["Person"])
+    assert {h["type"] for h in people_only["search"]} == {"Person"}
+    assert (await ids("rasmus", types=["Person"]))[0] == "rasmus-pedanik"
+
+
+def test_lucene_text_is_escaped() -> None:
+    assert (
+        escape('a+b-c"d(e)f*g?h:i\\j/k~l^m') == 'a\\+b\\-c\\"d\\(e\\)f\\*g\\?h\\:i\\\\j\\/k\\~l\\^m'
+    )
+    assert (
+        lucene_query("Eesti Tööt") == "+(eesti^3 OR eesti* OR eesti~1) +(toot^3 OR toot* OR toot~1)"
+    )
+    assert lucene_query("AND OR") == "+(and^3 OR and*) +(or^3 OR or*)"
+    assert lucene_query("!!!") is None
