@@ -13,6 +13,7 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext
 
 from schema.admin import AdminMutation, AdminQuery
+from schema.analytics import AnalyticsQuery
 from schema.campaign import Campaign, CampaignMutation, CampaignQuery
 from schema.context import Info
 from schema.crm import CrmMutation, CrmQuery
@@ -62,6 +63,7 @@ class Query(
     SearchQuery,
     CrmQuery,
     AdminQuery,
+    AnalyticsQuery,
 ):
     @strawberry.field(permission_classes=[CanRead], description="Any entity by its id, or null.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

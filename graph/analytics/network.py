@@ -1,0 +1,315 @@
+"""Networks ready for a front-end (cytoscape.js, d3, Gephi): nodes and edges with ids,
+types, display labels, JSON-safe properties, stored analytics scores and edge sources.
+
+`ego` is the neighbourhood of one entity; `whole` is the graph as a filter selects it.
+Both are bounded (`max_nodes`) and say when they were cut short.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any, Final
+
+import neo4j.time
+from neo4j import AsyncManagedTransaction
+from neo4j.spatial import Point
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.analytics.dates import end_of, start_of, window
+from graph.driver import Graph
+from graph.errors import InvalidInput, NotFound
+from graph.labels import ENTITY_LABELS
+from graph.models.relationships import RelType
+
+#: Relationship types a network follows unless told otherwise (every domain type).
+DEFAULT_TYPES: Final = tuple(t.value for t in RelType)
+#: Bookkeeping properties a front-end has no use for.
+HIDDEN_PROPERTIES: Final = frozenset({"sortKey", "searchText"})
+#: Personal contact details are never part of a network view or export.
+PRIVATE_PROPERTIES: Final = frozenset({"email", "phone"})
+#: Stored analytics scores (written by `koostoo analyse`), surfaced per node.
+SCORE_PREFIXES: Final = ("centrality", "community")
+MAX_NODES: Final = 5000
+
+NODE_TYPE = "[l IN labels(n) WHERE l <> 'Entity'][0]"
+DISPLAY = "coalesce(n.name, n.title, left(n.body, 80), n.id)"
+
+#: A relationship valid in [$from, $to] (periods with `from`/`to` must overlap).
+REL_IN_WINDOW: Final = f"""
+($from IS NULL OR r.to IS NULL OR {end_of("r.to")} >= $from)
+AND ($to IS NULL OR r.from IS NULL OR {start_of("r.from")} <= $to)
+"""
+
+
+def node_in_window(var: str) -> str:
+    """An event or programme overlapping [$from, $to]; other nodes always pass."""
+    s = f"coalesce({var}.startDate, {var}.endDate)"
+    e = f"coalesce({var}.endDate, {var}.startDate)"
+    return f"""
+(NOT ({var}:Event OR {var}:Programme) OR (
+  ($from IS NULL OR {e} IS NULL OR {end_of(e)} >= $from)
+  AND ($to IS NULL OR {s} IS NULL OR {start_of(s)} <= $to)))
+"""
+
+
+EXPAND: Final = f"""
+UNWIND $frontier AS fid
+MATCH (a:Entity {{id: fid}})-[r]-(n:Entity)
+WHERE type(r) IN $types AND {REL_IN_WINDOW} AND {node_in_window("n")}
+  AND ($labels IS NULL OR {NODE_TYPE} IN $labels)
+RETURN DISTINCT n.id AS id
+ORDER BY id
+"""
+
+NODES: Final = f"""
+UNWIND $ids AS nid
+MATCH (n:Entity {{id: nid}})
+RETURN n.id AS id, {NODE_TYPE} AS type, {DISPLAY} AS label, n {{.*}} AS props
+"""
+
+EDGES: Final = f"""
+UNWIND $ids AS aid
+MATCH (a:Entity {{id: aid}})-[r]->(b:Entity)
+WHERE b.id IN $ids AND type(r) IN $types AND {REL_IN_WINDOW}
+RETURN a.id AS source, b.id AS target, type(r) AS type, r {{.*}} AS props
+ORDER BY source, type, target
+"""
+
+WHOLE_NODES: Final = f"""
+MATCH (n:Entity)
+WHERE ($labels IS NULL OR {NODE_TYPE} IN $labels) AND {node_in_window("n")}
+RETURN n.id AS id
+ORDER BY id
+LIMIT $limit
+"""
+
+DOCUMENTS: Final = """
+UNWIND $ids AS did
+MATCH (d:Document {id: did})
+RETURN d.id AS id, d.title AS title
+"""
+
+
+class SourceDoc(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str | None = None
+
+
+class EdgeSource(BaseModel):
+    """A document that supports an edge, and the quote."""
+
+    model_config = ConfigDict(frozen=True)
+
+    document: SourceDoc
+    quote: str | None = None
+
+
+class NetNode(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    #: the node label (Organisation, Person, Event, …)
+    type: str
+    #: the display name
+    label: str
+    properties: dict[str, Any]
+    #: stored analytics scores (centrality*, community*), empty until `koostoo analyse`
+    scores: dict[str, Any] = Field(default_factory=dict)
+
+
+class NetEdge(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    #: stable: `TYPE:source->target` (one relationship per type and ordered pair)
+    id: str
+    source: str
+    target: str
+    type: str
+    weight: float = 1.0
+    properties: dict[str, Any]
+    sources: list[EdgeSource] = Field(default_factory=list)
+
+
+class Network(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    nodes: list[NetNode]
+    edges: list[NetEdge]
+    #: true when `max_nodes` cut the network short
+    truncated: bool = False
+
+
+class NetworkFilter(BaseModel):
+    """What a network view (and an export) keeps."""
+
+    model_config = ConfigDict(frozen=True)
+
+    relationship_types: tuple[str, ...] = DEFAULT_TYPES
+    #: node labels to keep (the centre of an ego network is always kept)
+    labels: tuple[str, ...] | None = None
+    from_: str | None = None
+    to: str | None = None
+    max_nodes: int = 500
+
+    def params(self) -> dict[str, Any]:
+        lo, hi = window(self.from_, self.to)
+        types = list(dict.fromkeys(self.relationship_types))
+        for t in types:
+            if t not in DEFAULT_TYPES:
+                raise InvalidInput([("relationshipTypes", f"unknown relationship type {t!r}")])
+        if self.labels is not None:
+            for label in self.labels:
+                if label not in ENTITY_LABELS:
+                    raise InvalidInput([("labels", f"unknown entity type {label!r}")])
+        if not 1 <= self.max_nodes <= MAX_NODES:
+            raise InvalidInput([("maxNodes", f"must be between 1 and {MAX_NODES}")])
+        return {
+            "types": types,
+            "labels": list(self.labels) if self.labels is not None else None,
+            "from": lo,
+            "to": hi,
+        }
+
+
+def jsonable(value: Any) -> Any:
+    """A Neo4j property value as JSON (temporal values as ISO strings)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, neo4j.time.DateTime | neo4j.time.Date | neo4j.time.Time):
+        return value.iso_format()
+    if isinstance(value, neo4j.time.Duration):
+        return value.iso_format()
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, Point):
+        return {"srid": value.srid, "coordinates": list(value)}
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+def _node(row: dict[str, Any]) -> NetNode:
+    props = {
+        k: jsonable(v)
+        for k, v in sorted(row["props"].items())
+        if k not in HIDDEN_PROPERTIES and k not in PRIVATE_PROPERTIES
+    }
+    scores = {k: v for k, v in props.items() if k.startswith(SCORE_PREFIXES)}
+    return NetNode(
+        id=row["id"], type=row["type"], label=str(row["label"]), properties=props, scores=scores
+    )
+
+
+def _edge(row: dict[str, Any], titles: dict[str, str | None]) -> NetEdge:
+    props = {k: jsonable(v) for k, v in sorted(row["props"].items())}
+    doc_ids = props.pop("sourceIds", None) or []
+    quotes = props.pop("evidence", None) or []
+    sources = [
+        EdgeSource(
+            document=SourceDoc(id=d, title=titles.get(d)),
+            quote=quotes[i] if i < len(quotes) else None,
+        )
+        for i, d in enumerate(doc_ids)
+    ]
+    return NetEdge(
+        id=f"{row['type']}:{row['source']}->{row['target']}",
+        source=row["source"],
+        target=row["target"],
+        type=row["type"],
+        properties=props,
+        sources=sources,
+    )
+
+
+async def document_titles(tx: AsyncManagedTransaction, ids: Iterable[str]) -> dict[str, str | None]:
+    result = await tx.run(DOCUMENTS, ids=sorted(set(ids)))
+    return {r["id"]: r["title"] async for r in result}
+
+
+async def materialise(
+    tx: AsyncManagedTransaction, ids: Sequence[str], params: dict[str, Any], truncated: bool
+) -> Network:
+    """Nodes `ids` and every relationship among them that the filter keeps."""
+    nodes = [_node(dict(r)) async for r in await tx.run(NODES, ids=list(ids))]
+    rows = [dict(r) async for r in await tx.run(EDGES, params, ids=list(ids))]
+    titles = await document_titles(
+        tx, (d for r in rows for d in (r["props"].get("sourceIds") or []))
+    )
+    nodes.sort(key=lambda n: (n.type, n.label.casefold(), n.id))
+    return Network(nodes=nodes, edges=[_edge(r, titles) for r in rows], truncated=truncated)
+
+
+async def ego_ids(
+    tx: AsyncManagedTransaction,
+    centre: str,
+    depth: int,
+    params: dict[str, Any],
+    max_nodes: int,
+) -> tuple[list[str], bool]:
+    """Breadth-first: the ids within `depth` hops of `centre`, nearest first."""
+    found = await (await tx.run("MATCH (n:Entity {id: $id}) RETURN n.id AS id", id=centre)).single()
+    if found is None:
+        raise NotFound(centre)
+    seen: dict[str, None] = {centre: None}
+    frontier = [centre]
+    for _ in range(depth):
+        if not frontier:
+            break
+        result = await tx.run(EXPAND, params, frontier=frontier)
+        nxt = [r["id"] async for r in result if r["id"] not in seen]
+        for nid in nxt:
+            if len(seen) >= max_nodes:
+                return list(seen), True
+            seen[nid] = None
+        frontier = nxt
+    return list(seen), False
+
+
+async def ego(
+    graph: Graph, centre: str, *, depth: int = 1, filter: NetworkFilter | None = None
+) -> Network:
+    """The entities within `depth` (1..3) hops of `centre` and the edges among them.
+
+    Raises `NotFound` for an unknown centre and `InvalidInput` for a bad depth, type,
+    label or window.
+    """
+    filter = filter or NetworkFilter()
+    if not 1 <= depth <= 3:
+        raise InvalidInput([("depth", "must be 1, 2 or 3")])
+    params = filter.params()
+
+    async def work(tx: AsyncManagedTransaction) -> Network:
+        ids, truncated = await ego_ids(tx, centre, depth, params, filter.max_nodes)
+        return await materialise(tx, ids, params, truncated)
+
+    return await graph.read(work)
+
+
+async def whole_ids(
+    tx: AsyncManagedTransaction, params: dict[str, Any], max_nodes: int
+) -> tuple[list[str], bool]:
+    result = await tx.run(WHOLE_NODES, params, limit=max_nodes + 1)
+    ids = [r["id"] async for r in result]
+    return ids[:max_nodes], len(ids) > max_nodes
+
+
+async def whole(graph: Graph, filter: NetworkFilter | None = None) -> Network:
+    """Every entity the filter keeps (up to `max_nodes`, by id) and the edges among them."""
+    filter = filter or NetworkFilter()
+    params = filter.params()
+
+    async def work(tx: AsyncManagedTransaction) -> Network:
+        ids, truncated = await whole_ids(tx, params, filter.max_nodes)
+        return await materialise(tx, ids, params, truncated)
+
+    return await graph.read(work)
