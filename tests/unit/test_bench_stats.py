@@ -151,3 +151,23 @@ def test_pick_document_takes_the_first_candidate_valid_against_the_schema() -> N
     none, why = pick_document(schema, ['{ search(text: "x") { id } }'])
     assert none is None
     assert "search" in why
+
+
+async def test_closed_loop_counts_failures_apart_and_stops_at_max_requests() -> None:
+    from bench.run import closed_loop
+
+    seen: list[int] = []
+
+    async def call(i: int) -> None:
+        seen.append(i)
+        if i % 2:
+            raise RuntimeError(f"odd {i}")
+
+    stats = await closed_loop(
+        call, concurrency=4, duration=60, max_requests=20, warmup=2, first_index=100
+    )
+    assert stats.requests + stats.errors == 20  # the two warm-up calls are not counted
+    assert stats.errors == 10
+    assert stats.first_error is not None and stats.first_error.startswith("RuntimeError: odd")
+    assert seen[:2] == [100, 101]  # warm-up first, then distinct indexes
+    assert len(seen) == len(set(seen)) == 22
