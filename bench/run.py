@@ -203,6 +203,20 @@ def process(cmd: list[str], env: dict[str, str], log: Path, ready_url: str) -> I
             proc.wait()
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (all their threads)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / _TICKS
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -286,6 +300,8 @@ class Env:
     peer: HttpGraphQL | None
     api_pid: int
     api_url: str
+    #: processes whose CPU time a cell of each target is charged (server side + Neo4j)
+    cpu_pids: dict[str, list[int]]
     admin_key: str
     samples: ops.Samples
     duration: float
@@ -349,6 +365,7 @@ async def run_looped(
                 env.report.cells.append(Cell(op.name, target, conc, None, notes[target]))
                 continue
             console.print(f"  {op.name} · {target} · c={conc}", end="")
+            cpu_before = cpu_seconds(env.cpu_pids[target])
             stats = await closed_loop(
                 call,
                 concurrency=conc,
@@ -368,9 +385,13 @@ async def run_looped(
                     f"{op.name} · {target} · c={conc}: {stats.errors} errors, "
                     f"first: {stats.first_error}"
                 )
-            env.report.cells.append(Cell(op.name, target, conc, stats, note))
+            cpu = cpu_seconds(env.cpu_pids[target]) - cpu_before
+            done = stats.requests + stats.errors
+            cpu_ms = cpu * 1000 / done if done else None
+            env.report.cells.append(Cell(op.name, target, conc, stats, note, cpu_ms))
             console.print(
                 f" → p50 {stats.p50:.1f} ms, p95 {stats.p95:.1f} ms, {stats.throughput:.1f}/s"
+                + (f", {cpu_ms:.1f} CPU ms/req" if cpu_ms is not None else "")
                 + (f", {stats.errors} errors" if stats.errors else "")
             )
 
@@ -608,8 +629,18 @@ async def bench(
                 )
                 orgs, people = ops.sample(net.ids("Organisation"), net.ids("Person"))
                 samples = ops.Samples(orgs, people, ops.SEARCH_TERMS, uuid.uuid4().hex[:8])
+                assert engine.process is not None
                 await _serve_and_measure(
-                    report, graph, uri, admin_key, samples, duration, Path(tmp), net, import_rows
+                    report,
+                    graph,
+                    uri,
+                    admin_key,
+                    samples,
+                    duration,
+                    Path(tmp),
+                    net,
+                    import_rows,
+                    engine.process.pid,
                 )
             finally:
                 await graph.driver.close()
@@ -628,6 +659,7 @@ async def _serve_and_measure(
     tmp: Path,
     net: Any,
     import_rows: int,
+    neo4j_pid: int,
 ) -> None:
     api_port, peer_port = local.free_port(), local.free_port()
     api_env = {
@@ -658,9 +690,10 @@ async def _serve_and_measure(
             process(api_cmd, api_env, tmp / "api.log", api_url + "/readyz")
         )
         peer: HttpGraphQL | None = None
+        peer_pid: int | None = None
         if peer_ok:
             console.print(f"starting the peer on port {peer_port}")
-            stack.enter_context(
+            peer_pid = stack.enter_context(
                 process(
                     peer_cmd,
                     peer_env,
@@ -679,6 +712,13 @@ async def _serve_and_measure(
             peer,
             api_pid,
             api_url,
+            {
+                # The floor's driver runs in this process; ours and the peer are charged
+                # their server process, not the HTTP client here. All three: plus Neo4j.
+                "floor": [os.getpid(), neo4j_pid],
+                "ours": [api_pid, neo4j_pid],
+                "peer": [p for p in (peer_pid, neo4j_pid) if p is not None],
+            },
             admin_key,
             samples,
             duration,

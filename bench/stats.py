@@ -74,6 +74,8 @@ class Cell:
     concurrency: int
     stats: Stats | None = None
     note: str = ""
+    #: CPU time per request of the target's server process(es) and Neo4j, in ms
+    cpu_ms: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -237,6 +239,34 @@ def _verdict_text(met: bool | None) -> str:
     return {True: "met", False: "**not met**", None: "not evaluated"}[met]
 
 
+def _cpu_tables(report: Report) -> list[str]:
+    """CPU milliseconds per request: what each target costs the machine, which holds up
+    better than wall-clock latency when the machine is shared."""
+    if not any(c.cpu_ms is not None for c in report.cells):
+        return []
+    lines = [
+        "",
+        "## CPU time per request",
+        "",
+        "User + system CPU of the server process (floor: the driver's process) plus Neo4j,",
+        "divided by the requests of the cell, in milliseconds.",
+        "",
+        "| operation | concurrency | ours | floor | peer | ours/floor | ours/peer |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for conc in report.concurrencies():
+        for op in report.operations():
+            cpu = {t: (c.cpu_ms if (c := report.cell(op, t, conc)) else None) for t in TARGETS}
+            if all(v is None for v in cpu.values()):
+                continue
+            lines.append(
+                f"| {op} | {conc} | {_fmt(cpu['ours'])} | {_fmt(cpu['floor'])} "
+                f"| {_fmt(cpu['peer'])} | {_fmt_ratio(ratio(cpu['ours'], cpu['floor']))} "
+                f"| {_fmt_ratio(ratio(cpu['ours'], cpu['peer']))} |"
+            )
+    return lines
+
+
 def render(report: Report) -> str:
     """RESULTS.md: machine and run details, one table per concurrency, one-offs, targets."""
     lines = [
@@ -275,6 +305,7 @@ def render(report: Report) -> str:
                 f"| {_fmt_ratio(ratio(o.p50, p.p50) if o and p else None)} "
                 f"| {_fmt_ratio(ratio(o.throughput, p.throughput) if o and p else None)} |"
             )
+    lines += _cpu_tables(report)
     if report.oneoffs:
         lines += ["", "## One-off measurements", "", "| what | target | figure | detail |"]
         lines.append("|---|---|---|---|")

@@ -171,3 +171,21 @@ async def test_closed_loop_counts_failures_apart_and_stops_at_max_requests() -> 
     assert stats.first_error is not None and stats.first_error.startswith("RuntimeError: odd")
     assert seen[:2] == [100, 101]  # warm-up first, then distinct indexes
     assert len(seen) == len(set(seen)) == 22
+
+
+def test_render_adds_a_cpu_table_when_cpu_was_measured() -> None:
+    report = _report()
+    assert "## CPU time per request" not in render(report)
+    op = "organisation by id with members and events"
+    for c in report.cells:
+        if c.operation == op:
+            c.cpu_ms = {"ours": 6.0, "floor": 2.0, "peer": 4.0}[c.target]
+    text = render(report)
+    row = next(
+        line
+        for line in text.split("## CPU time per request")[1].splitlines()
+        if line.startswith(f"| {op}")
+    )
+    assert [c.strip() for c in row.strip("|").split("|")] == [
+        op, "1", "6.0", "2.0", "4.0", "3.00", "1.50",
+    ]  # fmt: skip
