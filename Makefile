@@ -9,15 +9,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps python-deps neo4j-local run test lint typecheck check clean
+.PHONY: install system-deps python-deps neo4j-local web browser run test lint typecheck check clean
 
-install: system-deps python-deps neo4j-local
+install: system-deps python-deps neo4j-local web
 
 # Java 17 and Maven build and run the local Neo4j; installed from Debian when missing.
 system-deps:
 	@missing=""; \
 	command -v java >/dev/null || missing="$$missing openjdk-17-jdk-headless"; \
 	command -v mvn >/dev/null || missing="$$missing maven"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -39,6 +40,24 @@ python-deps: $(STAMP)
 neo4j-local: python-deps system-deps
 	$(BIN)/python -c 'from graph.local import ensure_built; ensure_built(quiet=False)'
 
+# The explorer page: npm packages (exactly as locked) and the esbuild bundle in web/dist/.
+web/node_modules/.installed: web/package-lock.json | system-deps
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.installed web/build.mjs $(wildcard web/src/*)
+	cd web && npm run build
+
+web: web/dist/index.html
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "installing: chromium"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
+
 run: install
 	$(BIN)/koostoo serve --open-key --seed-if-empty
 
@@ -49,7 +68,7 @@ lint: python-deps
 typecheck: python-deps
 	$(BIN)/mypy
 
-test: install lint typecheck
+test: install browser lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, TypedDict
-from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
+from api import web
 from api.middleware import ApiKeyAuth, BodyLimit, RequestContext
 from api.settings import Settings
 from graph import migrations
@@ -74,16 +73,6 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready"})
 
 
-async def home(request: Request) -> Response:
-    """Until the explorer lands here: open GraphiQL with the key filled in."""
-    key = request.query_params.get("key")
-    target = "/graphql"
-    if key:
-        headers = json.dumps({"Authorization": f"Bearer {key}"})
-        target += "?" + urlencode({"headers": headers})
-    return RedirectResponse(target, status_code=303)
-
-
 def create_app(settings: Settings | None = None, graph: Graph | None = None) -> Starlette:
     """Build the app. With `graph` given, the caller owns the driver (tests, CLI)."""
     settings = settings or Settings()
@@ -133,9 +122,10 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         )
     )
     routes: list[Any] = [
-        Route("/", home),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
+        # The explorer page at `/` and its assets at `/assets` (web/dist).
+        *web.routes(),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
