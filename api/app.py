@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 
-from api import web
+from api import exports, web
 from api.middleware import ApiKeyAuth, BodyLimit, RequestContext
 from api.settings import Settings
 from graph import migrations
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
+        Route("/export/graph", exports.export_graph, methods=["GET"]),
         # The explorer page at `/` and its assets at `/assets` (web/dist).
         *web.routes(),
     ]

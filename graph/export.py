@@ -1,0 +1,481 @@
+"""Streaming graph exports: cytoscape.js JSON, GraphML (yEd, Gephi), GEXF 1.2 (Gephi)
+and CSV (a zip of nodes.csv and edges.csv).
+
+Everything is generated in chunks while the records stream out of one read transaction,
+so memory stays flat however large the graph. The selection is the one `egoNetwork` and
+`networkGraph` use: the neighbourhood of one entity, or the whole graph as a
+`NetworkFilter` keeps it. Attribute declarations (GraphML/GEXF need them before the data)
+come from a first pass over the property keys and value types of the selection.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+from xml.sax.saxutils import escape, quoteattr
+
+import neo4j
+from neo4j import AsyncTransaction
+
+from graph.analytics.network import (
+    HIDDEN_PROPERTIES,
+    NODE_TYPE,
+    PRIVATE_PROPERTIES,
+    REL_IN_WINDOW,
+    NetworkFilter,
+    ego_ids,
+    jsonable,
+    node_in_window,
+)
+from graph.driver import Graph
+from graph.errors import InvalidInput
+
+CHUNK_BYTES: Final = 64 * 1024
+
+
+class Format(StrEnum):
+    CYTOSCAPE = "cytoscape"
+    GRAPHML = "graphml"
+    GEXF = "gexf"
+    CSV = "csv"
+
+
+MEDIA_TYPES: Final = {
+    Format.CYTOSCAPE: "application/json",
+    Format.GRAPHML: "application/graphml+xml",
+    Format.GEXF: "application/gexf+xml",
+    Format.CSV: "application/zip",
+}
+EXTENSIONS: Final = {
+    Format.CYTOSCAPE: "cyjs",
+    Format.GRAPHML: "graphml",
+    Format.GEXF: "gexf",
+    Format.CSV: "zip",
+}
+
+NODE_SELECTION: Final = f"""
+MATCH (n:Entity)
+WHERE ($ids IS NULL OR n.id IN $ids)
+  AND ($ids IS NOT NULL OR (($labels IS NULL OR {NODE_TYPE} IN $labels)
+                            AND {node_in_window("n")}))
+"""
+
+NODES: Final = (
+    NODE_SELECTION
+    + f"""
+RETURN n.id AS id, {NODE_TYPE} AS type, coalesce(n.name, n.title, left(n.body, 80), n.id) AS label,
+       n {{.*}} AS props
+"""
+)
+
+NODE_KEYS: Final = (
+    NODE_SELECTION
+    + """
+UNWIND keys(n) AS k
+RETURN k, collect(DISTINCT valueType(n[k])) AS types
+"""
+)
+
+EDGE_SELECTION: Final = f"""
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE type(r) IN $types AND {REL_IN_WINDOW}
+  AND ($ids IS NULL OR (a.id IN $ids AND b.id IN $ids))
+  AND ($ids IS NOT NULL OR (
+        ($labels IS NULL OR ([l IN labels(a) WHERE l <> 'Entity'][0] IN $labels
+                             AND [l IN labels(b) WHERE l <> 'Entity'][0] IN $labels))
+        AND {node_in_window("a")} AND {node_in_window("b")}))
+"""
+
+EDGES: Final = (
+    EDGE_SELECTION
+    + """
+RETURN a.id AS source, b.id AS target, type(r) AS type, r {.*} AS props
+"""
+)
+
+EDGE_KEYS: Final = (
+    EDGE_SELECTION
+    + """
+UNWIND keys(r) AS k
+RETURN k, collect(DISTINCT valueType(r[k])) AS types
+"""
+)
+
+#: Attribute names the exporters use themselves; properties of the same name are renamed.
+_NODE_FIXED: Final = ("label", "type")
+_EDGE_FIXED: Final = ("type", "weight", "label")
+
+
+@dataclass(frozen=True)
+class Attr:
+    """One exported property: its name and GraphML/GEXF type."""
+
+    key: str
+    kind: str  # "boolean" | "long" | "double" | "string"
+
+    def value(self, raw: Any) -> Any:
+        if raw is None:
+            return None
+        if self.kind == "string":
+            if isinstance(raw, list):
+                return json.dumps(jsonable(raw), ensure_ascii=False)
+            value = jsonable(raw)
+            return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return raw
+
+
+def _kind(types: list[str]) -> str:
+    base = {t.removesuffix(" NOT NULL") for t in types}
+    if base == {"BOOLEAN"}:
+        return "boolean"
+    if base == {"INTEGER"}:
+        return "long"
+    if base and base <= {"INTEGER", "FLOAT"}:
+        return "double"
+    return "string"
+
+
+@dataclass(frozen=True)
+class Selection:
+    params: dict[str, Any]
+    node_attrs: list[Attr]
+    edge_attrs: list[Attr]
+
+
+def node_props(props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v for k, v in props.items() if k not in HIDDEN_PROPERTIES and k not in PRIVATE_PROPERTIES
+    }
+
+
+async def _attrs(
+    tx: AsyncTransaction, query: str, params: dict[str, Any], hidden: frozenset[str]
+) -> list[Attr]:
+    result = await tx.run(query, params)
+    found = [Attr(r["k"], _kind(r["types"])) async for r in result if r["k"] not in hidden]
+    return sorted(found, key=lambda a: a.key)
+
+
+async def _select(
+    tx: AsyncTransaction, centre: str | None, depth: int, filter: NetworkFilter
+) -> Selection:
+    params = filter.params()
+    if centre is None:
+        params["ids"] = None
+    else:
+        if not 1 <= depth <= 3:
+            raise InvalidInput([("depth", "must be 1, 2 or 3")])
+        ids, _ = await ego_ids(tx, centre, depth, params, filter.max_nodes)  # type: ignore[arg-type]
+        params["ids"] = ids
+    node_attrs = await _attrs(tx, NODE_KEYS, params, HIDDEN_PROPERTIES | PRIVATE_PROPERTIES)
+    edge_attrs = await _attrs(tx, EDGE_KEYS, params, frozenset())
+    return Selection(params, node_attrs, edge_attrs)
+
+
+Writer = Callable[[AsyncTransaction, Selection], AsyncIterator[str | bytes]]
+
+
+async def stream(
+    graph: Graph,
+    fmt: Format,
+    *,
+    centre: str | None = None,
+    depth: int = 1,
+    filter: NetworkFilter | None = None,
+) -> AsyncIterator[bytes]:
+    """The export as chunks of bytes (about `CHUNK_BYTES` each).
+
+    Validation (format, filter, centre) happens before the first chunk: call `prepare`
+    first when the caller must answer bad input with an error status instead of a broken
+    stream.
+    """
+    filter = filter or NetworkFilter(max_nodes=5000)
+    writer = WRITERS[Format(fmt)]
+    async with graph.driver.session(
+        database=graph.database, default_access_mode=neo4j.READ_ACCESS
+    ) as session:
+        tx = await session.begin_transaction()
+        try:
+            selection = await _select(tx, centre, depth, filter)
+            buffer: list[bytes] = []
+            size = 0
+            async for piece in writer(tx, selection):
+                data = piece.encode("utf-8") if isinstance(piece, str) else piece
+                buffer.append(data)
+                size += len(data)
+                if size >= CHUNK_BYTES:
+                    yield b"".join(buffer)
+                    buffer, size = [], 0
+            if buffer:
+                yield b"".join(buffer)
+        finally:
+            await tx.rollback()
+
+
+async def prepare(graph: Graph, *, centre: str | None, depth: int, filter: NetworkFilter) -> None:
+    """Check the request (raises `InvalidInput` / `NotFound`) before streaming starts."""
+    filter.params()
+
+    async def work(tx: Any) -> None:
+        if centre is not None:
+            if not 1 <= depth <= 3:
+                raise InvalidInput([("depth", "must be 1, 2 or 3")])
+            await ego_ids(tx, centre, 0, filter.params(), filter.max_nodes)
+
+    await graph.read(work)
+
+
+async def _nodes(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[dict[str, Any]]:
+    async for r in await tx.run(NODES, sel.params):
+        yield {
+            "id": r["id"],
+            "type": r["type"],
+            "label": r["label"],
+            "props": node_props(r["props"]),
+        }
+
+
+async def _edges(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[dict[str, Any]]:
+    async for r in await tx.run(EDGES, sel.params):
+        yield {
+            "id": f"{r['type']}:{r['source']}->{r['target']}",
+            "source": r["source"],
+            "target": r["target"],
+            "type": r["type"],
+            "props": dict(r["props"]),
+        }
+
+
+def _sources(props: dict[str, Any]) -> list[dict[str, Any]]:
+    ids = props.get("sourceIds") or []
+    quotes = props.get("evidence") or []
+    return [
+        {"document": d, "quote": quotes[i] if i < len(quotes) else None} for i, d in enumerate(ids)
+    ]
+
+
+# --- cytoscape.js -------------------------------------------------------------------
+
+
+async def _cytoscape(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[str]:
+    yield '{"format_version": "1.0", "generated_by": "koostoo", "elements": {"nodes": ['
+    first = True
+    async for n in _nodes(tx, sel):
+        props = {k: jsonable(v) for k, v in sorted(n["props"].items())}
+        data = {"id": n["id"], "label": n["label"], "type": n["type"], "properties": props}
+        yield ("" if first else ",") + "\n" + json.dumps({"data": data}, ensure_ascii=False)
+        first = False
+    yield '\n], "edges": ['
+    first = True
+    async for e in _edges(tx, sel):
+        props = {
+            k: jsonable(v)
+            for k, v in sorted(e["props"].items())
+            if k not in ("sourceIds", "evidence")
+        }
+        data = {
+            "id": e["id"],
+            "source": e["source"],
+            "target": e["target"],
+            "type": e["type"],
+            "weight": 1.0,
+            "properties": props,
+            "sources": _sources(e["props"]),
+        }
+        yield ("" if first else ",") + "\n" + json.dumps({"data": data}, ensure_ascii=False)
+        first = False
+    yield "\n]}}\n"
+
+
+# --- GraphML ------------------------------------------------------------------------
+
+
+def _xml_value(attr: Attr, raw: Any) -> str:
+    value = attr.value(raw)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return escape(str(value))
+
+
+def _exported_name(key: str, fixed: tuple[str, ...]) -> str:
+    return f"property_{key}" if key in fixed else key
+
+
+async def _graphml(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[str]:
+    yield (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
+        '<key id="n_label" for="node" attr.name="label" attr.type="string"/>\n'
+        '<key id="n_type" for="node" attr.name="type" attr.type="string"/>\n'
+        '<key id="e_type" for="edge" attr.name="type" attr.type="string"/>\n'
+        '<key id="e_weight" for="edge" attr.name="weight" attr.type="double"/>\n'
+    )
+    for i, a in enumerate(sel.node_attrs):
+        name = quoteattr(_exported_name(a.key, _NODE_FIXED))
+        yield f'<key id="n{i}" for="node" attr.name={name} attr.type="{a.kind}"/>\n'
+    for i, a in enumerate(sel.edge_attrs):
+        name = quoteattr(_exported_name(a.key, _EDGE_FIXED))
+        yield f'<key id="e{i}" for="edge" attr.name={name} attr.type="{a.kind}"/>\n'
+    yield '<graph id="koostoo" edgedefault="directed">\n'
+    async for n in _nodes(tx, sel):
+        parts = [
+            f"<node id={quoteattr(n['id'])}>",
+            f'<data key="n_label">{escape(n["label"])}</data>',
+            f'<data key="n_type">{escape(n["type"])}</data>',
+        ]
+        for i, a in enumerate(sel.node_attrs):
+            if n["props"].get(a.key) is not None:
+                parts.append(f'<data key="n{i}">{_xml_value(a, n["props"][a.key])}</data>')
+        yield "".join(parts) + "</node>\n"
+    async for e in _edges(tx, sel):
+        parts = [
+            f"<edge id={quoteattr(e['id'])} source={quoteattr(e['source'])} "
+            f"target={quoteattr(e['target'])}>",
+            f'<data key="e_type">{escape(e["type"])}</data>',
+            '<data key="e_weight">1.0</data>',
+        ]
+        for i, a in enumerate(sel.edge_attrs):
+            if e["props"].get(a.key) is not None:
+                parts.append(f'<data key="e{i}">{_xml_value(a, e["props"][a.key])}</data>')
+        yield "".join(parts) + "</edge>\n"
+    yield "</graph>\n</graphml>\n"
+
+
+# --- GEXF ---------------------------------------------------------------------------
+
+_GEXF_TYPES: Final = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
+
+
+async def _gexf(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[str]:
+    yield (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
+        "<meta><creator>Koostöö</creator><description>stakeholder network</description></meta>\n"
+        '<graph mode="static" defaultedgetype="directed">\n'
+        '<attributes class="node">\n<attribute id="type" title="type" type="string"/>\n'
+    )
+    for i, a in enumerate(sel.node_attrs):
+        title = quoteattr(_exported_name(a.key, _NODE_FIXED))
+        yield f'<attribute id="n{i}" title={title} type="{_GEXF_TYPES[a.kind]}"/>\n'
+    yield '</attributes>\n<attributes class="edge">\n'
+    yield '<attribute id="type" title="type" type="string"/>\n'
+    for i, a in enumerate(sel.edge_attrs):
+        title = quoteattr(_exported_name(a.key, _EDGE_FIXED))
+        yield f'<attribute id="e{i}" title={title} type="{_GEXF_TYPES[a.kind]}"/>\n'
+    yield "</attributes>\n<nodes>\n"
+    async for n in _nodes(tx, sel):
+        values = [f'<attvalue for="type" value={quoteattr(n["type"])}/>']
+        for i, a in enumerate(sel.node_attrs):
+            if n["props"].get(a.key) is not None:
+                values.append(
+                    f'<attvalue for="n{i}" value={quoteattr(_plain(a, n["props"][a.key]))}/>'
+                )
+        yield (
+            f"<node id={quoteattr(n['id'])} label={quoteattr(n['label'])}>"
+            f"<attvalues>{''.join(values)}</attvalues></node>\n"
+        )
+    yield "</nodes>\n<edges>\n"
+    async for e in _edges(tx, sel):
+        values = [f'<attvalue for="type" value={quoteattr(e["type"])}/>']
+        for i, a in enumerate(sel.edge_attrs):
+            if e["props"].get(a.key) is not None:
+                values.append(
+                    f'<attvalue for="e{i}" value={quoteattr(_plain(a, e["props"][a.key]))}/>'
+                )
+        yield (
+            f"<edge id={quoteattr(e['id'])} source={quoteattr(e['source'])} "
+            f'target={quoteattr(e["target"])} label={quoteattr(e["type"])} weight="1.0">'
+            f"<attvalues>{''.join(values)}</attvalues></edge>\n"
+        )
+    yield "</edges>\n</graph>\n</gexf>\n"
+
+
+def _plain(attr: Attr, raw: Any) -> str:
+    value = attr.value(raw)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# --- CSV (zip) ----------------------------------------------------------------------
+
+
+class _Sink(io.RawIOBase):
+    """An unseekable byte sink the zip writer streams into; drained chunk by chunk."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        self.parts.append(data)
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def drain(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def _csv_line(values: list[Any]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue().encode("utf-8")
+
+
+async def _csv(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[bytes]:
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("nodes.csv", "w", force_zip64=True) as f:
+            names = [_exported_name(a.key, ("id", *_NODE_FIXED)) for a in sel.node_attrs]
+            f.write(_csv_line(["id", "type", "label", *names]))
+            async for n in _nodes(tx, sel):
+                row = [n["id"], n["type"], n["label"]]
+                row += [_csv_value(a, n["props"].get(a.key)) for a in sel.node_attrs]
+                f.write(_csv_line(row))
+                yield sink.drain()
+        with archive.open("edges.csv", "w", force_zip64=True) as f:
+            names = [
+                _exported_name(a.key, ("id", "source", "target", *_EDGE_FIXED))
+                for a in sel.edge_attrs
+            ]
+            f.write(_csv_line(["id", "source", "target", "type", "weight", *names]))
+            async for e in _edges(tx, sel):
+                row = [e["id"], e["source"], e["target"], e["type"], 1.0]
+                row += [_csv_value(a, e["props"].get(a.key)) for a in sel.edge_attrs]
+                f.write(_csv_line(row))
+                yield sink.drain()
+    yield sink.drain()
+
+
+def _csv_value(attr: Attr, raw: Any) -> Any:
+    value = attr.value(raw)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+WRITERS: Final[dict[Format, Writer]] = {
+    Format.CYTOSCAPE: _cytoscape,
+    Format.GRAPHML: _graphml,
+    Format.GEXF: _gexf,
+    Format.CSV: _csv,
+}
