@@ -21,7 +21,6 @@ from neo4j import AsyncManagedTransaction
 
 from graph.driver import Graph
 from graph.labels import ENTITY_LABELS, NAMED_LABELS, checked_label
-from graph.models.common import to_native
 from graph.text import normalise_name
 
 BY_IDS = """
@@ -32,10 +31,10 @@ RETURN n.id AS id, [l IN labels(n) WHERE l IN $labels][0] AS label,
        n.email AS email
 """
 
-PROPERTIES = """
+NAMES = """
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN n.id AS id, n {.*} AS props
+RETURN n.id AS id, n {.name, .title, .shortName, .nameEn, .aliases} AS names
 """
 
 
@@ -130,11 +129,14 @@ async def name_index(graph: Graph, labels: Iterable[str]) -> NameIndex:
     return index
 
 
-async def properties(graph: Graph, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The stored properties of the entities `ids` (for merging an update into them)."""
+async def names(graph: Graph, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The name properties (name, title, shortName, nameEn, aliases) of existing `ids`,
+    to recompute the derived sortKey/searchText when an update changes one of them."""
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, dict[str, Any]]:
-        result = await tx.run(PROPERTIES, ids=sorted(set(ids)))
-        return {r["id"]: to_native(r["props"]) async for r in result}
+        result = await tx.run(NAMES, ids=sorted(set(ids)))
+        return {
+            r["id"]: {k: v for k, v in r["names"].items() if v is not None} async for r in result
+        }
 
     return await graph.read(work)

@@ -146,7 +146,8 @@ def _message(err: Any, columns: dict[str, str]) -> RowError:
         return RowError(column, "is required")
     if column is None:
         # a rule over several fields ("endDate is before startDate")
-        column = next((c for c in columns.values() if c in message), None)
+        named = [c for c in columns.values() if c in message]
+        column = min(named, key=message.index) if named else None
         return RowError(column, message)
     value = err.get("input")
     if isinstance(value, str) and value:
@@ -168,6 +169,12 @@ class RowErrors(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__("; ".join(e.message for e in errors))
         self.errors = errors
+
+
+def _ordered(errors: list[RowError], spec: Columns) -> list[RowError]:
+    """Problems in the order of the file's columns."""
+    order = {name: i for i, name in enumerate(spec.names)}
+    return sorted(errors, key=lambda x: order.get(x.column or "", len(order)))
 
 
 def _text(values: dict[str, str | list[str]], column: str) -> str | None:
@@ -219,7 +226,7 @@ def parse_event(row: RawRow) -> EventRecord:
         except RowErrors as e:
             errors += e.errors
     if errors or event is None:
-        raise RowErrors(errors)
+        raise RowErrors(_ordered(errors, EVENT_COLUMNS))
     place, programme = _text(v, "place"), _text(v, "programme")
     organisers = v.get("organisers") or []
     assert isinstance(organisers, list)
@@ -269,65 +276,96 @@ def _person(name: str, email: str | None) -> str | None:
     return str(person.email).lower() if person.email else None
 
 
-def parse_attendance(row: RawRow) -> AttendanceRecord:
-    """Validate one attendance row; raise `RowErrors` naming each bad column."""
-    v = row.values
-    errors: list[RowError] = []
-    event_text, attendee = _text(v, "event"), _text(v, "attendee")
-    if not event_text:
-        errors.append(RowError("event", "is required"))
-    if not attendee:
-        errors.append(RowError("attendee", "is required"))
-    event_date = _text(v, "eventDate")
-    if event_date:
-        event_date = iso_date(event_date)
+_CACHE = 1 << 17
+
+
+@lru_cache(maxsize=_CACHE)
+def _event_ref(text: str, date: str | None) -> Ref:
+    if date:
+        date = iso_date(date)
         try:
-            _validate(EventCreate, {"name": "x", "kind": "OTHER", "startDate": event_date}, {})
+            _validate(EventCreate, {"name": "x", "kind": "OTHER", "startDate": date}, {})
         except RowErrors as e:
-            errors += [RowError("eventDate", x.message) for x in e.errors]
-    type_text = _upper(_text(v, "attendeeType"))
+            raise RowErrors([RowError("eventDate", x.message) for x in e.errors]) from None
+    return Ref(("Event",), text, date=date)
+
+
+@lru_cache(maxsize=_CACHE)
+def _organisation_ref(text: str) -> Ref:
+    return Ref(("Organisation",), text)
+
+
+@lru_cache(maxsize=_CACHE)
+def _attendee_ref(name: str, type_text: str | None, has_org: bool, email: str | None) -> Ref:
+    """The attendee of a row; cached, as a big file names the same people many times."""
+    errors: list[RowError] = []
     attendee_type: AttendeeType | None = None
     if type_text:
-        attendee_type = _TYPES.get(type_text)
+        type_text = _upper(type_text)
+        attendee_type = _TYPES.get(type_text or "")
         if attendee_type is None:
             errors.append(
                 RowError("attendeeType", f"{type_text!r} is not one of PERSON, ORGANISATION")
             )
-    role = _upper(_text(v, "role"))
+    if has_org or email:
+        # only people have an organisation (MEMBER_OF) or an e-mail address
+        if attendee_type is AttendeeType.ORGANISATION:
+            column = "organisation" if has_org else "email"
+            errors.append(RowError(column, "is only for people (attendeeType is ORGANISATION)"))
+        attendee_type = AttendeeType.PERSON
+    try:
+        if email and attendee_type is AttendeeType.PERSON:
+            email = _person(name, email)
+        else:
+            _validate(PersonCreate, {"name": name}, {"name": "attendee"})
+    except RowErrors as e:
+        errors += e.errors
+    if errors:
+        raise RowErrors(errors)
+    if attendee_type is None and split_legal_form(name)[1]:
+        attendee_type = AttendeeType.ORGANISATION  # "MTÜ …", "… OÜ" name an organisation
+    labels = (attendee_type.value,) if attendee_type else ("Person", "Organisation")
+    return Ref(labels, name, email=email)
+
+
+def parse_attendance(row: RawRow) -> AttendanceRecord:
+    """Validate one attendance row; raise `RowErrors` naming each bad column."""
+    v: dict[str, Any] = row.values
+    errors: list[RowError] = []
+    event_text, attendee = v.get("event"), v.get("attendee")
+    organisation, email = v.get("organisation"), v.get("email")
+    event = attendee_ref = None
+    if not event_text:
+        errors.append(RowError("event", "is required"))
+    else:
+        try:
+            event = _event_ref(event_text, v.get("eventDate"))
+        except RowErrors as e:
+            errors += e.errors
+    if not attendee:
+        errors.append(RowError("attendee", "is required"))
+    else:
+        try:
+            attendee_ref = _attendee_ref(
+                attendee, v.get("attendeeType"), organisation is not None, email
+            )
+        except RowErrors as e:
+            errors += e.errors
+    role = _upper(v.get("role"))
     props: tuple[tuple[str, str], ...] = ()
     try:
-        props = _attended(role, _text(v, "roleNote"))
+        props = _attended(role, v.get("roleNote"))
     except RowErrors as e:
         errors += [
             RowError(x.column, f"{role!r} is not one of {_ROLES}") if x.column == "role" else x
             for x in e.errors
         ]
-    organisation, email = _text(v, "organisation"), _text(v, "email")
-    if organisation or email:
-        # only people have an organisation (MEMBER_OF) or an e-mail address
-        if attendee_type is AttendeeType.ORGANISATION:
-            column = "organisation" if organisation else "email"
-            errors.append(RowError(column, "is only for people (attendeeType is ORGANISATION)"))
-        attendee_type = AttendeeType.PERSON
-    if attendee and email and attendee_type is AttendeeType.PERSON:
-        try:
-            email = _person(attendee, email)
-        except RowErrors as e:
-            errors += e.errors
-    elif attendee:
-        try:
-            _validate(PersonCreate, {"name": attendee}, {"name": "attendee"})
-        except RowErrors as e:
-            errors += e.errors
-    if errors or not event_text or not attendee:
-        raise RowErrors(errors)
-    if attendee_type is None and split_legal_form(attendee)[1]:
-        attendee_type = AttendeeType.ORGANISATION  # "MTÜ …", "… OÜ" name an organisation
-    labels = (attendee_type.value,) if attendee_type else ("Person", "Organisation")
+    if errors or event is None or attendee_ref is None:
+        raise RowErrors(_ordered(errors, ATTENDANCE_COLUMNS))
     return AttendanceRecord(
         line=row.line,
-        event=Ref(("Event",), event_text, date=event_date),
-        attendee=Ref(labels, attendee, email=email),
+        event=event,
+        attendee=attendee_ref,
         props=props,
-        organisation=Ref(("Organisation",), organisation) if organisation else None,
+        organisation=_organisation_ref(organisation) if organisation else None,
     )

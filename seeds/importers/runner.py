@@ -336,7 +336,7 @@ async def _event_batch(
     event_of: dict[int, tuple[str, bool]],
     targets: dict[Ref, Target],
 ) -> _Batch:
-    stored = await matching.properties(graph, [event_of[r.line][0] for r in chunk])
+    stored = await matching.names(graph, [event_of[r.line][0] for r in chunk])
     nodes: list[dict[str, Any]] = []
     held_at: list[dict[str, Any]] = []
     part_of: list[dict[str, Any]] = []
