@@ -142,6 +142,11 @@ CampaignResult = Annotated[
 
 @strawberry.type
 class CampaignQuery:
+    @strawberry.field(permission_classes=[CanRead], description="One campaign, or null.")
+    async def campaign(self, info: Info, id: strawberry.ID) -> Campaign | None:
+        found = await info.context.loaders.entity.load(str(id))
+        return Campaign.from_model(found) if isinstance(found, m.Campaign) else None
+
     @strawberry.field(permission_classes=[CanRead], description="Campaigns; paged.")
     async def campaigns(
         self,

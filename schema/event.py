@@ -168,6 +168,11 @@ EventResult = Annotated[
 
 @strawberry.type
 class EventQuery:
+    @strawberry.field(permission_classes=[CanRead], description="One event, or null.")
+    async def event(self, info: Info, id: strawberry.ID) -> Event | None:
+        found = await info.context.loaders.entity.load(str(id))
+        return Event.from_model(found) if isinstance(found, m.Event) else None
+
     @strawberry.field(permission_classes=[CanRead], description="Events, filtered; paged.")
     async def events(
         self,

@@ -143,6 +143,11 @@ PersonResult = Annotated[
 
 @strawberry.type
 class PersonQuery:
+    @strawberry.field(permission_classes=[CanRead], description="One person, or null.")
+    async def person(self, info: Info, id: strawberry.ID) -> Person | None:
+        found = await info.context.loaders.entity.load(str(id))
+        return Person.from_model(found) if isinstance(found, m.Person) else None
+
     @strawberry.field(permission_classes=[CanRead], description="People, filtered; paged.")
     async def people(
         self,

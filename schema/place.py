@@ -128,6 +128,11 @@ PlaceResult = Annotated[
 
 @strawberry.type
 class PlaceQuery:
+    @strawberry.field(permission_classes=[CanRead], description="One place, or null.")
+    async def place(self, info: Info, id: strawberry.ID) -> Place | None:
+        found = await info.context.loaders.entity.load(str(id))
+        return Place.from_model(found) if isinstance(found, m.Place) else None
+
     @strawberry.field(permission_classes=[CanRead], description="Places, filtered; paged.")
     async def places(
         self,

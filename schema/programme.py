@@ -165,6 +165,11 @@ ProgrammeResult = Annotated[
 
 @strawberry.type
 class ProgrammeQuery:
+    @strawberry.field(permission_classes=[CanRead], description="One programme, or null.")
+    async def programme(self, info: Info, id: strawberry.ID) -> Programme | None:
+        found = await info.context.loaders.entity.load(str(id))
+        return Programme.from_model(found) if isinstance(found, m.Programme) else None
+
     @strawberry.field(permission_classes=[CanRead], description="Programmes, filtered; paged.")
     async def programmes(
         self,

@@ -129,6 +129,11 @@ ServiceResult = Annotated[
 
 @strawberry.type
 class ServiceQuery:
+    @strawberry.field(permission_classes=[CanRead], description="One service, or null.")
+    async def service(self, info: Info, id: strawberry.ID) -> Service | None:
+        found = await info.context.loaders.entity.load(str(id))
+        return Service.from_model(found) if isinstance(found, m.Service) else None
+
     @strawberry.field(permission_classes=[CanRead], description="Public services, filtered; paged.")
     async def services(
         self,

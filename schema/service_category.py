@@ -98,6 +98,11 @@ ServiceCategoryResult = Annotated[
 
 @strawberry.type
 class ServiceCategoryQuery:
+    @strawberry.field(permission_classes=[CanRead], description="One service category, or null.")
+    async def service_category(self, info: Info, id: strawberry.ID) -> ServiceCategory | None:
+        found = await info.context.loaders.entity.load(str(id))
+        return ServiceCategory.from_model(found) if isinstance(found, m.ServiceCategory) else None
+
     @strawberry.field(
         permission_classes=[CanRead], description="Service categories, filtered; paged."
     )

@@ -90,6 +90,11 @@ TaskResult = Annotated[Task | ValidationProblem | NotFoundProblem, strawberry.un
 
 @strawberry.type
 class TaskQuery:
+    @strawberry.field(permission_classes=[CanRead], description="One task, or null.")
+    async def task(self, info: Info, id: strawberry.ID) -> Task | None:
+        found = await info.context.loaders.entity.load(str(id))
+        return Task.from_model(found) if isinstance(found, m.Task) else None
+
     @strawberry.field(
         permission_classes=[CanRead], description="Tasks, by due date (undated first); paged."
     )

@@ -89,6 +89,11 @@ TopicResult = Annotated[
 
 @strawberry.type
 class TopicQuery:
+    @strawberry.field(permission_classes=[CanRead], description="One topic, or null.")
+    async def topic(self, info: Info, id: strawberry.ID) -> Topic | None:
+        found = await info.context.loaders.entity.load(str(id))
+        return Topic.from_model(found) if isinstance(found, m.Topic) else None
+
     @strawberry.field(permission_classes=[CanRead], description="Topics, filtered; paged.")
     async def topics(
         self,
