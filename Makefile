@@ -58,6 +58,14 @@ browser:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
 	fi
 
+# The graphql-http server audit suite for tests/contract/ (npm packages exactly as locked).
+tests/contract/node_modules/.installed: tests/contract/package-lock.json | system-deps
+	cd tests/contract && npm ci --no-audit --no-fund
+	touch $@
+
+.PHONY: contract-deps
+contract-deps: tests/contract/node_modules/.installed
+
 run: install
 	$(BIN)/koostoo serve --open-key --seed-if-empty
 
@@ -68,7 +76,7 @@ lint: python-deps
 typecheck: python-deps
 	$(BIN)/mypy
 
-test: install browser lint typecheck
+test: install browser contract-deps lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
