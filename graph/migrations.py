@@ -60,10 +60,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         4,
         "text index over folded names (search: substring and Cyrillic ё/е matches)",
-        (
-            "CREATE TEXT INDEX entity_search_text IF NOT EXISTS "
-            "FOR (n:Entity) ON (n.searchText)",
-        ),
+        ("CREATE TEXT INDEX entity_search_text IF NOT EXISTS FOR (n:Entity) ON (n.searchText)",),
     ),
 )
 
