@@ -73,12 +73,14 @@ function stylesheet(large = false) {
     },
     { selector: "edge:selected", style: { "line-color": "#ffbf00", "target-arrow-color": "#ffbf00" } },
     {
-      selector: ".path",
+      selector: "node.path",
+      style: { "border-color": "#c2185b", "border-width": 4, opacity: 1, "z-index": 20 },
+    },
+    {
+      selector: "edge.path",
       style: {
         "line-color": "#c2185b",
         "target-arrow-color": "#c2185b",
-        "border-color": "#c2185b",
-        "border-width": 4,
         width: 5,
         opacity: 1,
         "z-index": 20,

@@ -2,6 +2,7 @@
 // interest to the right, stance as colour and symbol, and the same as a table.
 
 import { h, svg } from "./dom.js";
+import { unalias } from "./queries.js";
 
 const STANCE = {
   SUPPORT: { colour: "#1b7837", symbol: "+", label: "supports" },
@@ -24,7 +25,7 @@ export function assessments(grid) {
     if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === "object") {
       if (typeof value.influence === "number" && typeof value.interest === "number") {
-        const who = value.stakeholder ?? value.entity ?? value.node ?? value;
+        const who = unalias(value.stakeholder ?? value.entity ?? value.node ?? value);
         const id = who.id ?? value.id ?? `${found.length}`;
         if (!seen.has(id)) {
           seen.add(id);
@@ -34,6 +35,7 @@ export function assessments(grid) {
             influence: value.influence,
             interest: value.interest,
             stance: value.stance ?? "NEUTRAL",
+            quadrant: value.quadrant,
           });
         }
       } else Object.values(value).forEach(walk);
@@ -44,6 +46,8 @@ export function assessments(grid) {
 }
 
 function quadrantOf(a) {
+  // The API's own quadrant when it gives one (MANAGE_CLOSELY → manageClosely).
+  if (a.quadrant) return a.quadrant.toLowerCase().replace(/_([a-z])/g, (_, c) => c.toUpperCase());
   const high = (v) => v >= 3;
   if (high(a.influence) && high(a.interest)) return "manageClosely";
   if (high(a.influence)) return "keepSatisfied";

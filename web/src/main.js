@@ -56,6 +56,7 @@ let centralityLoaded = false;
 // ---- sign-in -------------------------------------------------------------------
 
 function showSignIn(message = "") {
+  $("loading").hidden = true;
   $("app").hidden = true;
   $("whoami").hidden = true;
   $("sign-out").hidden = true;
@@ -87,6 +88,7 @@ async function start() {
     return;
   }
   $("signin").hidden = true;
+  $("loading").hidden = true;
   $("app").hidden = false;
   if (!view) setUp();
   renderTypeFilters();
@@ -226,7 +228,8 @@ async function expand(id) {
     resetSlider({ keep: true });
     await view.layout({ animate: true, incremental: true });
     const added = after.totalNodes - before.totalNodes;
-    toast(added ? `Added ${added} neighbour${added === 1 ? "" : "s"} of ${view.node(id)?.label ?? id}.` : "All its neighbours are already shown.");
+    const name = view.node(id)?.label ?? id;
+    toast(added ? `Added ${added} neighbour${added === 1 ? "" : "s"} of ${name}.` : `All neighbours of ${name} are already shown.`);
     refreshConnections(id);
     refreshScores();
   } catch (e) {
@@ -434,6 +437,7 @@ async function runPaths() {
     refreshScores();
     resetSlider({ keep: true });
     renderPaths(out, paths, { onShow: showPath });
+    $("paths-panel").scrollIntoView({ block: "start" });
     if (paths.length) {
       await view.layout({ animate: false });
       showPath(0);
@@ -520,6 +524,8 @@ function boot() {
       return;
     }
     storeKey(key);
+    $("signin").hidden = true;
+    $("loading").hidden = false;
     start();
   });
   $("sign-out").addEventListener("click", () => {

@@ -296,7 +296,7 @@ function selectionFor(caps, typeName, depth, seen) {
     if (f.args?.length) continue;
     const t = namedType(f.type);
     if (t.kind === "SCALAR" || t.kind === "ENUM") parts.push(f.name);
-    else if (t.kind === "OBJECT" && !seen.has(`${typeName}.${f.name}`)) {
+    else if (["OBJECT", "INTERFACE", "UNION"].includes(t.kind) && !seen.has(`${typeName}.${f.name}`)) {
       if (f.name === "sources") parts.push(SOURCES);
       else {
         const inner = selectionFor(caps, t.name, depth + 1, new Set([...seen, `${typeName}.${f.name}`]));
