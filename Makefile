@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: install system-deps python-deps neo4j-local web browser run test lint typecheck check clean
+.PHONY: install system-deps python-deps neo4j-local web browser run test lint typecheck check bench-load clean
 
 install: system-deps python-deps neo4j-local web
 
@@ -78,6 +78,12 @@ typecheck: python-deps
 
 test: install browser contract-deps lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Load test: 64 clients for 60 s of mixed reads and writes against an app and a local
+# Neo4j it starts itself (loopback only). BENCH_LOAD_ARGS="--clients 16 --seconds 10".
+BENCH_LOAD_ARGS ?=
+bench-load: install
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) neo4j-local/target .pytest_cache .mypy_cache .ruff_cache

@@ -17,6 +17,8 @@ from strawberry.asgi import GraphQL
 
 from api import exports, web
 from api.middleware import ApiKeyAuth, BodyLimit, RequestContext
+from api.ratelimit import IpRateLimit, KeyRateLimit, TokenBuckets
+from api.security import SecurityHeaders
 from api.settings import Settings
 from graph import migrations
 from graph.driver import Graph, connect, ping
@@ -92,6 +94,8 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
             settings.neo4j_user,
             settings.neo4j_password.get_secret_value(),
             settings.neo4j_database,
+            max_transaction_retry_time=settings.neo4j_retry_seconds,
+            connection_timeout=settings.neo4j_connect_timeout,
         )
         applied = await migrations.migrate(own)
         if applied:
@@ -104,7 +108,16 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     middleware = [
         Middleware(RequestContext),
         Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        Middleware(SecurityHeaders, hsts=not settings.is_dev),
     ]
+    if settings.rate_limit_per_ip:
+        middleware.append(
+            Middleware(
+                IpRateLimit,
+                buckets=TokenBuckets(settings.rate_limit_per_ip),
+                exempt=("/healthz", "/readyz"),
+            )
+        )
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -121,6 +134,10 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
             allow_ide_page=settings.graphiql_enabled,
         )
     )
+    if settings.rate_limit_per_key:
+        middleware.append(
+            Middleware(KeyRateLimit, buckets=TokenBuckets(settings.rate_limit_per_key))
+        )
     routes: list[Any] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),

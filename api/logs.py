@@ -42,4 +42,7 @@ def configure(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
-    logging.getLogger("neo4j").setLevel(logging.WARNING)
+    # Below WARNING these log query parameters (neo4j) and full URLs with query strings
+    # (httpx), where personal data and keys can be: never at INFO/DEBUG.
+    for name in ("neo4j", "httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)

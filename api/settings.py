@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024, alias="KOOSTOO_MAX_BODY_BYTES")
     cors_origins: list[str] = Field(default_factory=list, alias="KOOSTOO_CORS_ORIGINS")
 
+    # Fail fast when Neo4j is down: the driver's retry budget for a transaction and its
+    # connect timeout (its defaults, 30 s each, would hold every request that long).
+    neo4j_retry_seconds: float = Field(default=3.0, ge=0, alias="KOOSTOO_NEO4J_RETRY_SECONDS")
+    neo4j_connect_timeout: float = Field(default=5.0, gt=0, alias="KOOSTOO_NEO4J_CONNECT_TIMEOUT")
+
+    # Token buckets, per instance (see api/ratelimit.py): a key (or an address) may send
+    # this many requests at once, refilled at this many per minute; 0 turns a limit off.
+    rate_limit_per_key: int = Field(default=1200, ge=0, alias="KOOSTOO_RATE_LIMIT_PER_KEY")
+    rate_limit_per_ip: int = Field(default=3000, ge=0, alias="KOOSTOO_RATE_LIMIT_PER_IP")
+
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
         if self.profile is Profile.PRODUCTION:

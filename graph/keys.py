@@ -168,3 +168,77 @@ async def authenticate(graph: Graph, secret: str, *, now: datetime | None = None
 
     key = await graph.read(work)
     return key if key is not None and key.active_at(now or datetime.now(UTC)) else None
+
+
+FIND_ACTIVE = (
+    "MATCH (k:ApiKey) WHERE (k.id = $key OR k.name = $key OR k.prefix = $key) "
+    "AND k.revokedAt IS NULL RETURN k {.id, .name, .role, .expiresAt} AS k"
+)
+
+ROTATE = (
+    "MATCH (old:ApiKey {id: $oldId}) WHERE old.revokedAt IS NULL "
+    "SET old.revokedAt = datetime(), old.rotatedTo = $id "
+    "CREATE (k:ApiKey {id: $id, name: old.name, role: old.role, hash: $hash, prefix: $prefix, "
+    "createdAt: datetime(), expiresAt: $expiresAt, rotatedFrom: old.id}) "
+    f"RETURN old.revokedAt AS revokedAt, {PUBLIC} AS k"
+)
+
+
+async def rotate(
+    graph: Graph,
+    key: str,
+    *,
+    actor: str,
+    expires_at: datetime | None = None,
+) -> tuple[ApiKey, str]:
+    """Replace an unrevoked key (by id, name or prefix) with a new secret of the same name
+    and role, and revoke the old one, in one transaction. The new key keeps the old
+    expiry unless `expires_at` is given. Returns the new key and its secret (shown once)."""
+    if expires_at is not None and expires_at <= datetime.now(UTC):
+        raise InvalidInput([("expiresAt", "must be in the future")])
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    new_key_id = new_id()
+
+    async def work(tx: AsyncManagedTransaction) -> ApiKey:
+        found = [r["k"] async for r in await tx.run(FIND_ACTIVE, key=key)]
+        if not found:
+            raise NotFound(key, "active API key")
+        if len(found) > 1:
+            raise InvalidInput([("key", f"{key!r} names {len(found)} keys; use the key id")])
+        old = found[0]
+        old_expiry = to_native(old["expiresAt"])
+        if expires_at is None and old_expiry is not None and old_expiry <= datetime.now(UTC):
+            raise InvalidInput(
+                [("expiresAt", "the key has expired: give a new expiry (--expires-in-days)")]
+            )
+        row = await (
+            await tx.run(
+                ROTATE,
+                oldId=old["id"],
+                id=new_key_id,
+                hash=_hash(secret),
+                prefix=secret[: len(KEY_PREFIX) + 6],
+                expiresAt=expires_at or old_expiry,
+            )
+        ).single(strict=True)
+        await audit.record(
+            tx,
+            actor=actor,
+            action="rotate",
+            entity_id=old["id"],
+            entity_type="ApiKey",
+            before={"revokedAt": None},
+            after={"revokedAt": row["revokedAt"], "rotatedTo": new_key_id},
+        )
+        await audit.record(
+            tx,
+            actor=actor,
+            action="create",
+            entity_id=new_key_id,
+            entity_type="ApiKey",
+            before=None,
+            after=row["k"] | {"rotatedFrom": old["id"]},
+        )
+        return _model(row["k"])
+
+    return await graph.write(work), secret

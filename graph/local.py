@@ -90,6 +90,9 @@ def free_port() -> int:
 
 def port_in_use(port: int) -> bool:
     with socket.socket() as s:
+        # As the JVM's listener does: connections of a stopped engine lingering in
+        # TIME_WAIT must not keep it from starting again on its port.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:

@@ -17,6 +17,9 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from graph.errors import GraphError, Unavailable
+from schema.errors import from_graph_error
+
 log = logging.getLogger("koostoo.graphql")
 
 
@@ -27,7 +30,12 @@ def is_expected(error: GraphQLError) -> bool:
 
 
 class MaskUnexpectedErrors(MaskErrors):
-    """Masks unexpected errors for clients, logging each with the request id."""
+    """Masks unexpected errors for clients, logging each with the request id.
+
+    A graph-layer error that a resolver (or a DataLoader) let through is not unexpected:
+    it becomes its coded client error here, once for every resolver — above all
+    `Unavailable`, so that a Neo4j outage reads SERVICE_UNAVAILABLE, never an internal
+    error."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda e: not is_expected(e))
@@ -35,6 +43,23 @@ class MaskUnexpectedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "-")
+        if isinstance(error.original_error, GraphError):
+            if isinstance(error.original_error, Unavailable):
+                log.warning(
+                    "neo4j unavailable in %s",
+                    ".".join(str(p) for p in error.path or []) or "operation",
+                    extra={"request_id": request_id},
+                )
+            coded = from_graph_error(error.original_error)
+            return GraphQLError(
+                message=coded.message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                original_error=coded,
+                extensions={**(coded.extensions or {}), "requestId": request_id},
+            )
         log.error(
             "unexpected error in %s",
             ".".join(str(p) for p in error.path or []) or "operation",
