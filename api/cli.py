@@ -427,6 +427,26 @@ def keys_list(
     out.print(table)
 
 
+@keys_app.command("rotate")
+def keys_rotate(
+    key: Annotated[str, typer.Argument(help="The key's id, name or displayed prefix.")],
+    expires_in_days: Annotated[
+        int | None,
+        typer.Option(min=1, help="Expire after this many days (default: the old key's expiry)."),
+    ] = None,
+) -> None:
+    """Replace a key with a new secret (same name and role) and revoke the old one at once;
+    prints only the new key on stdout."""
+    expires = datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days else None
+
+    async def work(graph: Graph) -> str:
+        new, secret = await keys.rotate(graph, key, actor=CLI_ACTOR, expires_at=expires)
+        err.print(f"rotated {new.role.value} key {new.name!r} (new id {new.id}); old one revoked")
+        return secret
+
+    print(with_graph(work))
+
+
 @keys_app.command("revoke")
 def keys_revoke(
     key: Annotated[str, typer.Argument(help="The key's id, name or displayed prefix.")],
