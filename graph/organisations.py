@@ -33,11 +33,14 @@ async def list_page(
     *,
     first: int,
     after: tuple[str, str] | None = None,
+    place: str | None = None,
 ) -> Page[Organisation]:
+    """`place`: located in that place or somewhere inside it."""
     generic = entities.EntityFilter(
         kind=filter.kind.value if filter.kind else None,
         text=filter.name_contains,
         tags=filter.tags,
+        place=place,
     )
     page = await entities.list_page(graph, LABEL, generic, first=first, after=after)
     return Page[Organisation](

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -218,6 +219,9 @@ class OrganisationFilter:
     tags: list[str] | None = strawberry.field(
         default=strawberry.UNSET, description="Any of these tags."
     )
+    place: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Located in this place or somewhere inside it."
+    )
 
 
 @strawberry.input
@@ -272,8 +276,11 @@ class OrganisationQuery:
     ) -> Connection[Organisation]:
         check_first(first, info.context.max_page_size)
         key = decode_cursor(after)
+        place = filter.place if filter is not None and filter.place else None
         parsed = (
-            parse_or_raise(m.OrganisationFilter, filter, "filter")
+            parse_or_raise(
+                m.OrganisationFilter, dataclasses.replace(filter, place=strawberry.UNSET), "filter"
+            )
             if filter is not None
             else m.OrganisationFilter()
         )
@@ -283,6 +290,7 @@ class OrganisationQuery:
                 parsed,
                 first=first,
                 after=(str(key[0]), str(key[1])) if key else None,
+                place=str(place) if place else None,
             )
         except GraphError as e:
             raise from_graph_error(e) from e

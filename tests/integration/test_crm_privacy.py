@@ -111,3 +111,15 @@ async def test_erase_removes_pii_and_keeps_counts(
     assert found == []
     missing = (await admin(ERASE, id="nobody"))["erasePerson"]
     assert missing == {"__typename": "NotFoundProblem"}
+
+
+async def test_history_hides_contact_details_from_viewers(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    await loader.load(graph, dataset.read())
+    await _prepare(gql)
+    query = 'query { history(id: "rasmus-pedanik") { action after } }'
+    seen_by_viewer = json.dumps((await gql[Role.VIEWER](query))["history"])
+    seen_by_editor = json.dumps((await gql[Role.EDITOR](query))["history"])
+    assert "rasmus@example.ee" not in seen_by_viewer and "[hidden]" in seen_by_viewer
+    assert "rasmus@example.ee" in seen_by_editor

@@ -284,3 +284,53 @@ async def test_documents_and_everything_they_support(
     )
     assert sorted((s["type"], s["from"]["id"], s["to"]["id"]) for s in d["supports"]) == supported
     assert all(s["quotes"] for s in d["supports"])
+
+
+SINGULAR = {
+    "Person": "person",
+    "Event": "event",
+    "Programme": "programme",
+    "Service": "service",
+    "ServiceCategory": "serviceCategory",
+    "Place": "place",
+    "Topic": "topic",
+    "Document": "document",
+    "Organisation": "organisation",
+}
+
+
+async def test_singular_queries_return_their_type_or_null(
+    seeded: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    by_label = DATA.by_label()
+    for lbl, field in SINGULAR.items():
+        record = by_label[lbl][0]
+        got = await gql[Role.VIEWER](
+            f"query($id: ID!) {{ {field}(id: $id) {{ __typename id }} }}", id=record.id
+        )
+        assert got[field] == {"__typename": lbl, "id": record.id}
+        other = by_label["Topic" if lbl != "Topic" else "Place"][0].id
+        wrong = await gql[Role.VIEWER](f"query($id: ID!) {{ {field}(id: $id) {{ id }} }}", id=other)
+        assert wrong[field] is None
+
+
+async def test_organisations_filter_by_place(seeded: Graph, gql: dict[Role, GraphQLClient]) -> None:
+    located = rels("LOCATED_IN")
+    assert located
+    place = Counter(r.to_id for r in located).most_common(1)[0][0]
+    inside = {place}
+    while True:
+        deeper = {
+            r.from_id for r in rels("PART_OF") if r.to_id in inside and label(r.from_id) == "Place"
+        } - inside
+        if not deeper:
+            break
+        inside |= deeper
+    expected = sorted({r.from_id for r in located if r.to_id in inside})
+    got = await gql[Role.VIEWER](
+        "query($f: OrganisationFilter) { organisations(first: 100, filter: $f) "
+        "{ totalCount nodes { id } } }",
+        f={"place": place},
+    )
+    assert sorted(n["id"] for n in got["organisations"]["nodes"]) == expected
+    assert got["organisations"]["totalCount"] == len(expected)
