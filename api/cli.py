@@ -202,6 +202,25 @@ def seed(
     _print_report(report, dry_run=dry_run)
 
 
+@app.command()
+def analyse(
+    resolution: Annotated[
+        float, typer.Option(help="Community resolution: higher gives more, smaller ones.")
+    ] = 1.0,
+) -> None:
+    """Compute centrality and communities of the organisation and person networks and
+    store them on the nodes (centralityDegree, …, community), to combine with filters."""
+    from graph.analytics.centrality import analyse as run_analysis
+
+    reports = with_graph(lambda graph: run_analysis(graph, resolution=resolution))
+    table = Table("network", "nodes", "ties", "communities", "seconds")
+    for r in reports:
+        table.add_row(
+            r.network.value, str(r.nodes), str(r.ties), str(r.communities), f"{r.seconds:.2f}"
+        )
+    out.print(table)
+
+
 @app.command("export")
 def export_all(
     file: Annotated[Path, typer.Argument(help="The JSON Lines file to write.")],
