@@ -136,7 +136,7 @@ export class GraphView {
   }
 
   /** Add a network ({nodes, edges} as egoNetwork returns it); return how many were new. */
-  merge(network, { focus, around } = {}) {
+  merge(network, { focus, around, filter = true } = {}) {
     const anchor = around ? this.cy.getElementById(around) : null;
     const origin = anchor?.nonempty() ? anchor.position() : { x: 0, y: 0 };
     let added = 0;
@@ -193,7 +193,8 @@ export class GraphView {
     });
     this.restyle();
     this.resize();
-    this.applyFilters();
+    // Callers that reset the time slider next skip this pass (it re-filters anyway).
+    if (filter) this.applyFilters();
     return added;
   }
 

@@ -182,7 +182,7 @@ async function open(id, { fresh = false, label } = {}) {
     const profileShown = showProfile(id, { label });
     const network = await loadEgoNetwork(caps, id, { depth: Number($("depth").value) });
     if (network) {
-      view.merge(network, { focus: id });
+      view.merge(network, { focus: id, filter: false });
       if (network.truncated) toast("The network is larger than the page draws at once: the nearest part is shown.");
     } else if (!view.has(id)) {
       // This server has no egoNetwork yet: draw the entity on its own.
@@ -223,7 +223,7 @@ async function expand(id) {
       return;
     }
     const before = view.counts();
-    view.merge(network, { around: id });
+    view.merge(network, { around: id, filter: false });
     const after = view.counts();
     resetSlider({ keep: true });
     await view.layout({ animate: true, incremental: true });
