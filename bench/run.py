@@ -134,6 +134,7 @@ async def closed_loop(
     max_requests: int,
     warmup: int,
     first_index: int = 0,
+    request_timeout: float | None = None,
 ) -> Stats:
     """`concurrency` workers issue requests back to back until `duration` seconds or
     `max_requests` have passed; failed requests are counted, not timed."""
@@ -153,7 +154,7 @@ async def closed_loop(
             i = next(counter)
             t0 = time.perf_counter()
             try:
-                await call(i)
+                await asyncio.wait_for(call(i), request_timeout)
             except Exception as e:
                 errors += 1
                 first_error = first_error or f"{type(e).__name__}: {e}"[:300]
@@ -306,6 +307,9 @@ class Env:
     samples: ops.Samples
     duration: float
     report: Report
+    #: a request taking longer counts as an error (so one pathological operation cannot
+    #: stall the run)
+    request_timeout: float = 60.0
 
 
 def _http_call(
@@ -371,7 +375,7 @@ async def run_looped(
             warmup = 3 if op.write else 5
             for i in range(first, first + warmup):
                 with contextlib.suppress(Exception):
-                    await call(i)
+                    await asyncio.wait_for(call(i), env.request_timeout)
             cpu_before = cpu_seconds(env.cpu_pids[target])
             stats = await closed_loop(
                 call,
@@ -380,6 +384,7 @@ async def run_looped(
                 max_requests=op.max_requests,
                 warmup=0,
                 first_index=first + warmup,
+                request_timeout=env.request_timeout,
             )
             note = (
                 f"all {stats.errors} requests failed: {stats.first_error}"
@@ -587,7 +592,12 @@ async def _import_with_bulk(env: Env, rows: list[dict[str, Any]], name: str) -> 
 
 
 async def bench(
-    size: str, duration: float, seed: int, import_rows: int, commit: str | None = None
+    size: str,
+    duration: float,
+    seed: int,
+    import_rows: int,
+    commit: str | None = None,
+    request_timeout: float = 60.0,
 ) -> Report:
     from bench import synth_sizes
 
@@ -647,6 +657,7 @@ async def bench(
                     net,
                     import_rows,
                     engine.process.pid,
+                    request_timeout,
                 )
             finally:
                 await graph.driver.close()
@@ -666,6 +677,7 @@ async def _serve_and_measure(
     net: Any,
     import_rows: int,
     neo4j_pid: int,
+    request_timeout: float,
 ) -> None:
     api_port, peer_port = local.free_port(), local.free_port()
     api_env = {
@@ -729,6 +741,7 @@ async def _serve_and_measure(
             samples,
             duration,
             report,
+            request_timeout,
         )
         try:
             schema = await ours.schema()
@@ -754,12 +767,24 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per cell")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--request-timeout", type=float, default=60.0, help="seconds before a request fails"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument(
         "--commit", help="the commit to report when the tree is not a git checkout (a snapshot)"
     )
     args = parser.parse_args(argv)
-    report = asyncio.run(bench(args.size, args.duration, args.seed, args.import_rows, args.commit))
+    report = asyncio.run(
+        bench(
+            args.size,
+            args.duration,
+            args.seed,
+            args.import_rows,
+            args.commit,
+            args.request_timeout,
+        )
+    )
     args.out.write_text(render(report))
     console.print(f"wrote {args.out}")
 

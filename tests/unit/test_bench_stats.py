@@ -189,3 +189,18 @@ def test_render_adds_a_cpu_table_when_cpu_was_measured() -> None:
     assert [c.strip() for c in row.strip("|").split("|")] == [
         op, "1", "6.0", "2.0", "4.0", "3.00", "1.50",
     ]  # fmt: skip
+
+
+async def test_a_request_over_the_timeout_counts_as_an_error() -> None:
+    import asyncio
+
+    from bench.run import closed_loop
+
+    async def call(i: int) -> None:
+        await asyncio.sleep(10 if i == 0 else 0)
+
+    stats = await closed_loop(
+        call, concurrency=1, duration=60, max_requests=3, warmup=0, request_timeout=0.05
+    )
+    assert (stats.requests, stats.errors) == (2, 1)
+    assert stats.first_error is not None and stats.first_error.startswith("TimeoutError")
