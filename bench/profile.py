@@ -14,7 +14,9 @@ import argparse
 import asyncio
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import httpx
 from asgi_lifespan import LifespanManager
@@ -27,7 +29,21 @@ from bench import operations as ops
 from bench import synth_sizes
 from bench.run import MEMORY
 from graph import keys, local, migrations
-from graph.driver import connect
+from graph.driver import Graph, connect
+
+#: transactions per request, by the graph function that ran them
+TRANSACTIONS: Counter[str] = Counter()
+
+
+def count_transactions() -> None:
+    """Wrap `Graph._run` to count the transactions (round trips) each request makes."""
+    original = Graph._run
+
+    async def counted(self: Graph, work: Any, *, write: bool, timeout: float | None) -> Any:
+        TRANSACTIONS[getattr(work, "__qualname__", "?").split(".<locals>")[0]] += 1
+        return await original(self, work, write=write, timeout=timeout)
+
+    Graph._run = counted  # type: ignore[method-assign]
 
 
 async def profile(size: str, name: str, n: int, html: Path | None) -> None:
@@ -75,6 +91,11 @@ async def profile(size: str, name: str, n: int, html: Path | None) -> None:
 
                 for i in range(5):
                     await once(i)
+                count_transactions()
+                await once(5)
+                print(f"transactions for one request: {sum(TRANSACTIONS.values())}")
+                for name, k in TRANSACTIONS.most_common():
+                    print(f"  {k:5d}  {name}")
                 profiler = Profiler(async_mode="enabled", interval=0.0005)
                 t0 = time.perf_counter()
                 profiler.start()
