@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -775,6 +776,8 @@ def main(argv: list[str] | None = None) -> None:
         "--commit", help="the commit to report when the tree is not a git checkout (a snapshot)"
     )
     args = parser.parse_args(argv)
+    # A plain SIGTERM would skip the clean-up and orphan the API and peer processes.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     report = asyncio.run(
         bench(
             args.size,
