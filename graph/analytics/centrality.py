@@ -41,6 +41,7 @@ PROPERTY: Final = {
 COMMUNITY_PROPERTY: Final = "community"
 ANALYSED_AT: Final = "centralityAnalysedAt"
 MAX_FIRST: Final = 1000
+STORE_BATCH: Final = 1000
 
 FILTERED: Final = """
 UNWIND $ids AS nid
@@ -195,8 +196,9 @@ async def analyse(graph: Graph, *, resolution: float = 1.0) -> list[AnalyseRepor
             }
             for i, nid in enumerate(projection.ids)
         ]
-        for start in range(0, len(rows), 5000):
-            batch = rows[start : start + 5000]
+        # small batches: each stays well inside Neo4j's transaction memory limit
+        for start in range(0, len(rows), STORE_BATCH):
+            batch = rows[start : start + STORE_BATCH]
 
             async def work(
                 tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch

@@ -10,8 +10,8 @@ a "via" counts as one hop between the two actors.
 - strongest: among the candidate paths within `max_hops`, the one whose weakest hop is
   strongest (tie strength = number of shared activities + direct ties); then the fewest
   hops, then the greatest total strength. One path per sequence of actors.
-  Candidates are the `CANDIDATES` shortest paths Neo4j finds, so on a very large graph
-  "strongest" is the strongest of those, not of every possible path.
+  Candidates are the paths of the `GROUPS` shortest lengths (at most `CANDIDATES` of
+  them), so on a large graph "strongest" is the strongest of those, not of every path.
 
 `as_of` keeps only ties valid on that date: periods (`from`/`to`) must cover it, and an
 event or programme must have started by then (undated ones are left out).
@@ -23,12 +23,13 @@ from datetime import date
 from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
+from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.analytics.dates import end_of, lower_bound, start_of
 from graph.analytics.network import EdgeSource, SourceDoc, document_titles, jsonable
 from graph.driver import Graph
-from graph.errors import InvalidInput, NotFound
+from graph.errors import InvalidInput, NotFound, Unavailable
 
 ACTORS: Final = ("Organisation", "Person")
 VIAS: Final = ("Event", "Programme", "Service")
@@ -36,7 +37,11 @@ DIRECT: Final = ("MEMBER_OF", "PART_OF")
 TAKES_PART: Final = ("ATTENDED", "ORGANISED", "FUNDED", "IMPLEMENTED", "COMMISSIONED", "PROVIDES")
 MAX_HOPS: Final = 6
 MAX_LIMIT: Final = 20
-CANDIDATES: Final = 100
+CANDIDATES: Final = 200
+#: path lengths considered: the shortest, and the next two (room for stronger detours)
+GROUPS: Final = 3
+#: seconds a path search may take before it is stopped
+TIMEOUT: Final = 30.0
 
 _REL_AS_OF = f"""
 ($asOf IS NULL OR ((r.from IS NULL OR {start_of("r.from")} <= $asOf)
@@ -66,14 +71,17 @@ _NODE_MAP = (
 )
 
 
-def candidates_query(k: int, max_raw: int) -> str:
-    # k and the quantifier bound must be literals in Cypher; both are checked ints.
+def candidates_query(groups: int, max_raw: int) -> str:
+    # The group count and the quantifier bound must be literals in Cypher; both are ints.
+    # SHORTEST k GROUPS is a bidirectional breadth-first search: every path of the k
+    # shortest lengths, enumerated lazily, so LIMIT bounds the work.
     return f"""
 MATCH (a:Entity {{id: $from}}), (b:Entity {{id: $to}})
-MATCH p = SHORTEST {int(k)} (a) ({_STEP}){{1,{int(max_raw)}}} (b)
+MATCH p = SHORTEST {int(groups)} GROUPS (a) ({_STEP}){{1,{int(max_raw)}}} (b)
 RETURN [n IN nodes(p) | {_NODE_MAP}] AS nodes,
        [rel IN relationships(p) | {{type: type(rel), start: startNode(rel).id,
                                    end: endNode(rel).id, props: rel {{.*}}}}] AS rels
+LIMIT $candidates
 """
 
 
@@ -310,8 +318,9 @@ async def find(
                 raise InvalidInput(
                     [(field, f"{r['eid']!r} is a {r['type']}, not a person or organisation")]
                 )
-        query = candidates_query(max(CANDIDATES, limit), 2 * max_hops)
-        raw = [dict(r) async for r in await tx.run(query, params)]
+        query = candidates_query(GROUPS, 2 * max_hops)
+        result = await tx.run(query, params, candidates=max(CANDIDATES, 10 * limit))
+        raw = [dict(r) async for r in result]
         titles = await document_titles(
             tx,
             (d for row in raw for rel in row["rels"] for d in rel["props"].get("sourceIds") or []),
@@ -340,4 +349,12 @@ async def find(
         strongest = sorted(paths, key=lambda p: (-p.strength, p.length, -p.total_strength))
         return Paths(shortest=shortest[:limit], strongest=strongest[:limit])
 
-    return await graph.read(work)
+    try:
+        return await graph.read(work, timeout=TIMEOUT)
+    except neo4j_errors.Neo4jError as e:
+        if "TransactionTimedOut" in (e.code or "") or "Terminated" in (e.code or ""):
+            raise Unavailable(
+                f"the path search took longer than {TIMEOUT:g} s and was stopped; "
+                "try a lower maxHops"
+            ) from e
+        raise
