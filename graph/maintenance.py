@@ -37,14 +37,24 @@ async def wipe(graph: Graph, *, allow_data: bool) -> int:
     if existing and not allow_data:
         raise Conflict(f"refusing to wipe a database that holds {existing} nodes")
 
-    # CALL … IN TRANSACTIONS needs an implicit (auto-commit) transaction.
+    # Relationships first, then the bare nodes, each in bounded batches: a DETACH DELETE
+    # of a dense node (an event with 100k attendance records) in one inner transaction
+    # needs more than the transaction memory cap. CALL … IN TRANSACTIONS needs an
+    # implicit (auto-commit) transaction.
     async with graph.driver.session(database=graph.database) as session:
-        result = await session.run(
-            "MATCH (n) WHERE NOT n:KoostooMigration "
-            "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        )
-        await result.consume()
+        for statement in (WIPE_RELATIONSHIPS, WIPE_NODES):
+            await (await session.run(statement)).consume()
     return existing
+
+
+WIPE_RELATIONSHIPS = (
+    "MATCH (a)-[r]->(b) WHERE NOT (a:KoostooMigration AND b:KoostooMigration) "
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+)
+WIPE_NODES = (
+    "MATCH (n) WHERE NOT n:KoostooMigration "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+)
 
 
 async def label_counts(graph: Graph) -> dict[str, int]:
