@@ -27,6 +27,8 @@ LIST_SEPARATOR = "|"
 
 _BOM = "\ufeff"
 _DELIMITERS = (";", ",", "\t")
+#: Splits after a CR that no LF follows, keeping the CR at the end of its line.
+_BARE_CR = re.compile(r"(?<=\r)(?!\n)(?!$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +145,10 @@ class Reader:
     def _lines(self, f: BinaryIO) -> Iterator[tuple[int, str]]:
         """(line number, decoded line) with the BOM removed; a clear error for any
         encoding other than UTF-8."""
-        for number, raw in enumerate(f, start=1):
+        number = 0
+        for raw in f:
             self.bytes_read += len(raw)
-            if number == 1 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            if number == 0 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                 raise ImportProblems(
                     [Problem(self.name, None, 'is UTF-16: save it as UTF-8 ("CSV UTF-8")')]
                 )
@@ -158,13 +161,17 @@ class Reader:
                         Problem(
                             self.name,
                             None,
-                            f"is not UTF-8 (byte 0x{byte:02x} at line {number}): save it as UTF-8",
+                            f"is not UTF-8 (byte 0x{byte:02x} at line {number + 1}): "
+                            "save it as UTF-8",
                         )
                     ]
                 ) from e
-            if number == 1:
+            if number == 0:
                 text = text.removeprefix(_BOM)
-            yield number, text
+            # A bare CR ends a line too (classic Mac "CSV (Macintosh)" exports).
+            for line in _BARE_CR.split(text):
+                number += 1
+                yield number, line
 
     def _empty(self) -> ImportProblems:
         required = ", ".join(c.name for c in self.spec.columns if c.required)
@@ -243,7 +250,12 @@ class Reader:
         if first is None:
             raise self._empty()
         header_line, header_text = first
-        delimiter = self._sniff(header_text)
+        try:
+            delimiter = self._sniff(header_text)
+        except csv.Error as e:
+            raise ImportProblems(
+                [Problem(self.name, header_line, f"the header is not valid CSV: {e}")]
+            ) from e
         last = [header_line]  # the number of the last physical line handed to csv
 
         def texts() -> Iterator[str]:

@@ -97,6 +97,28 @@ def test_semicolon_file_with_bom_and_crlf(tmp_path: Path) -> None:
     assert reader.present == ["name", "kind", "startDate", "organisers"]
 
 
+def test_classic_mac_line_endings(tmp_path: Path) -> None:
+    """A bare CR ends a line, as in Excel's "CSV (Macintosh)"; line numbers stay physical."""
+    path = write(
+        tmp_path,
+        "events.csv",
+        'name;kind;description\rKoosolek;MEETING;"kaks\rrida"\rÕhtu;SEMINAR;x;lisa\r',
+    )
+    rows, reader = read_all(path)
+    assert [(r.line, r.values["name"]) for r in rows] == [(2, "Koosolek")]
+    assert rows[0].values["description"] == "kaks\rrida"
+    assert [str(p) for p in reader.problems] == [
+        "events.csv:4: 4 cells but the header has 3 columns (is a ';' inside a value "
+        "without quotes?)"
+    ]
+
+
+def test_a_header_csv_cannot_read_is_a_problem_of_line_1(tmp_path: Path) -> None:
+    path = write(tmp_path, "events.csv", "name;kind;" + "x" * 200_000 + "\nA;MEETING;\n")
+    (message,) = problems_of(path)
+    assert message.startswith("events.csv:1: the header is not valid CSV: field larger than")
+
+
 def test_comma_file_and_lenient_header_spellings(tmp_path: Path) -> None:
     path = write(tmp_path, "events.csv", "Name,KIND,start_date,Start Date x\nA,MEETING,2016,\n")
     assert problems_of(path) == [
