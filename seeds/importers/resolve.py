@@ -19,7 +19,7 @@ from graph.matching import Candidate, NameIndex
 from graph.models.common import SLUG, partial_date_bounds
 from graph.models.organisation import OrganisationKind
 from graph.models.registry import REGISTRY
-from graph.text import split_legal_form
+from graph.text import normalise_name, split_legal_form
 from seeds.importers.reading import Problem
 from seeds.importers.rows import Ref
 
@@ -149,6 +149,8 @@ async def resolve(
                     )
             continue
         if candidates:
+            # A stable order, most likely first: by name (not alias), then by name and id.
+            candidates.sort(key=lambda c: (normalise_name(c.name) != ref.key, c.name, c.id))
             listed = "; ".join(c.describe() for c in candidates[:6])
             more = f" and {len(candidates) - 6} more" if len(candidates) > 6 else ""
             hint = (
