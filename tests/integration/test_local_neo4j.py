@@ -79,20 +79,22 @@ async def test_readyz_follows_neo4j_down_and_up_without_restarting_the_app(tmp_p
     uri = engine.start()
     settings = Settings(NEO4J_URI=uri, KOOSTOO_DATA_DIR=tmp_path)
     app = create_app(settings)
-    # A fresh database is migrated at start-up: give it more than the default 5 s.
-    async with LifespanManager(app, startup_timeout=180, shutdown_timeout=60) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            assert (await client.get("/readyz")).status_code == 200
-            engine.stop()
-            down = await client.get("/readyz")
-            assert down.status_code == 503
-            assert down.json() == {"status": "neo4j unavailable"}
-            assert (await client.get("/healthz")).status_code == 200
-            engine.start()
-            for _ in range(60):
-                if (await client.get("/readyz")).status_code == 200:
-                    break
-                await asyncio.sleep(0.5)
-            assert (await client.get("/readyz")).status_code == 200
-    engine.stop()
+    try:
+        # A fresh database is migrated at start-up: give it more than the default 5 s.
+        async with LifespanManager(app, startup_timeout=180, shutdown_timeout=60) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                assert (await client.get("/readyz")).status_code == 200
+                engine.stop()
+                down = await client.get("/readyz")
+                assert down.status_code == 503
+                assert down.json() == {"status": "neo4j unavailable"}
+                assert (await client.get("/healthz")).status_code == 200
+                engine.start()
+                for _ in range(120):
+                    if (await client.get("/readyz")).status_code == 200:
+                        break
+                    await asyncio.sleep(0.5)
+                assert (await client.get("/readyz")).status_code == 200
+    finally:
+        engine.stop()
