@@ -1,8 +1,8 @@
 """Benchmark of the network analytics on a synthetic network (not a timed test).
 
 Starts a local Neo4j in a temporary directory, generates the synthetic network with
-`bench/synth_sizes.py` (the issue-7 generator, which loads through the same
-`graph/bulk.py` writers as the seeds), loads it, then measures:
+`seeds/synth.py` (which loads through the same `graph/bulk.py` writers as the
+seeds), loads it, then measures:
 
 - ego network, depth 2 (`graph.analytics.network.ego`), on sampled organisations;
 - explained paths (`graph.analytics.paths.find`, max 4 hops) between sampled pairs;
@@ -29,11 +29,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import synth_sizes
 from graph import export, local, maintenance, migrations
 from graph.analytics import centrality, communities, network, paths
 from graph.analytics.projection import NetworkKind, pull
 from graph.driver import Graph, connect
+from seeds import synth
 
 MEMORY = {"XS": ("512m", "256m"), "S": ("1g", "512m"), "M": ("2g", "1g"), "L": ("4g", "4g")}
 
@@ -53,7 +53,7 @@ async def _timed(work: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
     return time.perf_counter() - t0, result
 
 
-async def measure(graph: Graph, net: synth_sizes.Network, samples: int, seed: int) -> None:
+async def measure(graph: Graph, net: synth.Network, samples: int, seed: int) -> None:
     rng = random.Random(seed)
     orgs = net.ids("Organisation")
     people = net.ids("Person")
@@ -117,13 +117,13 @@ async def run(
     graph = await connect(uri, "neo4j", "", "neo4j")
     try:
         t0 = time.perf_counter()
-        net = synth_sizes.generate(size, seed)
+        net = synth.generate(size, seed)
         gen = time.perf_counter() - t0
         t0 = time.perf_counter()
         if not reuse:
             await maintenance.wipe(graph, allow_data=True)
             await migrations.migrate(graph)
-            await synth_sizes.load(graph, net)
+            await synth.load(graph, net)
         load = time.perf_counter() - t0
         print(
             f"size {size} (seed {seed}): {net.node_count():,} nodes, "
@@ -151,7 +151,7 @@ async def main(size: str, seed: int, samples: int, uri: str | None, reuse: bool)
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--size", default="S", choices=sorted(synth_sizes.SIZES))
+    parser.add_argument("--size", default="S", choices=sorted(synth.SIZES))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument(

@@ -26,10 +26,10 @@ from pyinstrument import Profiler
 from api.app import create_app
 from api.settings import Settings
 from bench import operations as ops
-from bench import synth_sizes
 from bench.run import MEMORY
 from graph import keys, local, migrations
 from graph.driver import Graph, connect
+from seeds import synth
 
 #: transactions per request, by the graph function that ran them
 TRANSACTIONS: Counter[str] = Counter()
@@ -55,8 +55,8 @@ async def profile(size: str, name: str, n: int, html: Path | None) -> None:
         try:
             graph = await connect(uri, "neo4j", "", "neo4j")
             await migrations.migrate(graph)
-            net = synth_sizes.generate(size)
-            await synth_sizes.load(graph, net)
+            net = synth.generate(size)
+            await synth.load(graph, net)
             _, secret = await keys.create(graph, name="profile", role=keys.Role.ADMIN, actor="b")
             orgs, people = ops.sample(net.ids("Organisation"), net.ids("Person"))
             samples = ops.Samples(orgs, people, ops.SEARCH_TERMS, "profile")

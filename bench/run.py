@@ -600,7 +600,7 @@ async def bench(
     commit: str | None = None,
     request_timeout: float = 60.0,
 ) -> Report:
-    from bench import synth_sizes
+    from seeds import synth
 
     meta = machine(commit)
     heap, pagecache = MEMORY[size]
@@ -617,20 +617,19 @@ async def bench(
                 await migrations.migrate(graph)
                 console.print(f"generating the {size} network (seed {seed})")
                 t0 = time.perf_counter()
-                net = synth_sizes.generate(size, seed)
+                net = synth.generate(size, seed)
                 gen_s = time.perf_counter() - t0
                 t0 = time.perf_counter()
                 with Progress(console=console, transient=True) as bar:
                     task = bar.add_task("loading", total=net.node_count() + net.rel_count())
-                    await synth_sizes.load(
+                    await synth.load(
                         graph,
                         net,
                         progress=lambda what, k: bar.update(task, advance=k, description=what),
                     )
                 load_s = time.perf_counter() - t0
                 report.data = {
-                    "Generator": "bench/synth_sizes.py (seeds/synth.py was not available), seed "
-                    f"{seed}, generated in {gen_s:.1f} s",
+                    "Generator": f"seeds/synth.py, seed {seed}, generated in {gen_s:.1f} s",
                     "Nodes": f"{net.node_count():,} ("
                     + ", ".join(f"{k} {len(v):,}" for k, v in net.nodes.items())
                     + ")",

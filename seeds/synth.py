@@ -1,8 +1,7 @@
-"""A deterministic synthetic stakeholder network in sizes S, M and L, for the benchmark.
+"""A deterministic synthetic stakeholder network in sizes XS, S, M and L (benchmarks).
 
-Written for issue 7 because `seeds/synth.py` (issue 5) had not landed when the benchmark
-needed one; it loads through the same batched writers as the seed loader and the
-importers (`graph/bulk.py`), so what the benchmark reads was written the production way.
+It loads through the same batched writers as the seed loader and the importers
+(`graph/bulk.py`), so what the benchmarks read was written the production way.
 
 The shape aims at what real networks look like rather than at uniform noise:
 organisation sizes, event attendance and personal activity are heavy-tailed (Zipf

@@ -6,9 +6,9 @@ from collections import Counter
 
 from bench.operations import Samples, sample
 from bench.run import attendance_rows
-from bench.synth_sizes import SIZES, generate
 from graph.models.registry import REGISTRY
 from graph.models.relationships import MATRIX, RelType
+from seeds.synth import SIZES, generate
 
 
 def test_the_same_seed_gives_the_same_network_and_another_seed_another() -> None:
