@@ -34,6 +34,8 @@ async def list_page(
     first: int,
     after: tuple[str, str] | None = None,
     place: str | None = None,
+    sort: entities.SortField = entities.SortField.NAME,
+    direction: entities.SortDirection = entities.SortDirection.ASC,
 ) -> Page[Organisation]:
     """`place`: located in that place or somewhere inside it."""
     generic = entities.EntityFilter(
@@ -42,7 +44,9 @@ async def list_page(
         tags=filter.tags,
         place=place,
     )
-    page = await entities.list_page(graph, LABEL, generic, first=first, after=after)
+    page = await entities.list_page(
+        graph, LABEL, generic, first=first, after=after, sort=sort, direction=direction
+    )
     return Page[Organisation](
         items=[cast(Organisation, o) for o in page.items],
         total_count=page.total_count,

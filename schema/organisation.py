@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from graph import organisations
+from graph.entities import SortDirection, SortField
 from graph.errors import GraphError
 from graph.models import organisation as m
 from graph.models.relationships import RelType
@@ -273,6 +274,8 @@ class OrganisationQuery:
         first: int = 20,
         after: str | None = None,
         filter: OrganisationFilter | None = None,
+        sort: SortField = SortField.NAME,
+        direction: SortDirection = SortDirection.ASC,
     ) -> Connection[Organisation]:
         check_first(first, info.context.max_page_size)
         key = decode_cursor(after)
@@ -291,6 +294,8 @@ class OrganisationQuery:
                 first=first,
                 after=(str(key[0]), str(key[1])) if key else None,
                 place=str(place) if place else None,
+                sort=sort,
+                direction=direction,
             )
         except GraphError as e:
             raise from_graph_error(e) from e

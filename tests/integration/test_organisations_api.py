@@ -187,6 +187,30 @@ async def test_paging_is_stable_and_complete(gql: dict[Role, GraphQLClient], gra
     assert pages == 3
 
 
+async def test_descending_order_pages_through_in_reverse(
+    gql: dict[Role, GraphQLClient], graph: Graph
+) -> None:
+    names = ["Õismäe Selts", "Aasa Ühing", "Ülase Klubi", "Шахтёрский клуб", "Mäe Selts"]
+    for name in names:
+        await make_organisation(graph, name)
+    viewer = gql[Role.VIEWER]
+    query = """query($after: String) {
+      organisations(first: 2, after: $after, direction: DESC) {
+        edges { node { name } } pageInfo { hasNextPage endCursor } } }"""
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await viewer(query, after=after))["organisations"]
+        seen += [e["node"]["name"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    edges = (await viewer(LIST, first=10))["organisations"]["edges"]
+    ascending = [e["node"]["name"] for e in edges]
+    assert sorted(seen) == sorted(names)
+    assert seen == list(reversed(ascending))
+
+
 async def test_filters_are_case_and_accent_insensitive(
     gql: dict[Role, GraphQLClient], graph: Graph
 ) -> None:
