@@ -66,8 +66,9 @@ tests/contract/node_modules/.installed: tests/contract/package-lock.json | syste
 .PHONY: contract-deps
 contract-deps: tests/contract/node_modules/.installed
 
+# Ctrl-C (exit status 130) is the normal way to stop it, not an error.
 run: install
-	$(BIN)/koostoo serve --open-key --seed-if-empty
+	$(BIN)/koostoo serve --open-key --seed-if-empty || { s=$$?; [ $$s -eq 130 ] || exit $$s; }
 
 lint: python-deps
 	$(BIN)/ruff check .
