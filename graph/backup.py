@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timezone
 from pathlib import Path
 from typing import Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import neo4j.time as nt
+import pytz
 from neo4j import AsyncManagedTransaction
 from neo4j.spatial import CartesianPoint, Point, WGS84Point
 
@@ -160,9 +160,11 @@ def decode_value(value: Any) -> Any:
             raise ValueError("a datetime needs an offset")
         zone = value.get("zone")
         if zone:
+            # pytz, as the driver hydrates zone ids: zoneinfo's C code reads a
+            # neo4j.time.DateTime as if it were a datetime (wrong offsets, segfaults).
             try:
-                return parsed.astimezone(ZoneInfo(zone))
-            except ZoneInfoNotFoundError as e:
+                return parsed.astimezone(pytz.timezone(zone))
+            except pytz.UnknownTimeZoneError as e:
                 raise ValueError(f"unknown time zone {zone!r}") from e
         offset = parsed.utcoffset()
         assert offset is not None
