@@ -19,6 +19,7 @@ from graph.errors import Conflict, NotFound
 from graph.labels import ENTITY_LABELS, checked_label
 from graph.models.common import Model, Page, PartialDate, Stored, new_id, partial_date_bounds
 from graph.models.registry import REGISTRY, entity_type, to_model
+from graph.props import all_props
 from graph.text import fold
 
 #: Input fields that are not node properties (they become relationships instead).
@@ -37,10 +38,10 @@ DATE_PROPERTY: Final[dict[str, str]] = {
 
 LABEL_OF = "MATCH (n:Entity {id: $id}) RETURN [l IN labels(n) WHERE l IN $labels][0] AS label"
 
-GET_MANY = """
+GET_MANY = f"""
 UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-RETURN n {.*} AS n, [l IN labels(n) WHERE l IN $labels][0] AS label
+MATCH (n:Entity {{id: id}})
+RETURN {all_props("n")} AS n, [l IN labels(n) WHERE l IN $labels][0] AS label
 """
 
 ENTITY_EXISTS = "MATCH (n:Entity {id: $id}) RETURN n.id AS id"
@@ -136,7 +137,7 @@ def _list_page(label: str, sort_expr: str, descending: bool) -> str:
         + f"""
 WITH n, {sort_expr} AS k
 WHERE $afterKey IS NULL OR k {cmp} $afterKey OR (k = $afterKey AND n.id {cmp} $afterId)
-RETURN n {{.*}} AS n, k
+RETURN {all_props("n")} AS n, k
 ORDER BY k {order}, n.id {order}
 LIMIT $limit
 """

@@ -18,6 +18,7 @@ from graph.labels import ENTITY_LABELS, checked_label
 from graph.models.common import Stored, to_native
 from graph.models.registry import to_model
 from graph.models.relationships import MATRIX, RelProps, RelType, SourceRef, allowed, describe
+from graph.props import all_props, present
 
 Direction = Literal["out", "in"]
 
@@ -86,8 +87,8 @@ CALL (n) {{
   WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND (m.id > $afterId
         OR (m.id = $afterId AND t > $afterType)))
   WITH r, m, k, t ORDER BY k, m.id, t LIMIT $limit
-  RETURN collect({{node: m {{.*}}, label: [l IN labels(m) WHERE l IN $labels][0], type: t,
-                   props: properties(r), key: [k, m.id, t]}}) AS rows
+  RETURN collect({{node: {all_props("m")}, label: [l IN labels(m) WHERE l IN $labels][0],
+                   type: t, props: {all_props("r")}, key: [k, m.id, t]}}) AS rows
 }}
 RETURN id, total, rows
 """
@@ -123,7 +124,7 @@ async def neighbours_many(
                         node=to_model(row["label"], row["node"]),
                         label=row["label"],
                         type=RelType(row["type"]),
-                        props=to_native(dict(row["props"])),
+                        props=to_native(present(row["props"])),
                         key=list(row["key"]),
                     )
                     for row in rows[:first]

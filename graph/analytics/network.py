@@ -22,6 +22,7 @@ from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.labels import ENTITY_LABELS
 from graph.models.relationships import RelType
+from graph.props import all_props, present
 
 #: Relationship types a network follows unless told otherwise (every domain type).
 DEFAULT_TYPES: Final = tuple(t.value for t in RelType)
@@ -66,14 +67,14 @@ ORDER BY id
 NODES: Final = f"""
 UNWIND $ids AS nid
 MATCH (n:Entity {{id: nid}})
-RETURN n.id AS id, {NODE_TYPE} AS type, {DISPLAY} AS label, n {{.*}} AS props
+RETURN n.id AS id, {NODE_TYPE} AS type, {DISPLAY} AS label, {all_props("n")} AS props
 """
 
 EDGES: Final = f"""
 UNWIND $ids AS aid
 MATCH (a:Entity {{id: aid}})-[r]->(b:Entity)
 WHERE b.id IN $ids AND type(r) IN $types AND {REL_IN_WINDOW}
-RETURN a.id AS source, b.id AS target, type(r) AS type, r {{.*}} AS props
+RETURN a.id AS source, b.id AS target, type(r) AS type, {all_props("r")} AS props
 ORDER BY source, type, target
 """
 
@@ -201,7 +202,7 @@ def jsonable(value: Any) -> Any:
 def _node(row: dict[str, Any]) -> NetNode:
     props = {
         k: jsonable(v)
-        for k, v in sorted(row["props"].items())
+        for k, v in sorted(present(row["props"]).items())
         if k not in HIDDEN_PROPERTIES and k not in PRIVATE_PROPERTIES
     }
     scores = {k: v for k, v in props.items() if k.startswith(SCORE_PREFIXES)}
@@ -211,7 +212,7 @@ def _node(row: dict[str, Any]) -> NetNode:
 
 
 def _edge(row: dict[str, Any], titles: dict[str, str | None]) -> NetEdge:
-    props = {k: jsonable(v) for k, v in sorted(row["props"].items())}
+    props = {k: jsonable(v) for k, v in sorted(present(row["props"]).items())}
     doc_ids = props.pop("sourceIds", None) or []
     quotes = props.pop("evidence", None) or []
     sources = [

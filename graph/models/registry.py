@@ -72,5 +72,6 @@ def entity_type(label: str) -> EntityType:
 
 def to_model(label: str, props: dict[str, Any]) -> Stored:
     from graph.models.common import to_native
+    from graph.props import present
 
-    return REGISTRY[label].stored.model_validate(to_native(props))
+    return REGISTRY[label].stored.model_validate(to_native(present(props)))
