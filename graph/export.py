@@ -35,6 +35,7 @@ from graph.analytics.network import (
 )
 from graph.driver import Graph
 from graph.errors import InvalidInput
+from graph.props import all_props, present
 
 CHUNK_BYTES: Final = 64 * 1024
 
@@ -70,7 +71,7 @@ NODES: Final = (
     NODE_SELECTION
     + f"""
 RETURN n.id AS id, {NODE_TYPE} AS type, coalesce(n.name, n.title, left(n.body, 80), n.id) AS label,
-       n {{.*}} AS props
+       {all_props("n")} AS props
 """
 )
 
@@ -92,12 +93,25 @@ WHERE type(r) IN $types AND {REL_IN_WINDOW}
         AND {node_in_window("a")} AND {node_in_window("b")}))
 """
 
-EDGES: Final = (
-    EDGE_SELECTION
-    + """
-RETURN a.id AS source, b.id AS target, type(r) AS type, r {.*} AS props
+#: The same edges as EDGE_SELECTION, one record per source node: the async driver's cost
+#: is per record, so grouping makes the export several times faster.
+EDGES: Final = f"""
+MATCH (a:Entity)
+WHERE ($ids IS NULL OR a.id IN $ids)
+  AND ($ids IS NOT NULL OR (($labels IS NULL OR [l IN labels(a) WHERE l <> 'Entity'][0] IN $labels)
+                            AND {node_in_window("a")}))
+CALL (a) {{
+  MATCH (a)-[r]->(b:Entity)
+  WHERE type(r) IN $types AND {REL_IN_WINDOW}
+    AND ($ids IS NULL OR b.id IN $ids)
+    AND ($ids IS NOT NULL OR (($labels IS NULL
+                               OR [l IN labels(b) WHERE l <> 'Entity'][0] IN $labels)
+                              AND {node_in_window("b")}))
+  RETURN collect([b.id, type(r), {all_props("r")}]) AS out
+}}
+WITH a, out WHERE size(out) > 0
+RETURN a.id AS source, out
 """
-)
 
 EDGE_KEYS: Final = (
     EDGE_SELECTION
@@ -237,19 +251,21 @@ async def _nodes(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[dict[str
             "id": r["id"],
             "type": r["type"],
             "label": r["label"],
-            "props": node_props(r["props"]),
+            "props": node_props(present(r["props"])),
         }
 
 
 async def _edges(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[dict[str, Any]]:
     async for r in await tx.run(EDGES, sel.params):
-        yield {
-            "id": f"{r['type']}:{r['source']}->{r['target']}",
-            "source": r["source"],
-            "target": r["target"],
-            "type": r["type"],
-            "props": dict(r["props"]),
-        }
+        source = r["source"]
+        for target, rel_type, props in r["out"]:
+            yield {
+                "id": f"{rel_type}:{source}->{target}",
+                "source": source,
+                "target": target,
+                "type": rel_type,
+                "props": present(props),
+            }
 
 
 def _sources(props: dict[str, Any]) -> list[dict[str, Any]]:
