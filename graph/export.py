@@ -60,11 +60,19 @@ EXTENSIONS: Final = {
     Format.CSV: "zip",
 }
 
+
+def _kept(var: str) -> str:
+    """Cypher: node `var` is in the selection (one of the ego ids; for the whole graph,
+    of a wanted type and inside the date window)."""
+    of_type = f"[l IN labels({var}) WHERE l <> 'Entity'][0]"
+    return f"""($ids IS NULL OR {var}.id IN $ids)
+  AND ($ids IS NOT NULL OR (($labels IS NULL OR {of_type} IN $labels)
+                            AND {node_in_window(var)}))"""
+
+
 NODE_SELECTION: Final = f"""
 MATCH (n:Entity)
-WHERE ($ids IS NULL OR n.id IN $ids)
-  AND ($ids IS NOT NULL OR (($labels IS NULL OR {NODE_TYPE} IN $labels)
-                            AND {node_in_window("n")}))
+WHERE {_kept("n")}
 """
 
 NODES: Final = (
@@ -83,30 +91,22 @@ RETURN k, collect(DISTINCT valueType(n[k])) AS types
 """
 )
 
+#: A kept relationship from a kept source `a` (the target `b` kept too).
+_EDGE_KEPT: Final = f"type(r) IN $types AND {REL_IN_WINDOW} AND {_kept('b')}"
+
 EDGE_SELECTION: Final = f"""
 MATCH (a:Entity)-[r]->(b:Entity)
-WHERE type(r) IN $types AND {REL_IN_WINDOW}
-  AND ($ids IS NULL OR (a.id IN $ids AND b.id IN $ids))
-  AND ($ids IS NOT NULL OR (
-        ($labels IS NULL OR ([l IN labels(a) WHERE l <> 'Entity'][0] IN $labels
-                             AND [l IN labels(b) WHERE l <> 'Entity'][0] IN $labels))
-        AND {node_in_window("a")} AND {node_in_window("b")}))
+WHERE {_kept("a")} AND {_EDGE_KEPT}
 """
 
 #: The same edges as EDGE_SELECTION, one record per source node: the async driver's cost
 #: is per record, so grouping makes the export several times faster.
 EDGES: Final = f"""
 MATCH (a:Entity)
-WHERE ($ids IS NULL OR a.id IN $ids)
-  AND ($ids IS NOT NULL OR (($labels IS NULL OR [l IN labels(a) WHERE l <> 'Entity'][0] IN $labels)
-                            AND {node_in_window("a")}))
+WHERE {_kept("a")}
 CALL (a) {{
   MATCH (a)-[r]->(b:Entity)
-  WHERE type(r) IN $types AND {REL_IN_WINDOW}
-    AND ($ids IS NULL OR b.id IN $ids)
-    AND ($ids IS NOT NULL OR (($labels IS NULL
-                               OR [l IN labels(b) WHERE l <> 'Entity'][0] IN $labels)
-                              AND {node_in_window("b")}))
+  WHERE {_EDGE_KEPT}
   RETURN collect([b.id, type(r), {all_props("r")}]) AS out
 }}
 WITH a, out WHERE size(out) > 0
