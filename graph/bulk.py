@@ -3,17 +3,27 @@
 Each statement is `UNWIND $rows … MERGE`, compares what is stored with what is
 written, writes only what differs and reports per row whether it was created,
 updated or unchanged. Callers pass a transaction, so a whole load can be one unit.
+
+Loads too big for one transaction go through `Pipeline`, which keeps a few batch
+transactions in flight at once (Neo4j runs each on its own thread, and the client
+prepares the next batch meanwhile); `by_start()` cuts relationship rows into batches
+that two concurrent transactions can write without deadlocking each other.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import groupby
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
+from graph.driver import Graph, TxWork
 from graph.labels import checked_label
 from graph.models.common import new_id
 from graph.models.relationships import RelType
@@ -171,6 +181,90 @@ async def _counted(
     for status, n in tally.items():
         counts.add(status, n)
     return counts
+
+
+# --- Loads of many batches ------------------------------------------------------------
+
+T = TypeVar("T")
+
+#: Batch transactions a load keeps in flight. Two keep a small server's cores busy
+#: (measured with bench/import_bench.py); more mostly add lock waits on shared nodes.
+WRITERS = 2
+
+
+class Pipeline:
+    """Runs batch transactions with up to `writers` in flight; `submit` waits for a
+    free slot, so at most `writers` prepared batches are held in memory.
+
+    Every batch is its own transaction, as in a sequential load: after a failure the
+    batches already committed stay, and the load is re-run (the writers are
+    idempotent). After the first failure no new batch starts; `drain()` (and leaving
+    the `async with` block) waits for those in flight and raises the failure.
+    """
+
+    def __init__(self, graph: Graph, writers: int = WRITERS) -> None:
+        self._graph = graph
+        self._slots = asyncio.Semaphore(max(1, writers))
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._error: BaseException | None = None
+
+    async def __aenter__(self) -> Pipeline:
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc is None:
+            await self.drain()
+        else:
+            await self._wait()  # the caller's own error wins
+
+    async def submit(
+        self, work: TxWork[T], done: Callable[[T], None], *, write: bool = True
+    ) -> None:
+        """Start `work` in its own transaction (read-only with `write=False`); `done`
+        gets its result once it has committed."""
+        await self._slots.acquire()
+        if self._error is not None:  # a batch failed while this one waited for its slot
+            self._slots.release()
+            await self.drain()
+        task = asyncio.create_task(self._run(work, done, write))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until every submitted batch has finished; raise the first failure."""
+        await self._wait()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    async def _wait(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*self._tasks)
+
+    async def _run(self, work: TxWork[T], done: Callable[[T], None], write: bool) -> None:
+        try:
+            result = await (self._graph.write(work) if write else self._graph.read(work))
+            done(result)
+        except BaseException as e:  # kept, and raised by drain() (also KeyboardInterrupt)
+            if self._error is None:
+                self._error = e
+        finally:
+            self._slots.release()
+
+
+def by_start(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    """Relationship rows (`{from, to, props}`) in batches of about `size` for a
+    `Pipeline`: every row of a start node in the same batch, so two batches in flight
+    never lock the same start node, and each batch ordered by end node, so both take
+    the locks of the end nodes they share in the same order (no deadlock cycle)."""
+    batch: list[dict[str, Any]] = []
+    for _, group in groupby(sorted(rows, key=itemgetter("from")), key=itemgetter("from")):
+        batch.extend(group)
+        if len(batch) >= size:
+            yield sorted(batch, key=itemgetter("to"))
+            batch = []
+    if batch:
+        yield sorted(batch, key=itemgetter("to"))
 
 
 # --- Planning: the same status per row, read-only (for dry runs that span several

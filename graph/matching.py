@@ -23,13 +23,17 @@ from graph.driver import Graph
 from graph.labels import ENTITY_LABELS, NAMED_LABELS, checked_label
 from graph.text import normalise_name
 
+# Both lookups return one record per batch (a list of rows), not one per entity: the
+# async driver's cost per record, not Neo4j, dominated them with a record per entity.
 BY_IDS = """
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN n.id AS id, [l IN labels(n) WHERE l IN $labels][0] AS label,
-       coalesce(n.name, n.title) AS name, n.startDate AS startDate, n.endDate AS endDate,
-       n.email AS email
+RETURN collect([n.id, [l IN labels(n) WHERE l IN $labels][0], coalesce(n.name, n.title),
+                n.startDate, n.endDate, n.email]) AS rows
 """
+
+#: Entities per record of `name_index()`.
+NAME_PAGE = 20_000
 
 NAMES = """
 UNWIND $ids AS id
@@ -39,13 +43,15 @@ RETURN n.id AS id, n {.name, .title, .shortName, .nameEn, .aliases} AS names
 
 
 def _names_of(label: str) -> str:
+    """One page of the (not erased) entities of `label` after the id `$after`."""
     return f"""
 MATCH (n:{label})
-WHERE NOT coalesce(n.erased, false)
-RETURN n.id AS id, coalesce(n.name, n.title) AS name,
-       [x IN [n.shortName, n.nameEn, n.title] WHERE x IS NOT NULL] + coalesce(n.aliases, [])
-         AS other,
-       n.startDate AS startDate, n.endDate AS endDate, n.email AS email
+WHERE n.id > $after AND NOT coalesce(n.erased, false)
+WITH n ORDER BY n.id LIMIT $page
+RETURN collect([n.id, coalesce(n.name, n.title),
+                [x IN [n.shortName, n.nameEn, n.title] WHERE x IS NOT NULL]
+                  + coalesce(n.aliases, []),
+                n.startDate, n.endDate, n.email]) AS rows
 """
 
 
@@ -97,10 +103,8 @@ async def by_ids(graph: Graph, ids: Iterable[str], *, batch: int = 10_000) -> di
 
     async def work(tx: AsyncManagedTransaction, chunk: list[str]) -> None:
         result = await tx.run(BY_IDS, ids=chunk, labels=list(ENTITY_LABELS))
-        async for r in result:
-            found[r["id"]] = Candidate(
-                r["id"], r["label"], r["name"] or r["id"], r["startDate"], r["endDate"], r["email"]
-            )
+        for id_, label, name, start, end, email in (await result.single(strict=True))["rows"]:
+            found[id_] = Candidate(id_, label, name or id_, start, end, email)
 
     for start in range(0, len(wanted), batch):
         chunk = wanted[start : start + batch]
@@ -118,12 +122,15 @@ async def name_index(graph: Graph, labels: Iterable[str]) -> NameIndex:
         index.labels.add(label)
 
         async def work(tx: AsyncManagedTransaction, label: str = label) -> None:
-            result = await tx.run(_names_of(label))
-            async for r in result:
-                candidate = Candidate(
-                    r["id"], label, r["name"] or r["id"], r["startDate"], r["endDate"], r["email"]
-                )
-                index.add(candidate, [r["name"], *r["other"]])
+            after = ""
+            while True:  # pages in one transaction: one consistent snapshot
+                result = await tx.run(_names_of(label), after=after, page=NAME_PAGE)
+                rows = (await result.single(strict=True))["rows"]
+                for id_, name, other, start, end, email in rows:
+                    index.add(Candidate(id_, label, name or id_, start, end, email), [name, *other])
+                if len(rows) < NAME_PAGE:
+                    return
+                after = rows[-1][0]
 
         await graph.read(work)
     return index

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 # Letters that NFKD does not decompose but people type without the stroke.
@@ -76,6 +77,7 @@ def split_legal_form(name: str) -> tuple[str, str | None]:
     return (core, form) if core else (name.strip(), None)
 
 
+@lru_cache(maxsize=1 << 17)  # imports normalise each name of the file and of the graph
 def normalise_name(name: str) -> str:
     """The key two spellings of one name share: folded (case, diacritics, spacing),
     punctuation dropped and leading/trailing legal-form words removed.

@@ -16,6 +16,7 @@ import itertools
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -346,27 +347,37 @@ async def load(
     batch: int = 5_000,
     actor: str = "synth",
     progress: Progress | None = None,
+    writers: int = bulk.WRITERS,
 ) -> bulk.Report:
-    """Write the network with the batched idempotent writers, one transaction per batch."""
+    """Write the network with the batched idempotent writers, one transaction per batch,
+    `writers` batches in flight (graph/bulk.py `Pipeline`): nodes first, then edges."""
     report = bulk.Report()
-    for label in ORDER:
-        for rows in _batches(net.nodes.get(label, []), batch):
 
-            async def nodes(tx: AsyncManagedTransaction, rows: list[dict[str, Any]] = rows,
-                            label: str = label) -> bulk.Counts:  # fmt: skip
-                return await bulk.upsert_nodes(tx, label, rows, actor=actor)
+    def counted(counts: bulk.Counts, into: bulk.Counts, name: str, n: int) -> None:
+        into.__iadd__(counts)
+        if progress:
+            progress(name, n)
 
-            report.node(label).__iadd__(await graph.write(nodes))
-            if progress:
-                progress(label, len(rows))
-    for rel_type, all_rows in net.rels.items():
-        for rows in _batches(all_rows, batch * 2):
+    async with bulk.Pipeline(graph, writers) as pipeline:
+        for label in ORDER:
+            for rows in _batches(net.nodes.get(label, []), batch):
 
-            async def edges(tx: AsyncManagedTransaction, rows: list[dict[str, Any]] = rows,
-                            rel_type: RelType = rel_type) -> bulk.Counts:  # fmt: skip
-                return await bulk.upsert_relationships(tx, rel_type, rows)
+                async def nodes(tx: AsyncManagedTransaction, rows: list[dict[str, Any]] = rows,
+                                label: str = label) -> bulk.Counts:  # fmt: skip
+                    return await bulk.upsert_nodes(tx, label, rows, actor=actor)
 
-            report.rel(rel_type.value).__iadd__(await graph.write(edges))
-            if progress:
-                progress(rel_type.value, len(rows))
+                done = partial(counted, into=report.node(label), name=label, n=len(rows))
+                await pipeline.submit(nodes, done)
+        await pipeline.drain()  # the edges connect these nodes
+        for rel_type, all_rows in net.rels.items():
+            for rows in bulk.by_start(all_rows, batch * 2):
+
+                async def edges(tx: AsyncManagedTransaction, rows: list[dict[str, Any]] = rows,
+                                rel_type: RelType = rel_type) -> bulk.Counts:  # fmt: skip
+                    return await bulk.upsert_relationships(tx, rel_type, rows)
+
+                done = partial(
+                    counted, into=report.rel(rel_type.value), name=rel_type.value, n=len(rows)
+                )
+                await pipeline.submit(edges, done)
     return report

@@ -1,12 +1,14 @@
 """The import run: validate the whole file, resolve its references, then write.
 
 1. Validation pass (streaming): every row is parsed and validated; only the keys
-   needed to find duplicates and the distinct references are kept.
+   needed to find duplicates and the distinct references are kept (for attendance,
+   also the few properties of each attendance).
 2. Resolution: references are matched to existing entities (by id, e-mail, or
    normalised name) or planned for creation; unknown or ambiguous ones are problems.
    Any problem so far → `ImportProblems`, nothing written.
-3. Write pass (streaming): the file is read again and written in batches, each batch
-   one transaction of `UNWIND … MERGE` (graph/bulk.py). Ids are deterministic, so an
+3. Write pass: batches of `UNWIND … MERGE` (graph/bulk.py), each its own transaction,
+   a few in flight at once (`bulk.Pipeline`). Events re-read the file (streaming);
+   attendance writes what the validation pass kept. Ids are deterministic, so an
    interrupted run can simply be run again. With `dry_run`, the same batches are
    planned in read transactions instead (graph/bulk.py `plan_*`): nothing is written.
 4. One audit event for the run (actor, file, counts), besides the per-node audit
@@ -18,13 +20,14 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
 from neo4j import AsyncManagedTransaction
 
 from graph import audit, bulk, matching
-from graph.driver import Graph
+from graph.driver import Graph, TxWork
 from graph.models.common import new_id
 from graph.models.registry import REGISTRY
 from graph.models.relationships import RelType
@@ -66,6 +69,8 @@ class Options:
     dry_run: bool = False
     batch_size: int = DEFAULT_BATCH
     actor: str = "cli"
+    #: batch transactions in flight at once
+    writers: int = bulk.WRITERS
 
 
 @dataclass
@@ -112,7 +117,9 @@ class _Batch:
     cites: list[dict[str, str]] = field(default_factory=list)
 
 
-async def _apply(graph: Graph, batch: _Batch, report: bulk.Report, options: Options) -> None:
+def _work(batch: _Batch, options: Options) -> TxWork[bulk.Report]:
+    """The transaction that writes `batch` (or, in a dry run, plans it read-only)."""
+
     async def write(tx: AsyncManagedTransaction) -> bulk.Report:
         part = bulk.Report()
         for label, rows in batch.nodes:
@@ -133,15 +140,31 @@ async def _apply(graph: Graph, batch: _Batch, report: bulk.Report, options: Opti
             part.rel("CITED_IN").__iadd__(await bulk.plan_cite(tx, batch.cites))
         return part
 
-    part = await (graph.read(plan) if options.dry_run else graph.write(write))
-    for label, counts in part.nodes.items():
-        report.node(label).__iadd__(counts)
-    for rel_type, counts in part.relationships.items():
-        report.rel(rel_type).__iadd__(counts)
+    return plan if options.dry_run else write
+
+
+async def _apply(
+    pipeline: bulk.Pipeline,
+    batch: _Batch,
+    report: bulk.Report,
+    options: Options,
+    on_done: Callable[[], None] | None = None,
+) -> None:
+    """Start writing (or planning) `batch`; its counts join `report` when it commits."""
+
+    def done(part: bulk.Report) -> None:
+        for label, counts in part.nodes.items():
+            report.node(label).__iadd__(counts)
+        for rel_type, counts in part.relationships.items():
+            report.rel(rel_type).__iadd__(counts)
+        if on_done is not None:
+            on_done()
+
+    await pipeline.submit(_work(batch, options), done, write=not options.dry_run)
 
 
 async def _write_new(
-    graph: Graph, resolution: Resolution, report: bulk.Report, options: Options
+    pipeline: bulk.Pipeline, resolution: Resolution, report: bulk.Report, options: Options
 ) -> None:
     """Create the missing people and organisations; fill in e-mail addresses."""
     rows: list[tuple[str, dict[str, Any]]] = [
@@ -155,7 +178,8 @@ async def _write_new(
             of_label = [r for lab, r in chunk if lab == label]
             if of_label:
                 batch.nodes.append((label, of_label))
-        await _apply(graph, batch, report, options)
+        await _apply(pipeline, batch, report, options)
+    await pipeline.drain()  # what comes next connects to these nodes
 
 
 def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -317,13 +341,13 @@ async def import_events(
     problems.raise_if_any()
 
     report = bulk.Report()
-    await _write_new(graph, resolution, report, options)
-    progress.phase(("planning " if options.dry_run else "importing ") + file, rows)
-    records = _records(Reader(path, EVENT_COLUMNS), parse_event, None)
-    for chunk in _chunks(records, options.batch_size):
-        batch = await _event_batch(graph, chunk, event_of, resolution.targets)
-        await _apply(graph, batch, report, options)
-        progress.advance(len(chunk))
+    async with bulk.Pipeline(graph, options.writers) as pipeline:
+        await _write_new(pipeline, resolution, report, options)
+        progress.phase(("planning " if options.dry_run else "importing ") + file, rows)
+        records = _records(Reader(path, EVENT_COLUMNS), parse_event, None)
+        for chunk in _chunks(records, options.batch_size):
+            batch = await _event_batch(graph, chunk, event_of, resolution.targets)
+            await _apply(pipeline, batch, report, options, partial(progress.advance, len(chunk)))
     result = ImportResult(file, "events", rows, report, options.dry_run)
     if not options.dry_run:
         result.run_id = await _audit_run(graph, result, options)
@@ -379,11 +403,15 @@ async def _event_batch(
 async def import_attendance(
     graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
 ) -> ImportResult:
+    """One pass over the file: the attendances are small (two refs and a cached tuple of
+    properties, shared between rows) and are kept to find duplicates anyway, so they
+    are written from memory instead of reading the file a second time."""
     progress = progress or _Quiet()
     file = path.name
     problems = _Problems(file)
     uses: dict[Ref, Use] = {}
-    pairs: dict[tuple[Ref, Ref], int] = {}
+    #: (event, attendee) → (first line, ATTENDED properties)
+    pairs: dict[tuple[Ref, Ref], tuple[int, tuple[tuple[str, str], ...]]] = {}
     memberships: set[tuple[Ref, Ref]] = set()
 
     reader = Reader(path, ATTENDANCE_COLUMNS)
@@ -396,7 +424,7 @@ async def import_attendance(
         event = _note_use(uses, at.event, at.line, "event")
         attendee = _note_use(uses, at.attendee, at.line, "attendee")
         pair = (event, attendee)
-        first = pairs.setdefault(pair, at.line)
+        first = pairs.setdefault(pair, (at.line, at.props))[0]
         if first != at.line:
             problems.add(
                 at.line,
@@ -414,42 +442,37 @@ async def import_attendance(
     problems.extend(resolution.problems)
     targets = resolution.targets
     # Two spellings of one attendee at one event are duplicates too.
-    resolved: dict[tuple[str, str], int] = {}
-    for (event, attendee), line in pairs.items():
+    attended: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    for (event, attendee), (line, props) in pairs.items():
         if event in targets and attendee in targets:
-            key = (targets[event].id, targets[attendee].id)
-            first = resolved.setdefault(key, line)
+            key = (targets[attendee].id, targets[event].id)
+            first = attended.setdefault(key, (line, dict(props)))[0]
             if first != line:
                 problems.add(
                     max(first, line),
                     f"duplicate row: {attendee.text!r} at {event.describe()} is the same "
                     f"attendance as line {min(first, line)}",
                 )
-    del pairs, resolved
+    del pairs
     # An attendee with an organisation is looked up among people only (rows.py).
     people = [(targets[a], targets[o]) for a, o in memberships if a in targets and o in targets]
     problems.raise_if_any()
 
     report = bulk.Report()
-    await _write_new(graph, resolution, report, options)
-    member_rows = sorted({(p.id, o.id) for p, o in people})
-    for chunk in _chunks(iter(member_rows), options.batch_size):
-        rel_rows = [{"from": p, "to": o, "props": {}} for p, o in chunk]
-        await _apply(graph, _Batch(rels=[(RelType.MEMBER_OF, rel_rows)]), report, options)
-
-    progress.phase(("planning " if options.dry_run else "importing ") + file, rows)
-    records = _records(Reader(path, ATTENDANCE_COLUMNS), parse_attendance, None)
-    for chunk in _chunks(records, options.batch_size):
-        attended = [
-            {
-                "from": targets[r.attendee].id,
-                "to": targets[r.event].id,
-                "props": dict(r.props),
-            }
-            for r in chunk
+    async with bulk.Pipeline(graph, options.writers) as pipeline:
+        await _write_new(pipeline, resolution, report, options)
+        member_rows = [{"from": p.id, "to": o.id, "props": {}} for p, o in {*people}]
+        for chunk in bulk.by_start(member_rows, options.batch_size):
+            await _apply(pipeline, _Batch(rels=[(RelType.MEMBER_OF, chunk)]), report, options)
+        progress.phase(("planning " if options.dry_run else "importing ") + file, rows)
+        attended_rows = [
+            {"from": person, "to": event, "props": props}
+            for (person, event), (_, props) in attended.items()
         ]
-        await _apply(graph, _Batch(rels=[(RelType.ATTENDED, attended)]), report, options)
-        progress.advance(len(chunk))
+        del attended
+        for chunk in bulk.by_start(attended_rows, options.batch_size):
+            batch = _Batch(rels=[(RelType.ATTENDED, chunk)])
+            await _apply(pipeline, batch, report, options, partial(progress.advance, len(chunk)))
     result = ImportResult(file, "attendance", rows, report, options.dry_run)
     if not options.dry_run:
         result.run_id = await _audit_run(graph, result, options)

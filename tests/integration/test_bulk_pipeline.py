@@ -1,0 +1,82 @@
+"""`bulk.Pipeline` (several batch transactions in flight) and `bulk.by_start`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import ClientError
+
+from graph import bulk, maintenance
+from graph.driver import Graph, TxWork
+
+
+def _node_batch(ids: list[str]) -> TxWork[int]:
+    async def work(tx: AsyncManagedTransaction) -> int:
+        result = await tx.run("UNWIND $ids AS id CREATE (:Entity:Topic {id: id})", ids=ids)
+        return (await result.consume()).counters.nodes_created
+
+    return work
+
+
+async def test_batches_run_side_by_side_up_to_the_limit(graph: Graph) -> None:
+    running = peak = 0
+    done: list[int] = []
+
+    def batch(i: int) -> TxWork[int]:
+        async def work(tx: AsyncManagedTransaction) -> int:
+            nonlocal running, peak
+            running += 1
+            peak = max(peak, running)
+            await asyncio.sleep(0.05)  # while one waits, the next may start
+            running -= 1
+            return await _node_batch([f"t-{i}"])(tx)
+
+        return work
+
+    async with bulk.Pipeline(graph, writers=3) as pipeline:
+        for i in range(10):
+            await pipeline.submit(batch(i), done.append)
+    assert peak == 3
+    assert done == [1] * 10
+    assert (await maintenance.label_counts(graph))["Topic"] == 10
+
+
+async def test_a_failed_batch_stops_the_load_and_is_raised(graph: Graph) -> None:
+    async def broken(tx: AsyncManagedTransaction) -> int:
+        await tx.run("RETURN 1 / 0")  # a client error: not retried
+        return 0
+
+    done: list[int] = []
+    pipeline = bulk.Pipeline(graph, writers=1)
+    await pipeline.submit(_node_batch(["t-1"]), done.append)
+    await pipeline.submit(broken, done.append)
+    with pytest.raises(ClientError, match="/ by zero"):
+        # This batch waits for the broken one's slot and is never started.
+        await pipeline.submit(_node_batch(["t-2"]), done.append)
+    await pipeline.drain()  # the failure was raised once; nothing is left in flight
+    assert done == [1]
+    assert (await maintenance.label_counts(graph))["Topic"] == 1
+
+
+async def test_the_callers_error_wins_and_batches_in_flight_finish(graph: Graph) -> None:
+    done: list[int] = []
+    with pytest.raises(KeyError):
+        async with bulk.Pipeline(graph, writers=2) as pipeline:
+            await pipeline.submit(_node_batch(["t-1", "t-2"]), done.append)
+            raise KeyError("the caller failed")
+    assert done == [2]  # committed before the block was left
+    assert (await maintenance.label_counts(graph))["Topic"] == 2
+
+
+def test_by_start_keeps_each_start_node_in_one_batch_ordered_by_end() -> None:
+    rows = [{"from": f"p{p}", "to": f"e{e}", "props": {}} for p in (3, 1, 2, 4) for e in (2, 9, 1)]
+    batches = list(bulk.by_start(rows, 5))
+    assert [len(b) for b in batches] == [6, 6]  # whole start nodes: 3 rows each
+    for b in batches:
+        assert [r["to"] for r in b] == sorted(r["to"] for r in b)
+    starts = [{r["from"] for r in b} for b in batches]
+    assert starts == [{"p1", "p2"}, {"p3", "p4"}]
+    assert sorted(map(str, (r for b in batches for r in b))) == sorted(map(str, rows))
+    assert list(bulk.by_start([], 5)) == []
