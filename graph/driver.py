@@ -31,8 +31,12 @@ class Graph:
     driver: AsyncDriver
     database: str = "neo4j"
 
-    async def read(self, work: TxWork[T], *, timeout: float | None = None) -> T:
-        """Run `work` in a managed read transaction (routed to readers in a cluster)."""
+    async def read(self, work: TxWork[T], *, timeout: float | None = None, retry: bool = True) -> T:
+        """Run `work` in a managed read transaction (routed to readers in a cluster);
+        with `retry=False` once only, also on transient errors (for work that is
+        allowed to fail, such as a bounded optional search)."""
+        if not retry:
+            return await self._once(work, timeout=timeout)
         return await self._run(work, write=False, timeout=timeout)
 
     async def write(self, work: TxWork[T], *, timeout: float | None = None) -> T:
@@ -48,6 +52,23 @@ class Graph:
                     return await work(tx)  # type: ignore[arg-type]
                 finally:
                     await tx.rollback()
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
+            raise Unavailable(f"Neo4j is not reachable: {e}") from e
+
+    async def _once(self, work: TxWork[T], *, timeout: float | None) -> T:
+        try:
+            async with self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                tx = await session.begin_transaction(timeout=timeout)
+                try:
+                    return await work(tx)  # type: ignore[arg-type]
+                finally:
+                    await tx.close()  # a read: nothing to commit
+        except neo4j_errors.ClientError as e:
+            if e.code and "TransactionTimedOut" in e.code:
+                raise Unavailable("Neo4j did not answer within the transaction timeout") from e
+            raise
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
             raise Unavailable(f"Neo4j is not reachable: {e}") from e
 

@@ -214,6 +214,12 @@ class IntroductionPath:
 class IntroductionPaths:
     shortest: list[IntroductionPath]
     strongest: list[IntroductionPath]
+    detours_searched: bool = strawberry.field(
+        default=True,
+        description="False when the search for longer but stronger paths was stopped on "
+        "a large, dense network (time or memory budget): `strongest` is then the strongest "
+        "of the shortest paths.",
+    )
 
 
 @strawberry.type(description="An event or programme two organisations both took part in.")
@@ -362,6 +368,7 @@ class _EgoQuery:
         return IntroductionPaths(
             shortest=[IntroductionPath.from_model(p) for p in found.shortest],
             strongest=[IntroductionPath.from_model(p) for p in found.strongest],
+            detours_searched=found.detours_searched,
         )
 
     @strawberry.field(

@@ -10,8 +10,15 @@ a "via" counts as one hop between the two actors.
 - strongest: among the candidate paths within `max_hops`, the one whose weakest hop is
   strongest (tie strength = number of shared activities + direct ties); then the fewest
   hops, then the greatest total strength. One path per sequence of actors.
-  Candidates are the paths of the `GROUPS` shortest lengths (at most `CANDIDATES` of
-  them), so on a large graph "strongest" is the strongest of those, not of every path.
+
+Candidates come in two steps. Every shortest path (`allShortestPaths`, a bidirectional
+breadth-first search with the step rules checked during the search: milliseconds on a
+large graph) gives `shortest` and the first candidates. Then the paths of the `GROUPS`
+shortest lengths (`SHORTEST k GROUPS`), for detours that are longer but stronger, at
+most `CANDIDATES` of them: that search keeps far more state, so it gets `DETOUR_TIMEOUT`
+seconds and is not retried; when it is stopped (or runs out of memory) on a large, dense
+graph, `strongest` is the strongest of the shortest paths and says so
+(`Paths.detours_searched` is false).
 
 `as_of` keeps only ties valid on that date: periods (`from`/`to`) must cover it, and an
 event or programme must have started by then (undated ones are left out).
@@ -19,6 +26,7 @@ event or programme must have started by then (undated ones are left out).
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any, Final
 
@@ -31,6 +39,8 @@ from graph.analytics.network import EdgeSource, SourceDoc, document_titles, json
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound, Unavailable
 
+log = logging.getLogger(__name__)
+
 ACTORS: Final = ("Organisation", "Person")
 VIAS: Final = ("Event", "Programme", "Service")
 DIRECT: Final = ("MEMBER_OF", "PART_OF")
@@ -42,6 +52,8 @@ CANDIDATES: Final = 200
 GROUPS: Final = 3
 #: seconds a path search may take before it is stopped
 TIMEOUT: Final = 30.0
+#: seconds the search for longer, stronger detours may take
+DETOUR_TIMEOUT: Final = 1.0
 
 _REL_AS_OF = f"""
 ($asOf IS NULL OR ((r.from IS NULL OR {start_of("r.from")} <= $asOf)
@@ -52,11 +64,18 @@ _NODE_AS_OF = f"""
   (coalesce(y.startDate, y.endDate) IS NOT NULL
    AND {start_of("coalesce(y.startDate, y.endDate)")} <= $asOf))
 """
+_TYPES = "|".join(DIRECT + TAKES_PART)
+_NODE_OK = f"(y:Organisation OR y:Person OR y:Event OR y:Programme OR y:Service) AND {_NODE_AS_OF}"
 _STEP = (
-    "(x)-[r:" + "|".join(DIRECT + TAKES_PART) + "]-(y) "
-    "WHERE (y:Organisation OR y:Person OR y:Event OR y:Programme OR y:Service) "
+    f"(x)-[r:{_TYPES}]-(y) WHERE {_NODE_OK} "
     "AND (type(r) <> 'PART_OF' OR (x:Organisation AND y:Organisation)) "
-    f"AND {_REL_AS_OF} AND {_NODE_AS_OF}"
+    f"AND {_REL_AS_OF}"
+)
+# The same rules, as predicates over every node and relationship of a path.
+_PATH_OK = (
+    f"all(y IN nodes(p) WHERE {_NODE_OK}) AND all(r IN relationships(p) WHERE "
+    "(type(r) <> 'PART_OF' OR (startNode(r):Organisation AND endNode(r):Organisation)) "
+    f"AND {_REL_AS_OF})"
 )
 
 ENDPOINTS: Final = """
@@ -71,18 +90,31 @@ _NODE_MAP = (
 )
 
 
-def candidates_query(groups: int, max_raw: int) -> str:
-    # The group count and the quantifier bound must be literals in Cypher; both are ints.
-    # SHORTEST k GROUPS is a bidirectional breadth-first search: every path of the k
-    # shortest lengths, enumerated lazily, so LIMIT bounds the work.
-    return f"""
-MATCH (a:Entity {{id: $from}}), (b:Entity {{id: $to}})
-MATCH p = SHORTEST {int(groups)} GROUPS (a) ({_STEP}){{1,{int(max_raw)}}} (b)
+_PATH_ROW = f"""
 RETURN [n IN nodes(p) | {_NODE_MAP}] AS nodes,
        [rel IN relationships(p) | {{type: type(rel), start: startNode(rel).id,
                                    end: endNode(rel).id, props: rel {{.*}}}}] AS rels
 LIMIT $candidates
 """
+
+
+def shortest_query(max_raw: int) -> str:
+    # The length bound must be a literal in Cypher; it is an int.
+    return f"""
+MATCH (a:Entity {{id: $from}}), (b:Entity {{id: $to}})
+MATCH p = allShortestPaths((a)-[:{_TYPES}*1..{int(max_raw)}]-(b))
+WHERE {_PATH_OK}
+{_PATH_ROW}"""
+
+
+def candidates_query(groups: int, max_raw: int) -> str:
+    # The group count and the quantifier bound must be literals in Cypher; both are ints.
+    # SHORTEST k GROUPS: every path of the k shortest lengths, enumerated lazily, so
+    # LIMIT bounds the enumeration (not the search state, hence DETOUR_TIMEOUT).
+    return f"""
+MATCH (a:Entity {{id: $from}}), (b:Entity {{id: $to}})
+MATCH p = SHORTEST {int(groups)} GROUPS (a) ({_STEP}){{1,{int(max_raw)}}} (b)
+{_PATH_ROW}"""
 
 
 STRENGTH: Final = f"""
@@ -166,6 +198,9 @@ class Paths(BaseModel):
 
     shortest: list[Path]
     strongest: list[Path]
+    #: false when the search for longer detours was stopped (see the module docstring):
+    #: `strongest` is then the strongest of the shortest paths
+    detours_searched: bool = True
 
 
 def _node(raw: dict[str, Any]) -> PathNode:
@@ -308,8 +343,9 @@ async def find(
         raise InvalidInput([("to", "must differ from `from`")])
     day = lower_bound(as_of, "asOf")
     params = {"from": from_id, "to": to_id, "asOf": day}
+    candidates = max(CANDIDATES, 10 * limit)
 
-    async def work(tx: AsyncManagedTransaction) -> Paths:
+    async def shortest(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
         async for r in await tx.run(ENDPOINTS, params):
             field = "from" if r["eid"] == from_id else "to"
             if r["type"] is None:
@@ -318,9 +354,15 @@ async def find(
                 raise InvalidInput(
                     [(field, f"{r['eid']!r} is a {r['type']}, not a person or organisation")]
                 )
+        result = await tx.run(shortest_query(2 * max_hops), params, candidates=candidates)
+        return [dict(r) async for r in result]
+
+    async def detours(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
         query = candidates_query(GROUPS, 2 * max_hops)
-        result = await tx.run(query, params, candidates=max(CANDIDATES, 10 * limit))
-        raw = [dict(r) async for r in result]
+        result = await tx.run(query, params, candidates=candidates)
+        return [dict(r) async for r in result]
+
+    async def explain(tx: AsyncManagedTransaction, raw: list[dict[str, Any]]) -> list[Path]:
         titles = await document_titles(
             tx,
             (d for row in raw for rel in row["rels"] for d in rel["props"].get("sourceIds") or []),
@@ -337,20 +379,27 @@ async def find(
                 found.append(hops)
         pairs = {(h.source.id, h.target.id) for hops in found for h in hops}
         strength = await _strengths(tx, pairs, day)
-        paths = []
+        out = []
         for hops in found:
             scored = [
                 h.model_copy(update={"strength": strength.get((h.source.id, h.target.id), 0)})
                 for h in hops
             ]
             weights = [h.strength for h in scored]
-            paths.append(Path(hops=scored, strength=min(weights), total_strength=sum(weights)))
-        shortest = sorted(paths, key=lambda p: (p.length, -p.strength, -p.total_strength))
-        strongest = sorted(paths, key=lambda p: (-p.strength, p.length, -p.total_strength))
-        return Paths(shortest=shortest[:limit], strongest=strongest[:limit])
+            out.append(Path(hops=scored, strength=min(weights), total_strength=sum(weights)))
+        return out
 
     try:
-        return await graph.read(work, timeout=TIMEOUT)
+        raw = await graph.read(shortest, timeout=TIMEOUT)
+        searched = True
+        if raw:
+            try:
+                raw += await graph.read(detours, timeout=DETOUR_TIMEOUT, retry=False)
+            except (Unavailable, neo4j_errors.TransientError) as e:
+                # Stopped by DETOUR_TIMEOUT or the transaction memory cap.
+                log.info("detour search stopped (%s): strongest among the shortest", e)
+                searched = False
+        paths = await graph.read(lambda tx: explain(tx, raw), timeout=TIMEOUT)
     except neo4j_errors.Neo4jError as e:
         if "TransactionTimedOut" in (e.code or "") or "Terminated" in (e.code or ""):
             raise Unavailable(
@@ -358,3 +407,8 @@ async def find(
                 "try a lower maxHops"
             ) from e
         raise
+    shortest_paths = sorted(paths, key=lambda p: (p.length, -p.strength, -p.total_strength))
+    strongest = sorted(paths, key=lambda p: (-p.strength, p.length, -p.total_strength))
+    return Paths(
+        shortest=shortest_paths[:limit], strongest=strongest[:limit], detours_searched=searched
+    )

@@ -78,12 +78,28 @@ async def test_strongest_differs_from_shortest(seeded: Graph) -> None:
     # share the forum and its project (2); the ministry and SEV share the think tank and
     # the forum (2): the two-hop path through the ministry is the stronger introduction.
     found = await paths.find(seeded, SILLAMAE, "sev", max_hops=3, limit=3)
+    assert found.detours_searched is True
     assert found.shortest[0].actor_ids == [SILLAMAE, "sev"]
     assert found.shortest[0].strength == 1
     strongest = found.strongest[0]
     assert strongest.actor_ids == [SILLAMAE, "sotsiaalministeerium", "sev"]
     assert [h.strength for h in strongest.hops] == [2, 2]
     assert strongest.strength == 2 and strongest.total_strength == 4
+
+
+async def test_a_stopped_detour_search_falls_back_to_the_shortest_paths(
+    seeded: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a large dense network the detour search runs out of time; stand in a query
+    # that does (a long count) and a short budget: Neo4j stops it, the answer stays.
+    slow = "UNWIND range(1, 1000000000) AS i WITH i WHERE i < 0 RETURN [] AS nodes, [] AS rels"
+    monkeypatch.setattr(paths, "candidates_query", lambda groups, max_raw: slow)
+    monkeypatch.setattr(paths, "DETOUR_TIMEOUT", 0.2)
+    found = await paths.find(seeded, SILLAMAE, "sev", max_hops=3, limit=3)
+    assert found.detours_searched is False
+    assert found.shortest[0].actor_ids == [SILLAMAE, "sev"]
+    # Only shortest candidates are left: the stronger two-hop detour is not among them.
+    assert [p.actor_ids for p in found.strongest] == [[SILLAMAE, "sev"]]
 
 
 async def test_as_of_keeps_only_ties_valid_then(seeded: Graph) -> None:
@@ -128,6 +144,7 @@ query ($from: ID!, $to: ID!) {
       sources { document { id title } quote }
     } }
     strongest { length strength }
+    detoursSearched
   }
 }
 """
@@ -136,7 +153,7 @@ query ($from: ID!, $to: ID!) {
 async def test_paths_through_graphql(seeded: Graph, gql: dict[Role, GraphQLClient]) -> None:
     data = await gql[Role.VIEWER](PATHS, **{"from": SILLAMAE, "to": "rahandusministeerium"})
     [path] = data["paths"]["shortest"]
-    assert path["length"] == 2
+    assert path["length"] == 2 and data["paths"]["detoursSearched"] is True
     hops = path["hops"]
     assert [h["target"]["id"] for h in hops] == ["sev", "rahandusministeerium"]
     assert hops[1]["via"] == {
