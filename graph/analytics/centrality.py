@@ -3,11 +3,20 @@ projection pulled from Neo4j, and stored on the nodes by `koostoo analyse`.
 
 Ties are weighted by strength (shared activities); for the path-based metrics
 (betweenness, closeness) the distance of a tie is 1 / weight, so strong ties are short.
+
+Betweenness and closeness need the shortest paths from every actor: exact up to
+`EXACT_UP_TO` actors; on a larger network they are estimated from the shortest paths of
+`SAMPLED_SOURCES` sampled actors (Brandes & Pich, "Centrality estimation in large
+networks", 2007), which keeps the cost at that many path searches. The sample is fixed
+by the actors' ids, so the same network gives the same scores. On the M synthetic
+network (10k organisations) exact betweenness took 70 s.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import math
 import warnings
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -42,6 +51,10 @@ COMMUNITY_PROPERTY: Final = "community"
 ANALYSED_AT: Final = "centralityAnalysedAt"
 MAX_FIRST: Final = 1000
 STORE_BATCH: Final = 1000
+#: networks up to this many actors get exact betweenness and closeness
+EXACT_UP_TO: Final = 2000
+#: actors whose shortest paths estimate betweenness and closeness above that size
+SAMPLED_SOURCES: Final = 256
 
 FILTERED: Final = """
 UNWIND $ids AS nid
@@ -88,23 +101,37 @@ def to_igraph(p: Projection) -> igraph.Graph:
     return g
 
 
-def compute(g: igraph.Graph, metric: Metric) -> list[float]:
-    """Scores by vertex index."""
+def sources(ids: list[str]) -> list[int] | None:
+    """The vertices whose shortest paths estimate the path-based metrics, or None (all:
+    exact). A sample fixed by the ids (the order of a pull is not)."""
+    if len(ids) <= EXACT_UP_TO:
+        return None
+    order = sorted(range(len(ids)), key=lambda i: hashlib.sha1(ids[i].encode()).digest())
+    return sorted(order[:SAMPLED_SOURCES])
+
+
+def compute(g: igraph.Graph, metric: Metric, sample: list[int] | None = None) -> list[float]:
+    """Scores by vertex index; `sample`: estimate the path-based metrics from the
+    shortest paths of these vertices only (see `sources()`)."""
     if g.vcount() == 0:
         return []
     if metric is Metric.DEGREE:
         return [float(d) for d in g.degree()]
     if g.ecount() == 0:
         return [0.0] * g.vcount()
+    n = g.vcount()
     if metric is Metric.BETWEENNESS:
-        n = g.vcount()
-        raw = g.betweenness(weights="distance", directed=False)
+        raw = g.betweenness(weights="distance", directed=False, sources=sample)
         scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+        if sample is not None:
+            scale *= n / len(sample)
         return [b * scale for b in raw]
     if metric is Metric.CLOSENESS:
         # Harmonic closeness: well defined on a network of several components (plain
         # closeness calls a pair that only knows each other perfectly central).
-        return list(g.harmonic_centrality(weights="distance", normalized=True))
+        if sample is None:
+            return list(g.harmonic_centrality(weights="distance", normalized=True))
+        return _sampled_harmonic(g, sample)
     if metric is Metric.PAGERANK:
         return list(g.pagerank(weights="weight"))
     with warnings.catch_warnings():
@@ -112,6 +139,21 @@ def compute(g: igraph.Graph, metric: Metric) -> list[float]:
         # the scores are still the leading eigenvector, which is what we report.
         warnings.simplefilter("ignore", RuntimeWarning)
         return list(g.eigenvector_centrality(weights="weight", scale=True))
+
+
+def _sampled_harmonic(g: igraph.Graph, sample: list[int]) -> list[float]:
+    """Normalised harmonic closeness, the mean of 1/distance over the sampled sources
+    (the distances are symmetric: from the source to each vertex is to it)."""
+    total = [0.0] * g.vcount()
+    for source in sample:
+        (row,) = g.distances(source=[source], weights="distance")
+        total = [
+            t + (1.0 / d if 0 < d < math.inf else 0.0) for t, d in zip(total, row, strict=True)
+        ]
+    k = len(sample)
+    members = set(sample)
+    # a sampled vertex has no distance to itself among its k sources: k - 1 of them count
+    return [t / (k - 1 if i in members else k) for i, t in enumerate(total)]
 
 
 def ranked(ids: list[str], scores: list[float]) -> list[tuple[str, float, int]]:
@@ -132,7 +174,8 @@ async def centrality(
         raise InvalidInput([("first", f"must be between 1 and {MAX_FIRST}")])
     filter = filter or CentralityFilter()
     projection = await pull(graph, network)
-    scores = await asyncio.to_thread(lambda: compute(to_igraph(projection), metric))
+    sample = sources(projection.ids)
+    scores = await asyncio.to_thread(lambda: compute(to_igraph(projection), metric, sample))
     order = ranked(projection.ids, scores)
 
     async def work(tx: AsyncManagedTransaction) -> dict[str, dict[str, Any]]:
@@ -183,8 +226,8 @@ async def analyse(graph: Graph, *, resolution: float = 1.0) -> list[AnalyseRepor
         projection = await pull(graph, kind)
 
         def run(p: Projection = projection) -> tuple[dict[Metric, list[float]], list[int]]:
-            g = to_igraph(p)
-            return {m: compute(g, m) for m in Metric}, detect(g, resolution)
+            g, sample = to_igraph(p), sources(p.ids)
+            return {m: compute(g, m, sample) for m in Metric}, detect(g, resolution)
 
         scores, membership = await asyncio.to_thread(run)
         at = datetime.now(UTC).isoformat()
