@@ -11,6 +11,7 @@ seeds), loads it, then measures:
 - the streamed GraphML export of the whole graph (`graph.export.stream`).
 
     .venv/bin/python -m bench.analytics_bench --size S        # a couple of minutes
+    .venv/bin/python -m bench.analytics_bench --size 100K     # 100k orgs+people, ~1M rels
     .venv/bin/python -m bench.analytics_bench --size L        # 100k orgs, 300k people
 
 Prints the figures (median / p95 / max in ms) as a table.
@@ -29,13 +30,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from bench.run import MEMORY
 from graph import export, local, maintenance, migrations
 from graph.analytics import centrality, communities, network, paths
 from graph.analytics.projection import NetworkKind, pull
 from graph.driver import Graph, connect
 from seeds import synth
-
-MEMORY = {"XS": ("512m", "256m"), "S": ("1g", "512m"), "M": ("2g", "1g"), "L": ("4g", "4g")}
 
 
 def _ms(samples: list[float]) -> str:
@@ -139,7 +139,7 @@ async def main(size: str, seed: int, samples: int, uri: str | None, reuse: bool)
     if uri:
         await run(uri, size, seed, samples, f"Neo4j at {uri}", reuse)
         return
-    heap, pagecache = MEMORY.get(size, ("1g", "512m"))
+    heap, pagecache = MEMORY[size]
     with tempfile.TemporaryDirectory(prefix="koostoo-analytics-bench-") as tmp:
         engine = local.LocalNeo4j(home=Path(tmp) / "neo4j", port=0, heap=heap, pagecache=pagecache)
         started = engine.start(timeout=600)

@@ -45,7 +45,14 @@ PEER_DIR = ROOT / "bench" / "peer"
 console = Console(stderr=True)
 
 #: Neo4j memory per size (heap, page cache); L needs the store in memory to be fair.
-MEMORY = {"XS": ("512m", "256m"), "S": ("1g", "512m"), "M": ("2g", "1g"), "L": ("4g", "4g")}
+#: Neo4j heap and page cache per synthetic size
+MEMORY = {
+    "XS": ("512m", "256m"),
+    "S": ("1g", "512m"),
+    "M": ("2g", "1g"),
+    "100K": ("3g", "2g"),
+    "L": ("4g", "4g"),
+}
 CONCURRENCIES = (1, 16)
 
 

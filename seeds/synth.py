@@ -46,6 +46,9 @@ SIZES: dict[str, Size] = {
     "S": Size("S", 1_000, 3_000, 2_000, 100, 200),
     "M": Size("M", 10_000, 30_000, 20_000, 1_000, 2_000),
     "L": Size("L", 100_000, 300_000, 200_000, 10_000, 20_000),
+    # The size of the analytics benchmark (issue 5): 100k organisations and people,
+    # about 1M relationships.
+    "100K": Size("100K", 25_000, 75_000, 50_000, 2_500, 5_000, mean_attendance=10.0),
 }
 
 COUNTIES = [
