@@ -132,6 +132,20 @@ async def test_brokers_and_filters(seeded: Graph) -> None:
         await centrality.centrality(seeded, Metric.DEGREE, first=0)
 
 
+async def test_a_filter_is_checked_in_rank_order_chunk_by_chunk(
+    seeded: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    place = CentralityFilter(place_id="ida-viru-maakond")
+    whole = await centrality.centrality(seeded, Metric.DEGREE, filter=place, first=3)
+    assert whole[-1].rank > 12  # beyond the first chunk of 12 (4 × first) below
+    # Checked a few at a time (chunks of 4 × first), the answer is the same.
+    monkeypatch.setattr(centrality, "FILTER_CHUNK", 2)
+    chunked = await centrality.centrality(seeded, Metric.DEGREE, filter=place, first=1)
+    assert [s.id for s in chunked] == [whole[0].id]
+    chunked_all = await centrality.centrality(seeded, Metric.DEGREE, filter=place, first=3)
+    assert chunked_all == whole
+
+
 async def test_communities(seeded: Graph) -> None:
     found = await communities.communities(seeded)
     assert [c.size for c in found] == sorted((c.size for c in found), reverse=True)
