@@ -216,9 +216,9 @@ class IntroductionPaths:
     strongest: list[IntroductionPath]
     detours_searched: bool = strawberry.field(
         default=True,
-        description="False when the search for longer but stronger paths was stopped on "
-        "a large, dense network (time or memory budget): `strongest` is then the strongest "
-        "of the shortest paths.",
+        description="False when the search for longer but stronger paths was skipped (a "
+        "network of more than 10,000 people and organisations) or stopped (time or memory "
+        "budget): `strongest` is then the strongest of the shortest paths.",
     )
 
 

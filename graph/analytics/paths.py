@@ -14,10 +14,11 @@ a "via" counts as one hop between the two actors.
 Candidates come in two steps. Every shortest path (`allShortestPaths`, a bidirectional
 breadth-first search with the step rules checked during the search: milliseconds on a
 large graph) gives `shortest` and the first candidates. Then the paths of the `GROUPS`
-shortest lengths (`SHORTEST k GROUPS`), for detours that are longer but stronger, at
-most `CANDIDATES` of them: that search keeps far more state, so it gets `DETOUR_TIMEOUT`
-seconds and is not retried; when it is stopped (or runs out of memory) on a large, dense
-graph, `strongest` is the strongest of the shortest paths and says so
+shortest lengths (`SHORTEST k GROUPS`) up to `DETOUR_EXTRA` relationships longer, for
+detours that are longer but stronger, at most `CANDIDATES` of them: that search keeps
+far more state, so it runs only on networks of up to `DETOUR_UP_TO` actors, gets
+`DETOUR_TIMEOUT` seconds and is not retried. When it is skipped or stopped (or runs out
+of memory), `strongest` is the strongest of the shortest paths and says so
 (`Paths.detours_searched` is false).
 
 `as_of` keeps only ties valid on that date: periods (`from`/`to`) must cover it, and an
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from functools import partial
 from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
@@ -54,6 +56,12 @@ GROUPS: Final = 3
 TIMEOUT: Final = 30.0
 #: seconds the search for longer, stronger detours may take
 DETOUR_TIMEOUT: Final = 1.0
+#: networks of more actors than this get no detour search: on the M synthetic network
+#: (40k actors) it never finished within DETOUR_TIMEOUT and cost 1-2 s of Neo4j CPU
+DETOUR_UP_TO: Final = 10_000
+#: how much longer (in relationships) than the shortest paths a detour may be: 2 is one
+#: more shared activity (actor–activity–actor) or two more direct ties
+DETOUR_EXTRA: Final = 2
 
 _REL_AS_OF = f"""
 ($asOf IS NULL OR ((r.from IS NULL OR {start_of("r.from")} <= $asOf)
@@ -77,6 +85,13 @@ _PATH_OK = (
     "(type(r) <> 'PART_OF' OR (startNode(r):Organisation AND endNode(r):Organisation)) "
     f"AND {_REL_AS_OF})"
 )
+
+#: from Neo4j's count store: no scan
+ACTOR_COUNT: Final = """
+CALL () { MATCH (o:Organisation) RETURN count(o) AS n
+          UNION ALL MATCH (p:Person) RETURN count(p) AS n }
+RETURN sum(n) AS n
+"""
 
 ENDPOINTS: Final = """
 UNWIND [$from, $to] AS eid
@@ -345,7 +360,7 @@ async def find(
     params = {"from": from_id, "to": to_id, "asOf": day}
     candidates = max(CANDIDATES, 10 * limit)
 
-    async def shortest(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
+    async def shortest(tx: AsyncManagedTransaction) -> tuple[list[dict[str, Any]], int]:
         async for r in await tx.run(ENDPOINTS, params):
             field = "from" if r["eid"] == from_id else "to"
             if r["type"] is None:
@@ -355,10 +370,12 @@ async def find(
                     [(field, f"{r['eid']!r} is a {r['type']}, not a person or organisation")]
                 )
         result = await tx.run(shortest_query(2 * max_hops), params, candidates=candidates)
-        return [dict(r) async for r in result]
+        found = [dict(r) async for r in result]
+        actors = await (await tx.run(ACTOR_COUNT)).single(strict=True)
+        return found, actors["n"]
 
-    async def detours(tx: AsyncManagedTransaction) -> list[dict[str, Any]]:
-        query = candidates_query(GROUPS, 2 * max_hops)
+    async def detours(tx: AsyncManagedTransaction, max_raw: int) -> list[dict[str, Any]]:
+        query = candidates_query(GROUPS, max_raw)
         result = await tx.run(query, params, candidates=candidates)
         return [dict(r) async for r in result]
 
@@ -390,11 +407,16 @@ async def find(
         return out
 
     try:
-        raw = await graph.read(shortest, timeout=TIMEOUT)
-        searched = True
-        if raw:
+        raw, actors = await graph.read(shortest, timeout=TIMEOUT)
+        searched = actors <= DETOUR_UP_TO
+        if raw and searched:
+            # Detours at most DETOUR_EXTRA relationships longer than the shortest paths:
+            # a bound on the search's depth, and so on its state.
+            max_raw = min(2 * max_hops, min(len(r["rels"]) for r in raw) + DETOUR_EXTRA)
             try:
-                raw += await graph.read(detours, timeout=DETOUR_TIMEOUT, retry=False)
+                raw += await graph.read(
+                    partial(detours, max_raw=max_raw), timeout=DETOUR_TIMEOUT, retry=False
+                )
             except (Unavailable, neo4j_errors.TransientError) as e:
                 # Stopped by DETOUR_TIMEOUT or the transaction memory cap.
                 log.info("detour search stopped (%s): strongest among the shortest", e)

@@ -102,6 +102,15 @@ async def test_a_stopped_detour_search_falls_back_to_the_shortest_paths(
     assert [p.actor_ids for p in found.strongest] == [[SILLAMAE, "sev"]]
 
 
+async def test_a_large_network_gets_no_detour_search(
+    seeded: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paths, "DETOUR_UP_TO", 50)  # the seed has 62 people and organisations
+    found = await paths.find(seeded, SILLAMAE, "sev", max_hops=3, limit=3)
+    assert found.detours_searched is False
+    assert [p.actor_ids for p in found.strongest] == [[SILLAMAE, "sev"]]
+
+
 async def test_as_of_keeps_only_ties_valid_then(seeded: Graph) -> None:
     # 1 Oct 2016: the forum (25.11.2016) has not happened, the forum project (Sept 2016)
     # and the think tank (from Oct 2015) have; the 2019 programme has not.
