@@ -265,11 +265,13 @@ export async function findPaths(caps, from, to, { maxHops = 4, limit = 3, asOf }
   );
   const found = data.paths;
   if (Array.isArray(found)) return found;
-  // {shortest: [...], strongest: [...]}: one list, each path tagged, duplicates once.
+  // {shortest: [...], strongest: [...], …}: one list, each path tagged, duplicates once;
+  // the scalars beside the lists (e.g. detoursSearched) are not paths.
   const out = [];
   const seen = new Set();
   for (const [kind, list] of Object.entries(found ?? {})) {
-    for (const path of list ?? []) {
+    if (!Array.isArray(list)) continue;
+    for (const path of list) {
       const key = JSON.stringify((path.hops ?? []).map((h) => [h.source?.id, h.via?.id, h.target?.id]));
       if (seen.has(key)) continue;
       seen.add(key);
