@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -36,7 +37,7 @@ class Graph:
         with `retry=False` once only, also on transient errors (for work that is
         allowed to fail, such as a bounded optional search)."""
         if not retry:
-            return await self._once(work, timeout=timeout)
+            return await self._uncommitted(work, write=False, timeout=timeout)
         return await self._run(work, write=False, timeout=timeout)
 
     async def write(self, work: TxWork[T], *, timeout: float | None = None) -> T:
@@ -45,36 +46,25 @@ class Graph:
 
     async def dry_run(self, work: TxWork[T]) -> T:
         """Run `work` in a write transaction and roll it back: what would change."""
-        try:
-            async with self.driver.session(database=self.database) as session:
-                tx = await session.begin_transaction()
-                try:
-                    return await work(tx)  # type: ignore[arg-type]
-                finally:
-                    await tx.rollback()
-        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
-            raise Unavailable(f"Neo4j is not reachable: {e}") from e
+        return await self._uncommitted(work, write=True, timeout=None)
 
-    async def _once(self, work: TxWork[T], *, timeout: float | None) -> T:
-        try:
+    async def _uncommitted(self, work: TxWork[T], *, write: bool, timeout: float | None) -> T:
+        """`work` once, in an explicit transaction that is rolled back, never committed
+        and never retried (dry runs, and reads that may fail)."""
+        with _translated():
             async with self.driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
+                database=self.database,
+                default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
             ) as session:
                 tx = await session.begin_transaction(timeout=timeout)
                 try:
                     return await work(tx)  # type: ignore[arg-type]
                 finally:
-                    await tx.close()  # a read: nothing to commit
-        except neo4j_errors.ClientError as e:
-            if e.code and "TransactionTimedOut" in e.code:
-                raise Unavailable("Neo4j did not answer within the transaction timeout") from e
-            raise
-        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
-            raise Unavailable(f"Neo4j is not reachable: {e}") from e
+                    await tx.rollback()
 
     async def _run(self, work: TxWork[T], *, write: bool, timeout: float | None) -> T:
         txn = neo4j.unit_of_work(timeout=timeout)(work) if timeout else work
-        try:
+        with _translated():
             async with self.driver.session(
                 database=self.database,
                 default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
@@ -82,16 +72,24 @@ class Graph:
                 if write:
                     return await session.execute_write(txn)
                 return await session.execute_read(txn)
-        except GraphError:
-            raise
-        except neo4j_errors.ConstraintError as e:
-            raise Conflict(_constraint_message(e)) from e
-        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
-            raise Unavailable(f"Neo4j is not reachable: {e}") from e
-        except neo4j_errors.ClientError as e:
-            if e.code and "TransactionTimedOut" in e.code:
-                raise Unavailable("Neo4j did not answer within the transaction timeout") from e
-            raise
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Driver errors as the graph layer's own: unreachable or timed out → `Unavailable`,
+    a constraint violation → `Conflict`; everything else as it is."""
+    try:
+        yield
+    except GraphError:
+        raise
+    except neo4j_errors.ConstraintError as e:
+        raise Conflict(_constraint_message(e)) from e
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
+        raise Unavailable(f"Neo4j is not reachable: {e}") from e
+    except neo4j_errors.ClientError as e:
+        if e.code and "TransactionTimedOut" in e.code:
+            raise Unavailable("Neo4j did not answer within the transaction timeout") from e
+        raise
 
 
 def _constraint_message(e: neo4j_errors.ConstraintError) -> str:
