@@ -154,6 +154,44 @@ async def test_export_streams_in_chunks(seeded: Graph) -> None:
     assert all(len(c) <= export.CHUNK_BYTES + 16_384 for c in chunks)
 
 
+async def _graphml(graph: Graph) -> nx.MultiDiGraph:
+    chunks = [
+        c
+        async for c in export.stream(
+            graph, export.Format.GRAPHML, filter=NetworkFilter(max_nodes=5000)
+        )
+    ]
+    return nx.read_graphml(io.BytesIO(b"".join(chunks)), force_multigraph=True)
+
+
+async def test_pages_of_any_size_export_the_same_graph(
+    seeded: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = await _graphml(seeded)
+    # pages of 7 nodes: many page boundaries, some pages whose sources have no edges
+    monkeypatch.setattr(export, "PAGE", 7)
+    paged = await _graphml(seeded)
+    assert sorted(paged.nodes) == sorted(whole.nodes)
+    assert sorted(paged.edges(keys=False)) == sorted(whole.edges(keys=False))
+    assert dict(paged.nodes(data=True)) == dict(whole.nodes(data=True))
+    nodes, edges = await _expected(seeded)
+    assert (paged.number_of_nodes(), paged.number_of_edges()) == (nodes, edges)
+
+
+async def test_schema_scan_declares_the_keys_a_full_pass_finds(seeded: Graph) -> None:
+    params = NetworkFilter(max_nodes=5000).params() | {"ids": None}
+    async with seeded.driver.session(database=seeded.database) as session:
+        tx = await session.begin_transaction()
+        try:
+            scanned = await export._attrs(tx, export.EDGE_KEYS_ALL, params, frozenset())
+            passed = await export._attrs(tx, export.EDGE_KEYS, params, frozenset())
+        finally:
+            await tx.rollback()
+    assert scanned == passed
+    assert export.Attr("role", "string") in scanned
+    assert export.Attr("createdAt", "string") in scanned
+
+
 async def test_export_is_authorised_and_validated(
     seeded: Graph, client: httpx.AsyncClient, api_keys: dict[Role, str]
 ) -> None:
