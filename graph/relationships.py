@@ -73,65 +73,85 @@ class NeighbourPage(BaseModel):
     has_next_page: bool
 
 
-def _neighbours_query(spec: Spec) -> str:
+@dataclass(frozen=True)
+class PageRequest:
+    """One relationship field of a resolver tick: a page of `spec` neighbours for each
+    of `ids`, `first` long, after the keyset position `after`."""
+
+    spec: Spec
+    ids: tuple[str, ...]
+    first: int
+    after: tuple[Any, str, str] | None = None
+
+
+def _neighbours_branch(spec: Spec, i: int) -> str:
+    """The pages of request `i` (its parameters suffixed `_i`), a record per entity."""
     return f"""
-UNWIND $ids AS id
-MATCH (n:Entity {{id: id}})
-CALL (n) {{
-  MATCH {spec.pattern()}
-  RETURN count(r) AS total
-}}
-CALL (n) {{
-  MATCH {spec.pattern()}
-  WITH r, m, {spec.sort_expr()} AS k, type(r) AS t
-  WHERE $afterKey IS NULL OR k > $afterKey OR (k = $afterKey AND (m.id > $afterId
-        OR (m.id = $afterId AND t > $afterType)))
-  WITH r, m, k, t ORDER BY k, m.id, t LIMIT $limit
-  RETURN collect({{node: {all_props("m")}, label: [l IN labels(m) WHERE l IN $labels][0],
-                   type: t, props: {all_props("r")}, key: [k, m.id, t]}}) AS rows
-}}
-RETURN id, total, rows
-"""
+  UNWIND $ids_{i} AS id
+  MATCH (n:Entity {{id: id}})
+  CALL (n) {{
+    MATCH {spec.pattern()}
+    RETURN count(r) AS total
+  }}
+  CALL (n) {{
+    MATCH {spec.pattern()}
+    WITH r, m, {spec.sort_expr()} AS k, type(r) AS t
+    WHERE $afterKey_{i} IS NULL OR k > $afterKey_{i} OR (k = $afterKey_{i} AND (m.id > $afterId_{i}
+          OR (m.id = $afterId_{i} AND t > $afterType_{i})))
+    WITH r, m, k, t ORDER BY k, m.id, t LIMIT $limit_{i}
+    RETURN collect({{node: {all_props("m")}, label: [l IN labels(m) WHERE l IN $labels][0],
+                     type: t, props: {all_props("r")}, key: [k, m.id, t]}}) AS rows
+  }}
+  RETURN {i} AS request, id, total, rows"""
 
 
-async def neighbours_many(
-    graph: Graph,
-    spec: Spec,
-    ids: list[str],
-    *,
-    first: int,
-    after: tuple[Any, str, str] | None = None,
-) -> dict[str, NeighbourPage]:
-    """A page of neighbours per entity id, in one query for all ids."""
-    query = _neighbours_query(spec)
+def _neighbours_query(specs: tuple[Spec, ...]) -> str:
+    branches = "\n  UNION ALL".join(_neighbours_branch(spec, i) for i, spec in enumerate(specs))
+    return f"CALL () {{{branches}\n}}\nRETURN request, id, total, rows"
 
-    async def work(tx: AsyncManagedTransaction) -> dict[str, NeighbourPage]:
-        result = await tx.run(
-            query,
-            ids=ids,
-            labels=list(ENTITY_LABELS),
-            afterKey=after[0] if after else None,
-            afterId=after[1] if after else None,
-            afterType=after[2] if after else None,
-            limit=first + 1,
-        )
-        pages: dict[str, NeighbourPage] = {}
-        async for rec in result:
-            rows = rec["rows"]
-            pages[rec["id"]] = NeighbourPage(
-                items=[
-                    Neighbour(
-                        node=to_model(row["label"], row["node"]),
-                        label=row["label"],
-                        type=RelType(row["type"]),
-                        props=to_native(present(row["props"])),
-                        key=list(row["key"]),
-                    )
-                    for row in rows[:first]
-                ],
-                total_count=rec["total"],
-                has_next_page=len(rows) > first,
+
+def _page(rec: Any, first: int) -> NeighbourPage:
+    rows = rec["rows"]
+    return NeighbourPage(
+        items=[
+            Neighbour(
+                node=to_model(row["label"], row["node"]),
+                label=row["label"],
+                type=RelType(row["type"]),
+                props=to_native(present(row["props"])),
+                key=list(row["key"]),
             )
+            for row in rows[:first]
+        ],
+        total_count=rec["total"],
+        has_next_page=len(rows) > first,
+    )
+
+
+async def neighbours_pages(
+    graph: Graph, requests: list[PageRequest]
+) -> list[dict[str, NeighbourPage]]:
+    """For each request, a page of neighbours per entity id: all requests in one query
+    (a `UNION ALL` branch each), so the relationship fields that a resolver tick asks
+    for cost one round trip, not one each."""
+    if not requests:
+        return []
+    query = _neighbours_query(tuple(r.spec for r in requests))
+    params: dict[str, Any] = {"labels": list(ENTITY_LABELS)}
+    for i, r in enumerate(requests):
+        params |= {
+            f"ids_{i}": list(r.ids),
+            f"afterKey_{i}": r.after[0] if r.after else None,
+            f"afterId_{i}": r.after[1] if r.after else None,
+            f"afterType_{i}": r.after[2] if r.after else None,
+            f"limit_{i}": r.first + 1,
+        }
+
+    async def work(tx: AsyncManagedTransaction) -> list[dict[str, NeighbourPage]]:
+        pages: list[dict[str, NeighbourPage]] = [{} for _ in requests]
+        async for rec in await tx.run(query, params):
+            i = rec["request"]
+            pages[i][rec["id"]] = _page(rec, requests[i].first)
         return pages
 
     return await graph.read(work)

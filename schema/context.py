@@ -6,7 +6,6 @@ the number of database round trips of a request does not grow with its rows.
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,14 +56,11 @@ def make_loaders(graph: Graph) -> Loaders:
         groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
         for spec, first, after, entity_id in keys:
             groups[(spec, first, after)].append(entity_id)
-
-        async def one(group: tuple[Any, ...], ids: list[str]) -> dict[str, Any]:
-            spec, first, after = group
-            return await relationships.neighbours_many(
-                graph, spec, list(dict.fromkeys(ids)), first=first, after=after
-            )
-
-        pages = await asyncio.gather(*(one(g, ids) for g, ids in groups.items()))
+        requests = [
+            relationships.PageRequest(spec, tuple(dict.fromkeys(ids)), first, after)
+            for (spec, first, after), ids in groups.items()
+        ]
+        pages = await relationships.neighbours_pages(graph, requests)
         by_group = dict(zip(groups, pages, strict=True))
         empty = relationships.NeighbourPage(items=[], total_count=0, has_next_page=False)
         return [by_group[(s, f, a)].get(i, empty) for s, f, a, i in keys]
