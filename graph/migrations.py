@@ -62,6 +62,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         "text index over folded names (search: substring and Cyrillic ё/е matches)",
         ("CREATE TEXT INDEX entity_search_text IF NOT EXISTS FOR (n:Entity) ON (n.searchText)",),
     ),
+    Migration(
+        5,
+        "sort-key indexes (the name-clash check of creates and renames, name-ordered lists)",
+        tuple(
+            f"CREATE INDEX {label.lower()}_sort_key IF NOT EXISTS FOR (n:{label}) ON (n.sortKey)"
+            for label in ENTITY_LABELS
+        ),
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from graph import migrations
 from graph.driver import Graph
+from graph.entities import _same_name
 
 
 async def test_migrations_twice_change_nothing(graph: Graph) -> None:
@@ -14,3 +17,18 @@ async def test_migrations_twice_change_nothing(graph: Graph) -> None:
     assert await migrations.schema_objects(graph) == schema_before
     assert "entity_names" in schema_before
     assert "organisation_id" in schema_before
+
+
+async def test_the_name_clash_check_seeks_the_sort_key_index(graph: Graph) -> None:
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run("EXPLAIN " + _same_name("Organisation"), sortKey="sev", id="x")
+        plan = (await result.consume()).plan
+    assert plan is not None
+
+    def operators(p: dict[str, Any]) -> list[str]:
+        below = (o for c in p.get("children", []) for o in operators(c))
+        return [p["operatorType"].split("@")[0], *below]
+
+    ops = operators(plan)
+    assert any(o.startswith("NodeIndexSeek") for o in ops), ops
+    assert not any(o.startswith("NodeByLabelScan") for o in ops), ops
