@@ -41,6 +41,10 @@ from graph.props import all_props, present
 
 CHUNK_BYTES: Final = 64 * 1024
 
+#: JSON text with non-ASCII characters kept; one encoder for every element (json.dumps
+#: with options builds a new one per call).
+_json: Final = json.JSONEncoder(ensure_ascii=False).encode
+
 
 class Format(StrEnum):
     CYTOSCAPE = "cytoscape"
@@ -164,9 +168,9 @@ class Attr:
             if type(raw) is str:
                 return raw
             if isinstance(raw, list):
-                return json.dumps(jsonable(raw), ensure_ascii=False)
+                return _json(jsonable(raw))
             value = jsonable(raw)
-            return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            return value if isinstance(value, str) else _json(value)
         return raw
 
 
@@ -343,7 +347,7 @@ async def _cytoscape(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[str]
     async for n in _nodes(tx, sel):
         props = {k: jsonable(v) for k, v in sorted(n["props"].items())}
         data = {"id": n["id"], "label": n["label"], "type": n["type"], "properties": props}
-        yield ("" if first else ",") + "\n" + json.dumps({"data": data}, ensure_ascii=False)
+        yield ("" if first else ",") + "\n" + _json({"data": data})
         first = False
     yield '\n], "edges": ['
     first = True
@@ -362,7 +366,7 @@ async def _cytoscape(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[str]
             "properties": props,
             "sources": _sources(e["props"]),
         }
-        yield ("" if first else ",") + "\n" + json.dumps({"data": data}, ensure_ascii=False)
+        yield ("" if first else ",") + "\n" + _json({"data": data})
         first = False
     yield "\n]}}\n"
 
