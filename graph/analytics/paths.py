@@ -105,10 +105,14 @@ _NODE_MAP = (
 )
 
 
+#: A path as the explanation needs it. The relationships' bookkeeping timestamps are
+#: nulled: a path never shows them, and the driver spends about 0.2 ms hydrating each
+#: DateTime (up to 200 candidate paths of up to 12 relationships, two each).
 _PATH_ROW = f"""
 RETURN [n IN nodes(p) | {_NODE_MAP}] AS nodes,
        [rel IN relationships(p) | {{type: type(rel), start: startNode(rel).id,
-                                   end: endNode(rel).id, props: rel {{.*}}}}] AS rels
+                                   end: endNode(rel).id,
+                                   props: rel {{.*, createdAt: null, updatedAt: null}}}}] AS rels
 LIMIT $candidates
 """
 
