@@ -13,13 +13,16 @@ that two concurrent transactions can write without deadlocking each other.
 from __future__ import annotations
 
 import asyncio
+import functools
+import gc
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
@@ -184,6 +187,39 @@ async def _counted(
 
 
 # --- Loads of many batches ------------------------------------------------------------
+
+
+@contextmanager
+def fewer_collections(threshold: int = 50_000) -> Iterator[None]:
+    """Run Python's cyclic garbage collector less often inside the block.
+
+    A load keeps hundreds of thousands of small objects alive (rows, refs, keys) and
+    makes few reference cycles, so the default collections (every 700 allocations,
+    each older generation now and then walking everything alive) cost a load a
+    quarter of its client time and free next to nothing (measured on the attendance
+    validation pass). Reference counting still frees everything else at once."""
+    old = gc.get_threshold()
+    gc.set_threshold(threshold, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def loads(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Marks an async function as a load: it runs under `fewer_collections()`."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with fewer_collections():
+            return await fn(*args, **kwargs)
+
+    return wrapper
+
 
 T = TypeVar("T")
 

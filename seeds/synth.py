@@ -343,6 +343,7 @@ def _batches(rows: Sequence[dict[str, Any]], n: int) -> Iterable[list[dict[str, 
         yield list(rows[i : i + n])
 
 
+@bulk.loads
 async def load(
     graph: Graph,
     net: Network,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -42,8 +43,6 @@ def _check_partial_date(value: str) -> str:
 
 
 def _strip_nfc(value: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFC", value.strip())
 
 

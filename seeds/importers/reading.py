@@ -168,7 +168,13 @@ class Reader:
                 ) from e
             if number == 0:
                 text = text.removeprefix(_BOM)
-            # A bare CR ends a line too (classic Mac "CSV (Macintosh)" exports).
+            # A bare CR ends a line too (classic Mac "CSV (Macintosh)" exports). Most
+            # lines have no CR or one just before the LF that ends them.
+            cr = text.find("\r")
+            if cr < 0 or cr == len(text) - 1 or (cr == len(text) - 2 and text[-1] == "\n"):
+                number += 1
+                yield number, text
+                continue
             for line in _BARE_CR.split(text):
                 number += 1
                 yield number, line
@@ -276,10 +282,10 @@ class Reader:
             except csv.Error as e:
                 self.problems.append(Problem(self.name, line, f"not valid CSV: {e}"))
                 continue
-            if not any(c.strip() for c in cells):
+            if not "".join(cells).strip():
                 continue
             self.rows_read += 1
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
+            if len(cells) > width and "".join(cells[width:]).strip():
                 self.problems.append(
                     Problem(
                         self.name,

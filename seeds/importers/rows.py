@@ -11,7 +11,7 @@ records (and the same refs) as the validation pass.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -89,6 +89,14 @@ class Ref:
     date: str | None = None
     #: people: the e-mail address given with the name
     email: str | None = None
+    #: computed once: a big file looks each ref up several times per row
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.labels, self.text, self.date, self.email)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def key(self) -> str:
@@ -183,7 +191,9 @@ def _text(values: dict[str, str | list[str]], column: str) -> str | None:
     return value
 
 
+@lru_cache(maxsize=1024)
 def _upper(value: str | None) -> str | None:
+    """'speaker', 'Info day' → 'SPEAKER', 'INFO_DAY' (cached: a file repeats a few)."""
     return value.strip().upper().replace(" ", "_").replace("-", "_") if value else None
 
 

@@ -262,6 +262,7 @@ def _note_use(uses: dict[Ref, Use], ref: Ref, line: int, column: str) -> Ref:
 # --- events -------------------------------------------------------------------------------
 
 
+@bulk.loads
 async def import_events(
     graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
 ) -> ImportResult:
@@ -400,20 +401,27 @@ async def _event_batch(
 # --- attendance -------------------------------------------------------------------------
 
 
-async def import_attendance(
-    graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
-) -> ImportResult:
-    """One pass over the file: the attendances are small (two refs and a cached tuple of
-    properties, shared between rows) and are kept to find duplicates anyway, so they
-    are written from memory instead of reading the file a second time."""
+@dataclass
+class _Attendances:
+    """What the validation pass over an attendance file keeps."""
+
+    problems: _Problems
+    uses: dict[Ref, Use] = field(default_factory=dict)
+    #: (event, attendee) → (first line, ATTENDED properties)
+    pairs: dict[tuple[Ref, Ref], tuple[int, tuple[tuple[str, str], ...]]] = field(
+        default_factory=dict
+    )
+    memberships: set[tuple[Ref, Ref]] = field(default_factory=set)
+    rows: int = 0
+
+
+def check_attendance(path: Path, progress: ProgressSink | None = None) -> _Attendances:
+    """The validation pass: every row parsed and checked, duplicates found, and the
+    references collected (with the line of their first use) for `resolve()`."""
     progress = progress or _Quiet()
     file = path.name
-    problems = _Problems(file)
-    uses: dict[Ref, Use] = {}
-    #: (event, attendee) → (first line, ATTENDED properties)
-    pairs: dict[tuple[Ref, Ref], tuple[int, tuple[tuple[str, str], ...]]] = {}
-    memberships: set[tuple[Ref, Ref]] = set()
-
+    out = _Attendances(_Problems(file))
+    problems, uses, pairs, memberships = out.problems, out.uses, out.pairs, out.memberships
     reader = Reader(path, ATTENDANCE_COLUMNS)
     progress.phase(f"checking {file}", _size(path))
     rows = 0
@@ -437,6 +445,23 @@ async def import_attendance(
             progress.advance(reader.bytes_read - reported)
             reported = reader.bytes_read
     _check_rows(reader, problems, ATTENDANCE_COLUMNS)
+    out.rows = rows
+    return out
+
+
+@bulk.loads
+async def import_attendance(
+    graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
+) -> ImportResult:
+    """One pass over the file: the attendances are small (two refs and a cached tuple of
+    properties, shared between rows) and are kept to find duplicates anyway, so they
+    are written from memory instead of reading the file a second time."""
+    progress = progress or _Quiet()
+    file = path.name
+    checked = check_attendance(path, progress)
+    problems, uses, pairs, rows = checked.problems, checked.uses, checked.pairs, checked.rows
+    memberships = checked.memberships
+    del checked
 
     resolution = await resolve(graph, file, uses, create_missing=options.create_missing)
     problems.extend(resolution.problems)
