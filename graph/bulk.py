@@ -99,36 +99,54 @@ RETURN status, count(*) AS n
 """
 
 
+#: Takes the start node's write lock and changes nothing. A relationship writer locks
+#: its start node before it looks for the relationship, so a concurrent writer of the
+#: same relationship (another load, or the API's `MERGE`, which locks both ends) either
+#: has committed it before the look or waits until this transaction has: the check and
+#: the `CREATE` after it are safe without `MERGE`. `MERGE` would lock the end node as
+#: well, for the rest of the transaction, and the end nodes (events) are what batches
+#: in flight share: measured on the M graph, 100k new attendances with two writers took
+#: 5.4-7.1 s with `MERGE` and 3.7-5.2 s this way.
+_LOCK_START = "SET a.id = a.id"
+
+
 def _upsert_relationships(rel_type: str) -> str:
     return f"""
 UNWIND $rows AS row
 MATCH (a:Entity {{id: row.from}})
 MATCH (b:Entity {{id: row.to}})
+{_LOCK_START}
+WITH row, a, b
 OPTIONAL MATCH (a)-[existing:{rel_type}]->(b)
 WITH row, a, b, existing,
      CASE WHEN existing IS NULL THEN 'created'
           WHEN {_SAME} THEN 'unchanged'
           ELSE 'updated' END AS status
 CALL (row, a, b, status) {{
-  WITH row, a, b, status WHERE status <> 'unchanged'
-  MERGE (a)-[r:{rel_type}]->(b)
-  ON CREATE SET r.createdAt = datetime()
-  SET r += row.props, r.updatedAt = datetime()
+  WITH row, a, b, status WHERE status = 'created'
+  CREATE (a)-[r:{rel_type}]->(b)
+  SET r = row.props, r.createdAt = datetime(), r.updatedAt = datetime()
+}}
+CALL (row, existing, status) {{
+  WITH row, existing, status WHERE status = 'updated'
+  SET existing += row.props, existing.updatedAt = datetime()
 }}
 RETURN status, count(*) AS n
 """
 
 
-CITE = """
+CITE = f"""
 UNWIND $rows AS row
-MATCH (x:Entity {id: row.id})
-MATCH (d:Document {id: row.document})
-OPTIONAL MATCH (x)-[existing:CITED_IN {quote: row.quote}]->(d)
-WITH row, x, d, existing, CASE WHEN existing IS NULL THEN 'created' ELSE 'unchanged' END AS status
-CALL (x, d, row, status) {
-  WITH x, d, row, status WHERE status = 'created'
-  CREATE (x)-[:CITED_IN {quote: row.quote, createdAt: datetime()}]->(d)
-}
+MATCH (a:Entity {{id: row.id}})
+MATCH (d:Document {{id: row.document}})
+{_LOCK_START}
+WITH row, a, d
+OPTIONAL MATCH (a)-[existing:CITED_IN {{quote: row.quote}}]->(d)
+WITH row, a, d, existing, CASE WHEN existing IS NULL THEN 'created' ELSE 'unchanged' END AS status
+CALL (a, d, row, status) {{
+  WITH a, d, row, status WHERE status = 'created'
+  CREATE (a)-[:CITED_IN {{quote: row.quote, createdAt: datetime()}}]->(d)
+}}
 RETURN status, count(*) AS n
 """
 

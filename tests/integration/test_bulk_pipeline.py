@@ -10,6 +10,7 @@ from neo4j.exceptions import ClientError
 
 from graph import bulk, maintenance
 from graph.driver import Graph, TxWork
+from graph.models.relationships import RelType
 
 
 def _node_batch(ids: list[str]) -> TxWork[int]:
@@ -80,3 +81,83 @@ def test_by_start_keeps_each_start_node_in_one_batch_ordered_by_end() -> None:
     assert starts == [{"p1", "p2"}, {"p3", "p4"}]
     assert sorted(map(str, (r for b in batches for r in b))) == sorted(map(str, rows))
     assert list(bulk.by_start([], 5)) == []
+
+
+# --- one relationship per (start, type, end), also against concurrent writers --------
+
+API_MERGE = """
+MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+MERGE (a)-[r:ATTENDED]->(b)
+ON CREATE SET r.createdAt = datetime()
+SET r += $props, r.updatedAt = datetime()
+"""
+
+
+async def _two_ends(graph: Graph) -> None:
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await tx.run("CREATE (:Entity:Person {id: 'p-1'}), (:Entity:Event {id: 'e-1'})")
+
+    await graph.write(work)
+
+
+async def _attended(graph: Graph) -> list[dict[str, object]]:
+    async def work(tx: AsyncManagedTransaction) -> list[dict[str, object]]:
+        result = await tx.run("MATCH (:Person {id: 'p-1'})-[r:ATTENDED]->() RETURN r.role AS role")
+        return [dict(r) async for r in result]
+
+    return await graph.read(work)
+
+
+async def _api_merge(graph: Graph, role: str) -> None:
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await tx.run(API_MERGE, {"from": "p-1", "to": "e-1", "props": {"role": role}})
+
+    await graph.write(work)
+
+
+async def test_a_merge_waits_for_a_bulk_write_of_the_same_relationship(graph: Graph) -> None:
+    """The bulk writer creates without MERGE; the lock it takes on the start node
+    before its check makes a concurrent MERGE of the same relationship wait and then
+    find it, instead of creating a second one."""
+    await _two_ends(graph)
+    rows = [{"from": "p-1", "to": "e-1", "props": {"role": "SPEAKER"}}]
+    written, release = asyncio.Event(), asyncio.Event()
+
+    async def work(tx: AsyncManagedTransaction) -> bulk.Counts:
+        counts = await bulk.upsert_relationships(tx, RelType.ATTENDED, rows)
+        written.set()
+        await release.wait()  # commits once the test lets it
+        return counts
+
+    writer = asyncio.create_task(graph.write(work))
+    await written.wait()
+    merge = asyncio.create_task(_api_merge(graph, "TRAINER"))
+    await asyncio.sleep(0.5)
+    assert not merge.done(), "the MERGE did not wait for the uncommitted bulk write"
+    release.set()
+    assert (await writer).created == 1
+    await merge
+    assert await _attended(graph) == [{"role": "TRAINER"}]
+
+
+async def test_a_bulk_write_waits_for_a_merge_of_the_same_relationship(graph: Graph) -> None:
+    await _two_ends(graph)
+    rows = [{"from": "p-1", "to": "e-1", "props": {"role": "SPEAKER"}}]
+    counts: list[bulk.Counts] = []
+
+    async def bulk_write() -> None:
+        async def work(tx: AsyncManagedTransaction) -> bulk.Counts:
+            return await bulk.upsert_relationships(tx, RelType.ATTENDED, rows)
+
+        counts.append(await graph.write(work))
+
+    async with graph.driver.session(database=graph.database) as session:
+        tx = await session.begin_transaction()
+        await tx.run(API_MERGE, {"from": "p-1", "to": "e-1", "props": {"role": "TRAINER"}})
+        writer = asyncio.create_task(bulk_write())
+        await asyncio.sleep(0.5)
+        assert not writer.done(), "the bulk write did not wait for the uncommitted MERGE"
+        await tx.commit()
+    await writer
+    assert (counts[0].created, counts[0].updated) == (0, 1)
+    assert await _attended(graph) == [{"role": "SPEAKER"}]
