@@ -12,6 +12,7 @@ the file; lookups by id are plain index seeks. Erased people are never matched b
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,10 @@ MATCH (n:Entity {id: id})
 RETURN collect([n.id, [l IN labels(n) WHERE l IN $labels][0], coalesce(n.name, n.title),
                 n.startDate, n.endDate, n.email]) AS rows
 """
+
+#: Read transactions `by_ids()` keeps in flight: Neo4j seeks one batch while the
+#: client decodes the previous one.
+LOOKUPS = 2
 
 #: Entities per record of `name_index()`.
 NAME_PAGE = 20_000
@@ -106,9 +111,15 @@ async def by_ids(graph: Graph, ids: Iterable[str], *, batch: int = 10_000) -> di
         for id_, label, name, start, end, email in (await result.single(strict=True))["rows"]:
             found[id_] = Candidate(id_, label, name or id_, start, end, email)
 
-    for start in range(0, len(wanted), batch):
-        chunk = wanted[start : start + batch]
-        await graph.read(lambda tx, chunk=chunk: work(tx, chunk))  # type: ignore[misc]
+    slots = asyncio.Semaphore(LOOKUPS)
+
+    async def lookup(chunk: list[str]) -> None:
+        async with slots:
+            await graph.read(lambda tx: work(tx, chunk))
+
+    await asyncio.gather(
+        *(lookup(wanted[start : start + batch]) for start in range(0, len(wanted), batch))
+    )
     return found
 
 
