@@ -1,8 +1,10 @@
 """Batched, idempotent writers shared by the seed loader and the importers.
 
-Each statement is `UNWIND $rows … MERGE`, compares what is stored with what is
+Each statement is one `UNWIND $rows`: it compares what is stored with what is
 written, writes only what differs and reports per row whether it was created,
-updated or unchanged. Callers pass a transaction, so a whole load can be one unit.
+updated or unchanged. Nodes are `MERGE`d on their id; relationships are created after
+a check made under the start node's lock (`_LOCK_START`). Callers pass a transaction,
+so a whole load can be one unit.
 
 Loads too big for one transaction go through `Pipeline`, which keeps a few batch
 transactions in flight at once (Neo4j runs each on its own thread, and the client
@@ -309,8 +311,8 @@ class Pipeline:
 def by_start(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     """Relationship rows (`{from, to, props}`) in batches of about `size` for a
     `Pipeline`: every row of a start node in the same batch, so two batches in flight
-    never lock the same start node, and each batch ordered by end node, so both take
-    the locks of the end nodes they share in the same order (no deadlock cycle)."""
+    never wait for each other's start-node locks (`_LOCK_START`), and each batch
+    ordered by end node, so the end nodes they share are visited in the same order."""
     batch: list[dict[str, Any]] = []
     for _, group in groupby(sorted(rows, key=itemgetter("from")), key=itemgetter("from")):
         batch.extend(group)
