@@ -3,7 +3,7 @@
 Each statement is one `UNWIND $rows`: it compares what is stored with what is
 written, writes only what differs and reports per row whether it was created,
 updated or unchanged. Nodes are `MERGE`d on their id; relationships are created after
-a check made under the start node's lock (`_LOCK_START`). Callers pass a transaction,
+a check made under the start node's lock (`_LOCK_STARTS`). Callers pass a transaction,
 so a whole load can be one unit.
 
 Loads too big for one transaction go through `Pipeline`, which keeps a few batch
@@ -101,24 +101,30 @@ RETURN status, count(*) AS n
 """
 
 
-#: Takes the start node's write lock and changes nothing. A relationship writer locks
-#: its start node before it looks for the relationship, so a concurrent writer of the
-#: same relationship (another load, or the API's `MERGE`, which locks both ends) either
-#: has committed it before the look or waits until this transaction has: the check and
-#: the `CREATE` after it are safe without `MERGE`. `MERGE` would lock the end node as
-#: well, for the rest of the transaction, and the end nodes (events) are what batches
-#: in flight share: measured on the M graph, 100k new attendances with two writers took
-#: 5.4-7.1 s with `MERGE` and 3.7-5.2 s this way.
-_LOCK_START = "SET a.id = a.id"
+#: Takes the write locks of the start nodes (`SET a.id = a.id` changes nothing). A
+#: relationship writer locks its start nodes before it looks for the relationships,
+#: so a concurrent writer of the same relationship (another load, or the API's
+#: `MERGE`, which locks both ends) either has committed it before the look or waits
+#: until this transaction has: the check and the `CREATE` after it are safe without
+#: `MERGE`. `MERGE` would lock the end node as well, for the rest of the transaction,
+#: and the end nodes (events) are what batches in flight share: measured on the M
+#: graph, 100k new attendances with two writers took 5.4-7.1 s with `MERGE` and
+#: 3.7-5.2 s this way. All start nodes are locked first, in the order of `$starts`
+#: (sorted ids): two statements that share start nodes (batches of two relationship
+#: types in flight) take those locks in the same order and cannot deadlock on them.
+_LOCK_STARTS = """CALL () {
+  UNWIND $starts AS id
+  MATCH (a:Entity {id: id})
+  SET a.id = a.id
+}"""
 
 
 def _upsert_relationships(rel_type: str) -> str:
     return f"""
+{_LOCK_STARTS}
 UNWIND $rows AS row
 MATCH (a:Entity {{id: row.from}})
 MATCH (b:Entity {{id: row.to}})
-{_LOCK_START}
-WITH row, a, b
 OPTIONAL MATCH (a)-[existing:{rel_type}]->(b)
 WITH row, a, b, existing,
      CASE WHEN existing IS NULL THEN 'created'
@@ -138,11 +144,10 @@ RETURN status, count(*) AS n
 
 
 CITE = f"""
+{_LOCK_STARTS}
 UNWIND $rows AS row
 MATCH (a:Entity {{id: row.id}})
 MATCH (d:Document {{id: row.document}})
-{_LOCK_START}
-WITH row, a, d
 OPTIONAL MATCH (a)-[existing:CITED_IN {{quote: row.quote}}]->(d)
 WITH row, a, d, existing, CASE WHEN existing IS NULL THEN 'created' ELSE 'unchanged' END AS status
 CALL (a, d, row, status) {{
@@ -183,12 +188,13 @@ async def upsert_relationships(
     tx: AsyncManagedTransaction, rel_type: RelType, rows: list[dict[str, Any]]
 ) -> Counts:
     """`rows`: `{from, to, props}`; one relationship per (from, type, to)."""
-    return await _counted(tx, _upsert_relationships(RelType(rel_type).value), rows)
+    starts = sorted({r["from"] for r in rows})
+    return await _counted(tx, _upsert_relationships(RelType(rel_type).value), rows, starts=starts)
 
 
 async def cite(tx: AsyncManagedTransaction, rows: list[dict[str, str]]) -> Counts:
     """`rows`: `{id, document, quote}` → `(x)-[:CITED_IN {quote}]->(Document)`."""
-    return await _counted(tx, CITE, rows)
+    return await _counted(tx, CITE, rows, starts=sorted({r["id"] for r in rows}))
 
 
 async def _counted(
@@ -311,7 +317,7 @@ class Pipeline:
 def by_start(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     """Relationship rows (`{from, to, props}`) in batches of about `size` for a
     `Pipeline`: every row of a start node in the same batch, so two batches in flight
-    never wait for each other's start-node locks (`_LOCK_START`), and each batch
+    never wait for each other's start-node locks (`_LOCK_STARTS`), and each batch
     ordered by end node, so the end nodes they share are visited in the same order."""
     batch: list[dict[str, Any]] = []
     for _, group in groupby(sorted(rows, key=itemgetter("from")), key=itemgetter("from")):
