@@ -74,10 +74,15 @@ class Report:
         )
 
 
-_SAME = (
-    "all(k IN keys(row.props) WHERE "
-    "coalesce(existing[k] = row.props[k], existing[k] IS NULL AND row.props[k] IS NULL))"
-)
+def _same(props: str) -> str:
+    """Cypher: the stored `existing` holds every property of the map `props` already."""
+    return (
+        f"all(k IN keys({props}) WHERE "
+        f"coalesce(existing[k] = {props}[k], existing[k] IS NULL AND {props}[k] IS NULL))"
+    )
+
+
+_SAME = _same("row.props")
 
 
 def _upsert_nodes(label: str) -> str:
@@ -118,26 +123,47 @@ _LOCK_STARTS = """CALL () {
   SET a.id = a.id
 }"""
 
+#: The same locks when the rows carry their nodes' elementIds: `$starts` holds
+#: `[id, elementId]` pairs, still sorted by id, so both variants lock in one order.
+_LOCK_START_ELEMENTS = """CALL () {
+  UNWIND $starts AS start
+  MATCH (a) WHERE elementId(a) = start[1] AND a.id = start[0]
+  SET a.id = a.id
+}"""
 
-def _upsert_relationships(rel_type: str) -> str:
+#: How a relationship statement finds its end nodes: by id (a seek in the unique
+#: index on Entity.id), or, when every row carries the elementIds of both nodes (the
+#: importers know them from resolving the file), by elementId. The elementId seek
+#: reads the node record directly; with the id checked as well, a node deleted since
+#: (whose record may be reused) is not mistaken for another. Rows travel as lists,
+#: `[from, to, props]` or `[from, to, props, fromElement, toElement]`, not maps: the
+#: keys of 5,000 maps per batch were a third of the client's work in a write.
+#: Measured on the M graph, 100k new attendances with two writers: by id 3.5-4.2 s
+#: and 5.9-7.0 s of Neo4j CPU, by elementId 3.2-4.1 s and 4.6-6.1 s.
+_SEEK_BY_ID = """MATCH (a:Entity {id: row[0]})
+MATCH (b:Entity {id: row[1]})"""
+_SEEK_BY_ELEMENT = """MATCH (a) WHERE elementId(a) = row[3] AND a.id = row[0]
+MATCH (b) WHERE elementId(b) = row[4] AND b.id = row[1]"""
+
+
+def _upsert_relationships(rel_type: str, *, by_element: bool = False) -> str:
     return f"""
-{_LOCK_STARTS}
+{_LOCK_START_ELEMENTS if by_element else _LOCK_STARTS}
 UNWIND $rows AS row
-MATCH (a:Entity {{id: row.from}})
-MATCH (b:Entity {{id: row.to}})
+{_SEEK_BY_ELEMENT if by_element else _SEEK_BY_ID}
 OPTIONAL MATCH (a)-[existing:{rel_type}]->(b)
 WITH row, a, b, existing,
      CASE WHEN existing IS NULL THEN 'created'
-          WHEN {_SAME} THEN 'unchanged'
+          WHEN {_same("row[2]")} THEN 'unchanged'
           ELSE 'updated' END AS status
 CALL (row, a, b, status) {{
   WITH row, a, b, status WHERE status = 'created'
-  CREATE (a)-[r:{rel_type}]->(b)
-  SET r = row.props, r.createdAt = datetime(), r.updatedAt = datetime()
+  CREATE (a)-[r:{rel_type} {{createdAt: datetime(), updatedAt: datetime()}}]->(b)
+  SET r += row[2]
 }}
 CALL (row, existing, status) {{
   WITH row, existing, status WHERE status = 'updated'
-  SET existing += row.props, existing.updatedAt = datetime()
+  SET existing += row[2], existing.updatedAt = datetime()
 }}
 RETURN status, count(*) AS n
 """
@@ -187,9 +213,21 @@ async def upsert_nodes(
 async def upsert_relationships(
     tx: AsyncManagedTransaction, rel_type: RelType, rows: list[dict[str, Any]]
 ) -> Counts:
-    """`rows`: `{from, to, props}`; one relationship per (from, type, to)."""
+    """`rows`: `{from, to, props}`, optionally with the elementIds of both nodes
+    (`fromElement`, `toElement`); one relationship per (from, type, to)."""
+    rel = RelType(rel_type).value
+    if all(r.get("fromElement") and r.get("toElement") for r in rows):
+        elements = sorted({(r["from"], r["fromElement"]) for r in rows})
+        payload = [[r["from"], r["to"], r["props"], r["fromElement"], r["toElement"]] for r in rows]
+        return await _counted(
+            tx,
+            _upsert_relationships(rel, by_element=True),
+            payload,
+            starts=[list(pair) for pair in elements],
+        )
+    payload = [[r["from"], r["to"], r["props"]] for r in rows]
     starts = sorted({r["from"] for r in rows})
-    return await _counted(tx, _upsert_relationships(RelType(rel_type).value), rows, starts=starts)
+    return await _counted(tx, _upsert_relationships(rel), payload, starts=starts)
 
 
 async def cite(tx: AsyncManagedTransaction, rows: list[dict[str, str]]) -> Counts:

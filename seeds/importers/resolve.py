@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,8 @@ class Target:
     id: str
     label: str
     created: bool = False
+    #: the node's elementId, for an existing entity (`Candidate.element_id`)
+    element_id: str | None = None
 
 
 @dataclass
@@ -107,12 +110,26 @@ def _date_matches(candidate: Candidate, date: str) -> bool:
     return start <= high and low <= end
 
 
+def id_texts(refs: Iterable[Ref]) -> list[str]:
+    """The texts of `refs` that may be ids, to look up by id."""
+    return [r.text for r in refs if could_be_id(r.text)]
+
+
 async def resolve(
-    graph: Graph, file: str, uses: dict[Ref, Use], *, create_missing: bool
+    graph: Graph,
+    file: str,
+    uses: dict[Ref, Use],
+    *,
+    create_missing: bool,
+    lookups: matching.IdLookups | None = None,
 ) -> Resolution:
-    """Resolve every ref in `uses`; problems name the first line using the ref."""
+    """Resolve every ref in `uses`; problems name the first line using the ref.
+    `lookups` may already hold (or be running) the lookups of some of the ids."""
     out = Resolution()
-    by_id = await matching.by_ids(graph, [r.text for r in uses if could_be_id(r.text)])
+    if lookups is None:
+        by_id = await matching.by_ids(graph, id_texts(uses))
+    else:
+        by_id = await lookups.found(id_texts(uses))
     need_names = {label for r in uses if r.text not in by_id for label in r.labels}
     if any(r.email for r in uses):
         need_names.add("Person")
@@ -133,12 +150,12 @@ async def resolve(
                     f"a {_label_words(ref.labels)}",
                 )
             else:
-                out.targets[ref] = Target(found.id, found.label)
+                out.targets[ref] = Target(found.id, found.label, element_id=found.element_id)
             continue
         candidates = _by_name(index, ref)
         if len(candidates) == 1:
             match = candidates[0]
-            out.targets[ref] = Target(match.id, match.label)
+            out.targets[ref] = Target(match.id, match.label, element_id=match.element_id)
             if ref.email and not match.email:
                 known = out.emails.setdefault(match.id, ref.email)
                 if known != ref.email:

@@ -17,10 +17,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,7 +34,7 @@ from graph.models.common import new_id
 from graph.models.registry import REGISTRY
 from graph.models.relationships import RelType
 from seeds.importers.reading import Columns, ImportProblems, Problem, Reader
-from seeds.importers.resolve import Resolution, Target, Use, import_id, resolve
+from seeds.importers.resolve import Resolution, Target, Use, id_texts, import_id, resolve
 from seeds.importers.rows import (
     ATTENDANCE_COLUMNS,
     EVENT_COLUMNS,
@@ -180,6 +182,15 @@ async def _write_new(
                 batch.nodes.append((label, of_label))
         await _apply(pipeline, batch, report, options)
     await pipeline.drain()  # what comes next connects to these nodes
+
+
+def _rel_row(start: Target, end: Target, props: dict[str, Any]) -> dict[str, Any]:
+    """A row for `bulk.upsert_relationships`, with the nodes' elementIds where both
+    are known (existing entities), so that the write seeks them directly."""
+    row = {"from": start.id, "to": end.id, "props": props}
+    if start.element_id and end.element_id:
+        row["fromElement"], row["toElement"] = start.element_id, end.element_id
+    return row
 
 
 def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -402,7 +413,7 @@ async def _event_batch(
 
 
 @dataclass
-class _Attendances:
+class AttendanceCheck:
     """What the validation pass over an attendance file keeps."""
 
     problems: _Problems
@@ -415,15 +426,27 @@ class _Attendances:
     rows: int = 0
 
 
-def check_attendance(path: Path, progress: ProgressSink | None = None) -> _Attendances:
+#: Rows the validation pass checks between two looks at the event loop
+#: (`import_attendance` lets its lookups by id progress at each).
+_STEP = 250
+
+
+def check_attendance(path: Path, progress: ProgressSink | None = None) -> AttendanceCheck:
     """The validation pass: every row parsed and checked, duplicates found, and the
     references collected (with the line of their first use) for `resolve()`."""
-    progress = progress or _Quiet()
-    file = path.name
-    out = _Attendances(_Problems(file))
+    checked = AttendanceCheck(_Problems(path.name))
+    for _ in _check_attendance_steps(path, checked, progress or _Quiet()):
+        pass
+    return checked
+
+
+def _check_attendance_steps(
+    path: Path, out: AttendanceCheck, progress: ProgressSink
+) -> Iterator[None]:
+    """`check_attendance()` into `out`, pausing every `_STEP` rows."""
     problems, uses, pairs, memberships = out.problems, out.uses, out.pairs, out.memberships
     reader = Reader(path, ATTENDANCE_COLUMNS)
-    progress.phase(f"checking {file}", _size(path))
+    progress.phase(f"checking {path.name}", _size(path))
     rows = 0
     reported = 0
     for record in _records(reader, parse_attendance, problems):
@@ -444,9 +467,28 @@ def check_attendance(path: Path, progress: ProgressSink | None = None) -> _Atten
         if rows % 2000 == 0:
             progress.advance(reader.bytes_read - reported)
             reported = reader.bytes_read
+        if rows % _STEP == 0:
+            out.rows = rows
+            yield
     _check_rows(reader, problems, ATTENDANCE_COLUMNS)
     out.rows = rows
-    return out
+
+
+async def _check_attendance_looking_up(
+    path: Path, progress: ProgressSink, lookups: matching.IdLookups
+) -> AttendanceCheck:
+    """`check_attendance()`, pausing every `_STEP` rows to let the event loop look up
+    the ids met so far (`lookups`): Neo4j seeks them while the client checks the next
+    rows, instead of after the whole file. (A worker thread for the pass was slower:
+    the event loop then waits for the GIL at every step of every lookup.)"""
+    checked = AttendanceCheck(_Problems(path.name))
+    asked = 0
+    for _ in _check_attendance_steps(path, checked, progress):
+        if len(checked.uses) > asked:  # the refs met since the last step, newest first
+            lookups.ask(id_texts(islice(reversed(checked.uses), len(checked.uses) - asked)))
+            asked = len(checked.uses)
+        await asyncio.sleep(0)
+    return checked
 
 
 @bulk.loads
@@ -458,20 +500,23 @@ async def import_attendance(
     are written from memory instead of reading the file a second time."""
     progress = progress or _Quiet()
     file = path.name
-    checked = check_attendance(path, progress)
-    problems, uses, pairs, rows = checked.problems, checked.uses, checked.pairs, checked.rows
+    async with matching.IdLookups(graph) as lookups:
+        checked = await _check_attendance_looking_up(path, progress, lookups)
+        uses = checked.uses
+        resolution = await resolve(
+            graph, file, uses, create_missing=options.create_missing, lookups=lookups
+        )
+    problems, pairs, rows = checked.problems, checked.pairs, checked.rows
     memberships = checked.memberships
     del checked
-
-    resolution = await resolve(graph, file, uses, create_missing=options.create_missing)
     problems.extend(resolution.problems)
     targets = resolution.targets
     # Two spellings of one attendee at one event are duplicates too.
-    attended: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    attended: dict[tuple[str, str], tuple[int, dict[str, Any], Target, Target]] = {}
     for (event, attendee), (line, props) in pairs.items():
         if event in targets and attendee in targets:
-            key = (targets[attendee].id, targets[event].id)
-            first = attended.setdefault(key, (line, dict(props)))[0]
+            person, at = targets[attendee], targets[event]
+            first = attended.setdefault((person.id, at.id), (line, dict(props), person, at))[0]
             if first != line:
                 problems.add(
                     max(first, line),
@@ -486,14 +531,11 @@ async def import_attendance(
     report = bulk.Report()
     async with bulk.Pipeline(graph, options.writers) as pipeline:
         await _write_new(pipeline, resolution, report, options)
-        member_rows = [{"from": p.id, "to": o.id, "props": {}} for p, o in {*people}]
+        member_rows = [_rel_row(p, o, {}) for p, o in {*people}]
         for chunk in bulk.by_start(member_rows, options.batch_size):
             await _apply(pipeline, _Batch(rels=[(RelType.MEMBER_OF, chunk)]), report, options)
         progress.phase(("planning " if options.dry_run else "importing ") + file, rows)
-        attended_rows = [
-            {"from": person, "to": event, "props": props}
-            for (person, event), (_, props) in attended.items()
-        ]
+        attended_rows = [_rel_row(p, e, props) for _, props, p, e in attended.values()]
         del attended
         for chunk in bulk.by_start(attended_rows, options.batch_size):
             batch = _Batch(rels=[(RelType.ATTENDED, chunk)])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ClientError
 
-from graph import bulk, maintenance
+from graph import bulk, maintenance, matching
 from graph.driver import Graph, TxWork
 from graph.models.relationships import RelType
 
@@ -115,12 +116,25 @@ async def _api_merge(graph: Graph, role: str) -> None:
     await graph.write(work)
 
 
-async def test_a_merge_waits_for_a_bulk_write_of_the_same_relationship(graph: Graph) -> None:
+async def _row(graph: Graph, with_elements: bool, **props: Any) -> dict[str, Any]:
+    """The p-1 → e-1 row, by id or with the nodes' elementIds (as the importers pass)."""
+    row: dict[str, Any] = {"from": "p-1", "to": "e-1", "props": props}
+    if with_elements:
+        found = await matching.by_ids(graph, ["p-1", "e-1"])
+        row["fromElement"], row["toElement"] = found["p-1"].element_id, found["e-1"].element_id
+        assert row["fromElement"] and row["toElement"]
+    return row
+
+
+@pytest.mark.parametrize("with_elements", [False, True], ids=["by id", "by elementId"])
+async def test_a_merge_waits_for_a_bulk_write_of_the_same_relationship(
+    graph: Graph, with_elements: bool
+) -> None:
     """The bulk writer creates without MERGE; the lock it takes on the start node
     before its check makes a concurrent MERGE of the same relationship wait and then
     find it, instead of creating a second one."""
     await _two_ends(graph)
-    rows = [{"from": "p-1", "to": "e-1", "props": {"role": "SPEAKER"}}]
+    rows = [await _row(graph, with_elements, role="SPEAKER")]
     written, release = asyncio.Event(), asyncio.Event()
 
     async def work(tx: AsyncManagedTransaction) -> bulk.Counts:
@@ -140,9 +154,12 @@ async def test_a_merge_waits_for_a_bulk_write_of_the_same_relationship(graph: Gr
     assert await _attended(graph) == [{"role": "TRAINER"}]
 
 
-async def test_a_bulk_write_waits_for_a_merge_of_the_same_relationship(graph: Graph) -> None:
+@pytest.mark.parametrize("with_elements", [False, True], ids=["by id", "by elementId"])
+async def test_a_bulk_write_waits_for_a_merge_of_the_same_relationship(
+    graph: Graph, with_elements: bool
+) -> None:
     await _two_ends(graph)
-    rows = [{"from": "p-1", "to": "e-1", "props": {"role": "SPEAKER"}}]
+    rows = [await _row(graph, with_elements, role="SPEAKER")]
     counts: list[bulk.Counts] = []
 
     async def bulk_write() -> None:
@@ -161,3 +178,42 @@ async def test_a_bulk_write_waits_for_a_merge_of_the_same_relationship(graph: Gr
     await writer
     assert (counts[0].created, counts[0].updated) == (0, 1)
     assert await _attended(graph) == [{"role": "SPEAKER"}]
+
+
+async def _write_rows(graph: Graph, rows: list[dict[str, Any]]) -> bulk.Counts:
+    async def work(tx: AsyncManagedTransaction) -> bulk.Counts:
+        return await bulk.upsert_relationships(tx, RelType.ATTENDED, rows)
+
+    return await graph.write(work)
+
+
+async def test_rows_with_element_ids_are_created_updated_and_left_like_rows_by_id(
+    graph: Graph,
+) -> None:
+    await _two_ends(graph)
+    by_element = await _row(graph, True, role="SPEAKER")
+    assert (await _write_rows(graph, [by_element])).created == 1
+    assert (await _write_rows(graph, [await _row(graph, False, role="SPEAKER")])).unchanged == 1
+    assert (await _write_rows(graph, [await _row(graph, True, role="TRAINER")])).updated == 1
+    assert await _attended(graph) == [{"role": "TRAINER"}]
+
+
+async def test_an_element_id_of_another_node_writes_nothing(graph: Graph) -> None:
+    """A stale elementId (its node deleted and the record reused by another) is not
+    followed: the row's ids are checked as well."""
+    await _two_ends(graph)
+
+    async def other(tx: AsyncManagedTransaction) -> None:
+        await tx.run("CREATE (:Entity:Person {id: 'p-2'})")
+
+    await graph.write(other)
+    row = await _row(graph, True, role="SPEAKER")
+    row["fromElement"] = (await matching.by_ids(graph, ["p-2"]))["p-2"].element_id
+    assert (await _write_rows(graph, [row])).total == 0
+    assert await _attended(graph) == []
+
+    async def attended_by_p2(tx: AsyncManagedTransaction) -> int:
+        result = await tx.run("MATCH (:Person {id: 'p-2'})-[r:ATTENDED]->() RETURN count(r) AS n")
+        return int((await result.single(strict=True))["n"])
+
+    assert await graph.read(attended_by_p2) == 0
