@@ -33,7 +33,7 @@ RETURN collect([n.id, [l IN labels(n) WHERE l IN $labels][0], coalesce(n.name, n
                 n.startDate, n.endDate, n.email, elementId(n)]) AS rows
 """
 
-#: Read transactions `IdLookups` keeps in flight: Neo4j seeks one batch while the
+#: Read transactions `by_ids()` keeps in flight: Neo4j seeks one batch while the
 #: client decodes the previous one.
 LOOKUPS = 2
 
@@ -104,72 +104,28 @@ class NameIndex:
         return list(self._by_email.get(email.lower(), ()))
 
 
-class IdLookups:
-    """Lookups by id that start as soon as the ids are known and run in the background
-    (on their own read transactions, at most `LOOKUPS` at once), so that an import can
-    look up the ids of the rows it has checked while it checks the rest of its file.
-    `found()` waits for them all; leaving the `async with` block cancels those that
-    are left (an import that stops at a bad row does not need them)."""
+async def by_ids(graph: Graph, ids: Iterable[str], *, batch: int = 10_000) -> dict[str, Candidate]:
+    """The existing entities among `ids`."""
+    wanted = sorted(set(ids))
+    found: dict[str, Candidate] = {}
 
-    def __init__(self, graph: Graph, *, batch: int = 10_000) -> None:
-        self._graph = graph
-        self._batch = batch
-        self._asked: set[str] = set()
-        self._pending: list[str] = []
-        self._found: dict[str, Candidate] = {}
-        self._slots = asyncio.Semaphore(LOOKUPS)
-        self._tasks: list[asyncio.Task[None]] = []
-
-    async def __aenter__(self) -> IdLookups:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    def ask(self, ids: Iterable[str]) -> None:
-        """Look up those of `ids` not asked for before: a lookup starts for every
-        `batch` of them (needs a running loop), `found()` looks up the rest."""
-        for i in ids:
-            if i not in self._asked:
-                self._asked.add(i)
-                self._pending.append(i)
-        while len(self._pending) >= self._batch:
-            self._start(self._pending[: self._batch])
-            del self._pending[: self._batch]
-
-    async def found(self, ids: Iterable[str]) -> dict[str, Candidate]:
-        """The existing entities among `ids` (asked for now, if they were not yet)."""
-        wanted = set(ids)
-        self.ask(wanted)
-        if self._pending:
-            self._start(self._pending)
-            self._pending = []
-        tasks, self._tasks = self._tasks, []
-        await asyncio.gather(*tasks)
-        return {i: c for i, c in self._found.items() if i in wanted}
-
-    def _start(self, chunk: list[str]) -> None:
-        self._tasks.append(asyncio.create_task(self._lookup(sorted(chunk))))
-
-    async def _lookup(self, chunk: list[str]) -> None:
-        async with self._slots:
-            await self._graph.read(lambda tx: self._work(tx, chunk))
-
-    async def _work(self, tx: AsyncManagedTransaction, chunk: list[str]) -> None:
+    async def work(tx: AsyncManagedTransaction, chunk: list[str]) -> None:
         result = await tx.run(BY_IDS, ids=chunk, labels=list(ENTITY_LABELS))
         for id_, label, name, start, end, email, element in (await result.single(strict=True))[
             "rows"
         ]:
-            self._found[id_] = Candidate(id_, label, name or id_, start, end, email, element)
+            found[id_] = Candidate(id_, label, name or id_, start, end, email, element)
 
+    slots = asyncio.Semaphore(LOOKUPS)
 
-async def by_ids(graph: Graph, ids: Iterable[str], *, batch: int = 10_000) -> dict[str, Candidate]:
-    """The existing entities among `ids`."""
-    async with IdLookups(graph, batch=batch) as lookups:
-        return await lookups.found(ids)
+    async def lookup(chunk: list[str]) -> None:
+        async with slots:
+            await graph.read(lambda tx: work(tx, chunk))
+
+    await asyncio.gather(
+        *(lookup(wanted[start : start + batch]) for start in range(0, len(wanted), batch))
+    )
+    return found
 
 
 async def name_index(graph: Graph, labels: Iterable[str]) -> NameIndex:

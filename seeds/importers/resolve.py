@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,26 +109,12 @@ def _date_matches(candidate: Candidate, date: str) -> bool:
     return start <= high and low <= end
 
 
-def id_texts(refs: Iterable[Ref]) -> list[str]:
-    """The texts of `refs` that may be ids, to look up by id."""
-    return [r.text for r in refs if could_be_id(r.text)]
-
-
 async def resolve(
-    graph: Graph,
-    file: str,
-    uses: dict[Ref, Use],
-    *,
-    create_missing: bool,
-    lookups: matching.IdLookups | None = None,
+    graph: Graph, file: str, uses: dict[Ref, Use], *, create_missing: bool
 ) -> Resolution:
-    """Resolve every ref in `uses`; problems name the first line using the ref.
-    `lookups` may already hold (or be running) the lookups of some of the ids."""
+    """Resolve every ref in `uses`; problems name the first line using the ref."""
     out = Resolution()
-    if lookups is None:
-        by_id = await matching.by_ids(graph, id_texts(uses))
-    else:
-        by_id = await lookups.found(id_texts(uses))
+    by_id = await matching.by_ids(graph, [r.text for r in uses if could_be_id(r.text)])
     need_names = {label for r in uses if r.text not in by_id for label in r.labels}
     if any(r.email for r in uses):
         need_names.add("Person")

@@ -17,12 +17,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -34,7 +32,7 @@ from graph.models.common import new_id
 from graph.models.registry import REGISTRY
 from graph.models.relationships import RelType
 from seeds.importers.reading import Columns, ImportProblems, Problem, Reader
-from seeds.importers.resolve import Resolution, Target, Use, id_texts, import_id, resolve
+from seeds.importers.resolve import Resolution, Target, Use, import_id, resolve
 from seeds.importers.rows import (
     ATTENDANCE_COLUMNS,
     EVENT_COLUMNS,
@@ -426,24 +424,11 @@ class AttendanceCheck:
     rows: int = 0
 
 
-#: Rows the validation pass checks between two looks at the event loop
-#: (`import_attendance` lets its lookups by id progress at each).
-_STEP = 250
-
-
 def check_attendance(path: Path, progress: ProgressSink | None = None) -> AttendanceCheck:
     """The validation pass: every row parsed and checked, duplicates found, and the
     references collected (with the line of their first use) for `resolve()`."""
-    checked = AttendanceCheck(_Problems(path.name))
-    for _ in _check_attendance_steps(path, checked, progress or _Quiet()):
-        pass
-    return checked
-
-
-def _check_attendance_steps(
-    path: Path, out: AttendanceCheck, progress: ProgressSink
-) -> Iterator[None]:
-    """`check_attendance()` into `out`, pausing every `_STEP` rows."""
+    progress = progress or _Quiet()
+    out = AttendanceCheck(_Problems(path.name))
     problems, uses, pairs, memberships = out.problems, out.uses, out.pairs, out.memberships
     reader = Reader(path, ATTENDANCE_COLUMNS)
     progress.phase(f"checking {path.name}", _size(path))
@@ -467,28 +452,9 @@ def _check_attendance_steps(
         if rows % 2000 == 0:
             progress.advance(reader.bytes_read - reported)
             reported = reader.bytes_read
-        if rows % _STEP == 0:
-            out.rows = rows
-            yield
     _check_rows(reader, problems, ATTENDANCE_COLUMNS)
     out.rows = rows
-
-
-async def _check_attendance_looking_up(
-    path: Path, progress: ProgressSink, lookups: matching.IdLookups
-) -> AttendanceCheck:
-    """`check_attendance()`, pausing every `_STEP` rows to let the event loop look up
-    the ids met so far (`lookups`): Neo4j seeks them while the client checks the next
-    rows, instead of after the whole file. (A worker thread for the pass was slower:
-    the event loop then waits for the GIL at every step of every lookup.)"""
-    checked = AttendanceCheck(_Problems(path.name))
-    asked = 0
-    for _ in _check_attendance_steps(path, checked, progress):
-        if len(checked.uses) > asked:  # the refs met since the last step, newest first
-            lookups.ask(id_texts(islice(reversed(checked.uses), len(checked.uses) - asked)))
-            asked = len(checked.uses)
-        await asyncio.sleep(0)
-    return checked
+    return out
 
 
 @bulk.loads
@@ -500,29 +466,34 @@ async def import_attendance(
     are written from memory instead of reading the file a second time."""
     progress = progress or _Quiet()
     file = path.name
-    async with matching.IdLookups(graph) as lookups:
-        checked = await _check_attendance_looking_up(path, progress, lookups)
-        uses = checked.uses
-        resolution = await resolve(
-            graph, file, uses, create_missing=options.create_missing, lookups=lookups
-        )
-    problems, pairs, rows = checked.problems, checked.pairs, checked.rows
+    checked = check_attendance(path, progress)
+    problems, uses, pairs, rows = checked.problems, checked.uses, checked.pairs, checked.rows
     memberships = checked.memberships
     del checked
+
+    resolution = await resolve(graph, file, uses, create_missing=options.create_missing)
     problems.extend(resolution.problems)
     targets = resolution.targets
     # Two spellings of one attendee at one event are duplicates too.
-    attended: dict[tuple[str, str], tuple[int, dict[str, Any], Target, Target]] = {}
+    first_line: dict[tuple[str, str], int] = {}  # (person, event) → its first line
+    attended_rows: list[dict[str, Any]] = []
+    shared: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}  # one dict per props
     for (event, attendee), (line, props) in pairs.items():
-        if event in targets and attendee in targets:
-            person, at = targets[attendee], targets[event]
-            first = attended.setdefault((person.id, at.id), (line, dict(props), person, at))[0]
-            if first != line:
-                problems.add(
-                    max(first, line),
-                    f"duplicate row: {attendee.text!r} at {event.describe()} is the same "
-                    f"attendance as line {min(first, line)}",
-                )
+        person, at = targets.get(attendee), targets.get(event)
+        if person is None or at is None:
+            continue
+        first = first_line.setdefault((person.id, at.id), line)
+        if first != line:
+            problems.add(
+                max(first, line),
+                f"duplicate row: {attendee.text!r} at {event.describe()} is the same "
+                f"attendance as line {min(first, line)}",
+            )
+            continue
+        if props not in shared:
+            shared[props] = dict(props)
+        attended_rows.append(_rel_row(person, at, shared[props]))
+    del first_line
     del pairs
     # An attendee with an organisation is looked up among people only (rows.py).
     people = [(targets[a], targets[o]) for a, o in memberships if a in targets and o in targets]
@@ -535,8 +506,6 @@ async def import_attendance(
         for chunk in bulk.by_start(member_rows, options.batch_size):
             await _apply(pipeline, _Batch(rels=[(RelType.MEMBER_OF, chunk)]), report, options)
         progress.phase(("planning " if options.dry_run else "importing ") + file, rows)
-        attended_rows = [_rel_row(p, e, props) for _, props, p, e in attended.values()]
-        del attended
         for chunk in bulk.by_start(attended_rows, options.batch_size):
             batch = _Batch(rels=[(RelType.ATTENDED, chunk)])
             await _apply(pipeline, batch, report, options, partial(progress.advance, len(chunk)))

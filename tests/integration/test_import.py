@@ -3,7 +3,6 @@ local Neo4j, with the seed data where the files refer to it."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -460,25 +459,3 @@ async def test_a_100k_row_file_imports_with_the_right_counts(graph: Graph, tmp_p
         "ATTENDED": (100_000, 0, 0),
     }
     assert (await maintenance.relationship_counts(graph))["ATTENDED"] == 100_000
-
-
-async def test_id_lookups_started_early_find_what_by_ids_finds(seeded: Graph) -> None:
-    index = await matching.name_index(seeded, ["Organisation"])
-    (sev,) = index.by_name("Organisation", "SEV")
-    ids = [sev.id, "pole-olemas"]
-    async with matching.IdLookups(seeded, batch=1) as lookups:
-        lookups.ask(ids[:1])  # runs in the background, one id per lookup
-        lookups.ask(ids)  # asked twice: looked up once
-        found = await lookups.found([*ids, "ka-pole"])
-    assert found == await matching.by_ids(seeded, ids)
-    assert set(found) == set(ids[:1])
-    assert found[ids[0]].element_id
-
-
-async def test_id_lookups_left_unfinished_are_cancelled(seeded: Graph) -> None:
-    """An import that stops at a bad row leaves no lookup running behind it."""
-    before = asyncio.all_tasks()
-    async with matching.IdLookups(seeded) as lookups:
-        lookups.ask([f"id-{i}" for i in range(20_000)])  # two lookups started
-        assert len(asyncio.all_tasks() - before) == 2
-    assert asyncio.all_tasks() - before == set()
