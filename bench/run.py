@@ -23,7 +23,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -509,14 +509,17 @@ async def run_export(env: Env) -> None:
         )
 
 
-def attendance_rows(net: Any, n: int, seed: int = 5) -> list[dict[str, Any]]:
-    """`n` new (person, event) attendance rows that the network does not hold yet."""
+def attendance_rows(
+    net: Any, n: int, seed: int = 5, exclude: Sequence[dict[str, Any]] = ()
+) -> list[dict[str, Any]]:
+    """`n` new (person, event) attendance rows that the network does not hold yet (nor
+    `exclude`, rows generated before)."""
     import random
 
     from graph.models.relationships import RelType
 
     rng = random.Random(seed)
-    existing = {(r["from"], r["to"]) for r in net.rels.get(RelType.ATTENDED, [])}
+    existing = {(r["from"], r["to"]) for r in [*net.rels.get(RelType.ATTENDED, []), *exclude]}
     people, events = net.ids("Person"), net.ids("Event")
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
@@ -532,7 +535,12 @@ def attendance_rows(net: Any, n: int, seed: int = 5) -> list[dict[str, Any]]:
 async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
     """Import `n` new attendance rows (person and event ids) through the issue-3 importer
     (`seeds.importers.runner.import_attendance`, the code behind `koostoo import
-    attendance`); where it is missing, through graph/bulk.py directly, and say so."""
+    attendance`); where it is missing, through graph/bulk.py directly, and say so.
+
+    Three runs: the file (the engine's first import since it started: its JIT has
+    compiled the load's writes and the API's reads, not the importer's statements), the
+    same file again (idempotent: nothing to change), and a second file of `n` other new
+    rows (the engine now warm for imports, as the reads are after their warm-up)."""
     rows = attendance_rows(net, n)
     name = "import 100k attendance rows" if n == 100_000 else f"import {n:,} attendance rows"
     try:
@@ -540,13 +548,21 @@ async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
     except ImportError:
         await _import_with_bulk(env, rows, name)
         return
-    path = tmp / "attendance.csv"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        f.write("event;attendee;attendeeType;role\n")
-        for r in rows:
-            f.write(f"{r['to']};{r['from']};PERSON;{r['props']['role']}\n")
+    first_file, second_file = tmp / "attendance.csv", tmp / "attendance-2.csv"
+    for path, file_rows in (
+        (first_file, rows),
+        (second_file, attendance_rows(net, n, seed=6, exclude=rows)),
+    ):
+        with path.open("w", encoding="utf-8", newline="") as f:
+            f.write("event;attendee;attendeeType;role\n")
+            for r in file_rows:
+                f.write(f"{r['to']};{r['from']};PERSON;{r['props']['role']}\n")
     timings = []
-    for label in ("first run", "re-run"):
+    for label, path in (
+        ("first run", first_file),
+        ("re-run", first_file),
+        ("second file", second_file),
+    ):
         t0 = time.perf_counter()
         result = await import_attendance(
             env.graph, path, Options(create_missing=False, batch_size=5_000, actor="bench")
@@ -554,7 +570,7 @@ async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
         elapsed = time.perf_counter() - t0
         timings.append((label, elapsed, result.report.changed))
         console.print(f"  import ({label}): {n / elapsed:,.0f} rows/s ({elapsed:.1f} s)")
-    first = timings[0]
+    first, again, second = timings
     env.report.oneoffs.append(
         OneOff(
             name,
@@ -563,8 +579,9 @@ async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
             "rows/s",
             "seeds/importers (`koostoo import attendance`), a `;` CSV of person and event ids, "
             f"batches of 5,000; first run {first[1]:.1f} s ({first[2]:,} changed), idempotent "
-            f"re-run {timings[1][1]:.1f} s ({n / timings[1][1]:,.0f} rows/s, "
-            f"{timings[1][2]:,} changed)",
+            f"re-run {again[1]:.1f} s ({n / again[1]:,.0f} rows/s, {again[2]:,} changed), "
+            f"then a second file of {n:,} other new rows {second[1]:.1f} s "
+            f"({n / second[1]:,.0f} rows/s, {second[2]:,} changed)",
         )
     )
 
