@@ -40,9 +40,13 @@ class Graph:
             return await self._uncommitted(work, write=False, timeout=timeout)
         return await self._run(work, write=False, timeout=timeout)
 
-    async def write(self, work: TxWork[T], *, timeout: float | None = None) -> T:
-        """Run `work` in a managed write transaction; retried by the driver on transient errors."""
-        return await self._run(work, write=True, timeout=timeout)
+    async def write(
+        self, work: TxWork[T], *, timeout: float | None = None, first_retry: float | None = None
+    ) -> T:
+        """Run `work` in a managed write transaction; retried by the driver on transient
+        errors, the first time after about a second (or `first_retry` seconds), each
+        next wait twice as long, for up to 30 s in all."""
+        return await self._run(work, write=True, timeout=timeout, first_retry=first_retry)
 
     async def dry_run(self, work: TxWork[T]) -> T:
         """Run `work` in a write transaction and roll it back: what would change."""
@@ -62,12 +66,24 @@ class Graph:
                 finally:
                     await tx.rollback()
 
-    async def _run(self, work: TxWork[T], *, write: bool, timeout: float | None) -> T:
+    async def _run(
+        self,
+        work: TxWork[T],
+        *,
+        write: bool,
+        timeout: float | None,
+        first_retry: float | None = None,
+    ) -> T:
         txn = neo4j.unit_of_work(timeout=timeout)(work) if timeout else work
+        # `initial_retry_delay` is the driver's session setting for the first wait of
+        # its retry loop (neo4j._conf.WorkspaceConfig, default 1 s; the waits then
+        # double). `session()`'s typed signature leaves it out, hence the Any.
+        retry: dict[str, Any] = {} if first_retry is None else {"initial_retry_delay": first_retry}
         with _translated():
             async with self.driver.session(
                 database=self.database,
                 default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
+                **retry,
             ) as session:
                 if write:
                     return await session.execute_write(txn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
@@ -217,3 +218,42 @@ async def test_an_element_id_of_another_node_writes_nothing(graph: Graph) -> Non
         return int((await result.single(strict=True))["n"])
 
     assert await graph.read(attended_by_p2) == 0
+
+
+async def test_a_batch_that_fails_on_a_transient_error_is_retried_soon(
+    graph: Graph, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two batches that lock two nodes in opposite orders deadlock; Neo4j fails one
+    (a transient error) and the pipeline runs it again after `FIRST_RETRY`, not after
+    the driver's default second."""
+
+    async def setup(tx: AsyncManagedTransaction) -> None:
+        await tx.run("CREATE (:Entity:Topic {id: 't-1'}), (:Entity:Topic {id: 't-2'})")
+
+    await graph.write(setup)
+    locked = {"t-1": asyncio.Event(), "t-2": asyncio.Event()}
+
+    def batch(first: str, then: str) -> TxWork[str]:
+        async def work(tx: AsyncManagedTransaction) -> str:
+            await tx.run("MATCH (t:Topic {id: $id}) SET t.name = $id", id=first)
+            locked[first].set()
+            await locked[then].wait()  # both hold one lock and want the other's
+            await tx.run("MATCH (t:Topic {id: $id}) SET t.name = $id", id=then)
+            return first
+
+        return work
+
+    done: list[str] = []
+    with caplog.at_level(logging.WARNING, logger="neo4j"):
+        async with bulk.Pipeline(graph, writers=2) as pipeline:
+            await pipeline.submit(batch("t-1", "t-2"), done.append)
+            await pipeline.submit(batch("t-2", "t-1"), done.append)
+    assert sorted(done) == ["t-1", "t-2"]  # both committed, one after a retry
+    # The driver logs "Transaction failed and will be retried in %ss (%s)", delay, error.
+    waits = [
+        float(str(r.args[0]))
+        for r in caplog.records
+        if r.msg.startswith("Transaction failed") and isinstance(r.args, tuple)
+    ]
+    assert waits, "no batch was retried: the two did not deadlock"
+    assert all(w <= bulk.FIRST_RETRY * 1.2 for w in waits), waits
