@@ -39,16 +39,9 @@ def count_transactions() -> None:
     """Wrap `Graph._run` to count the transactions (round trips) each request makes."""
     original = Graph._run
 
-    async def counted(
-        self: Graph,
-        work: Any,
-        *,
-        write: bool,
-        timeout: float | None,
-        first_retry: float | None = None,
-    ) -> Any:
+    async def counted(self: Graph, work: Any, **options: Any) -> Any:
         TRANSACTIONS[getattr(work, "__qualname__", "?").split(".<locals>")[0]] += 1
-        return await original(self, work, write=write, timeout=timeout, first_retry=first_retry)
+        return await original(self, work, **options)
 
     Graph._run = counted  # type: ignore[method-assign]
 

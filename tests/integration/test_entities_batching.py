@@ -39,18 +39,11 @@ class _CountingTx:
 class CountingGraph(Graph):
     counter: list[int] = field(default_factory=lambda: [0])
 
-    async def _run(
-        self,
-        work: TxWork[T],
-        *,
-        write: bool,
-        timeout: float | None,
-        first_retry: float | None = None,
-    ) -> T:
+    async def _run(self, work: TxWork[T], **options: Any) -> T:
         async def counted(tx: AsyncManagedTransaction) -> T:
             return await work(_CountingTx(tx, self.counter))  # type: ignore[arg-type]
 
-        return await super()._run(counted, write=write, timeout=timeout, first_retry=first_retry)
+        return await super()._run(counted, **options)
 
 
 async def _build(graph: Graph, n: int) -> None:
