@@ -3,7 +3,7 @@
 Each statement is one `UNWIND $rows`: it compares what is stored with what is
 written, writes only what differs and reports per row whether it was created,
 updated or unchanged. Nodes are `MERGE`d on their id; relationships are created after
-a check made under the start node's lock (`_LOCK_STARTS`). Callers pass a transaction,
+a check made under the start node's lock (`_lock_starts`). Callers pass a transaction,
 so a whole load can be one unit.
 
 Loads too big for one transaction go through `Pipeline`, which keeps a few batch
@@ -114,20 +114,32 @@ RETURN status, count(*) AS n
 #: `MERGE`. `MERGE` would lock the end node as well, for the rest of the transaction,
 #: and the end nodes (events) are what batches in flight share: measured on the M
 #: graph, 100k new attendances with two writers took 5.4-7.1 s with `MERGE` and
-#: 3.7-5.2 s this way. All start nodes are locked first, in the order of `$starts`
-#: (sorted ids): two statements that share start nodes (batches of two relationship
-#: types in flight) take those locks in the same order and cannot deadlock on them.
-_LOCK_STARTS = """CALL () {
-  UNWIND $starts AS id
-  MATCH (a:Entity {id: id})
+#: 3.7-5.2 s this way. All start nodes are locked first, in the order of their ids:
+#: two statements that share start nodes (batches of two relationship types in
+#: flight) take those locks in the same order and cannot deadlock on them.
+#:
+#: The start nodes come from `$rows` itself, not from a second list parameter: Neo4j
+#: keys its plan cache by the size class of each list parameter (0, 1, ≤10, ≤100,
+#: ≤1,000, ≤10,000, …), so a second list, whose length varies from batch to batch,
+#: made it plan the statement again whenever a batch's length crossed a class. A plan
+#: of this statement took 0.4 s of Neo4j's CPU on a server that had just loaded the
+#: M graph, 1.4-1.7 s on a freshly started one (`result_available_after`).
+def _lock_starts(start_id: str) -> str:
+    """`start_id`: the Cypher expression of a row's start node id."""
+    return f"""CALL () {{
+  UNWIND $rows AS row
+  WITH DISTINCT {start_id} AS id ORDER BY id
+  MATCH (a:Entity {{id: id}})
   SET a.id = a.id
-}"""
+}}"""
 
-#: The same locks when the rows carry their nodes' elementIds: `$starts` holds
-#: `[id, elementId]` pairs, still sorted by id, so both variants lock in one order.
+
+#: The same locks when the rows carry their nodes' elementIds (`row[3]`), in the same
+#: order (by id), so both variants lock in one order.
 _LOCK_START_ELEMENTS = """CALL () {
-  UNWIND $starts AS start
-  MATCH (a) WHERE elementId(a) = start[1] AND a.id = start[0]
+  UNWIND $rows AS row
+  WITH DISTINCT row[0] AS id, row[3] AS element ORDER BY id
+  MATCH (a) WHERE elementId(a) = element AND a.id = id
   SET a.id = a.id
 }"""
 
@@ -148,7 +160,7 @@ MATCH (b) WHERE elementId(b) = row[4] AND b.id = row[1]"""
 
 def _upsert_relationships(rel_type: str, *, by_element: bool = False) -> str:
     return f"""
-{_LOCK_START_ELEMENTS if by_element else _LOCK_STARTS}
+{_LOCK_START_ELEMENTS if by_element else _lock_starts("row[0]")}
 UNWIND $rows AS row
 {_SEEK_BY_ELEMENT if by_element else _SEEK_BY_ID}
 OPTIONAL MATCH (a)-[existing:{rel_type}]->(b)
@@ -170,7 +182,7 @@ RETURN status, count(*) AS n
 
 
 CITE = f"""
-{_LOCK_STARTS}
+{_lock_starts("row.id")}
 UNWIND $rows AS row
 MATCH (a:Entity {{id: row.id}})
 MATCH (d:Document {{id: row.document}})
@@ -217,22 +229,15 @@ async def upsert_relationships(
     (`fromElement`, `toElement`); one relationship per (from, type, to)."""
     rel = RelType(rel_type).value
     if all(r.get("fromElement") and r.get("toElement") for r in rows):
-        elements = sorted({(r["from"], r["fromElement"]) for r in rows})
         payload = [[r["from"], r["to"], r["props"], r["fromElement"], r["toElement"]] for r in rows]
-        return await _counted(
-            tx,
-            _upsert_relationships(rel, by_element=True),
-            payload,
-            starts=[list(pair) for pair in elements],
-        )
+        return await _counted(tx, _upsert_relationships(rel, by_element=True), payload)
     payload = [[r["from"], r["to"], r["props"]] for r in rows]
-    starts = sorted({r["from"] for r in rows})
-    return await _counted(tx, _upsert_relationships(rel), payload, starts=starts)
+    return await _counted(tx, _upsert_relationships(rel), payload)
 
 
 async def cite(tx: AsyncManagedTransaction, rows: list[dict[str, str]]) -> Counts:
     """`rows`: `{id, document, quote}` → `(x)-[:CITED_IN {quote}]->(Document)`."""
-    return await _counted(tx, CITE, rows, starts=sorted({r["id"] for r in rows}))
+    return await _counted(tx, CITE, rows)
 
 
 async def _counted(
@@ -253,21 +258,50 @@ async def _counted(
 # --- Loads of many batches ------------------------------------------------------------
 
 
+#: Collections of the youngest generation before one of the middle generation: far
+#: more than a load makes.
+_OLDER = 1_000
+
+
+class _Collections:
+    """The collector settings of the loads running in this process (asyncio runs
+    several at once in the API): the first to start changes them, the last to end
+    puts them back."""
+
+    running = 0
+    saved: tuple[int, int, int] = (700, 10, 10)
+
+
 @contextmanager
 def fewer_collections(threshold: int = 50_000) -> Iterator[None]:
-    """Run Python's cyclic garbage collector less often inside the block.
+    """Run Python's cyclic garbage collector less often inside the block, and never
+    over what was alive before it.
 
     A load keeps hundreds of thousands of small objects alive (rows, refs, keys) and
     makes few reference cycles, so the default collections (every 700 allocations,
     each older generation now and then walking everything alive) cost a load a
     quarter of its client time and free next to nothing (measured on the attendance
-    validation pass). Reference counting still frees everything else at once."""
-    old = gc.get_threshold()
-    gc.set_threshold(threshold, *old[1:])
+    validation pass). Reference counting still frees everything else at once. So:
+
+    - the youngest generation is collected every `threshold` allocations, not 700;
+    - the middle one not during the load (`_OLDER`): each of its collections walked
+      every object the load had kept so far, 0.16-0.47 s of an import of 100k rows;
+    - the objects alive when the first load starts are frozen (`gc.freeze()`) until
+      the last one ends: a process with a big heap of its own (the API's, or the
+      benchmark's generated network) had a full collection walk all of it, once 1.2 s
+      of such an import. Cycles among them that die meanwhile are collected after."""
+    if _Collections.running == 0:
+        _Collections.saved = gc.get_threshold()
+        gc.set_threshold(threshold, _OLDER, _Collections.saved[2])
+        gc.freeze()
+    _Collections.running += 1
     try:
         yield
     finally:
-        gc.set_threshold(*old)
+        _Collections.running -= 1
+        if _Collections.running == 0:
+            gc.unfreeze()
+            gc.set_threshold(*_Collections.saved)
 
 
 P = ParamSpec("P")
@@ -363,11 +397,23 @@ class Pipeline:
             self._slots.release()
 
 
+def even_size(n: int, size: int) -> int:
+    """The length of each of the fewest batches of at most `size` that hold `n` items
+    evenly: 10,100 items in batches of 5,000 are three of 3,367."""
+    return -(-n // -(-n // size)) if n else size
+
+
 def by_start(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     """Relationship rows (`{from, to, props}`) in batches of about `size` for a
     `Pipeline`: every row of a start node in the same batch, so two batches in flight
-    never wait for each other's start-node locks (`_LOCK_STARTS`), and each batch
-    ordered by end node, so the end nodes they share are visited in the same order."""
+    never wait for each other's start-node locks (`_lock_starts`), and each batch
+    ordered by end node, so the end nodes they share are visited in the same order.
+
+    The batches are of even length (101,000 rows in batches of 5,000 are 21 of about
+    4,810, not 20 and one of 1,000): the last batch is not left alone at the end with
+    one writer, and every batch is in the same size class of Neo4j's plan cache
+    (`_lock_starts`), so one plan serves them all."""
+    size = even_size(len(rows), size)
     batch: list[dict[str, Any]] = []
     for _, group in groupby(sorted(rows, key=itemgetter("from")), key=itemgetter("from")):
         batch.extend(group)

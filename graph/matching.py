@@ -20,6 +20,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from graph.bulk import even_size
 from graph.driver import Graph
 from graph.labels import ENTITY_LABELS, NAMED_LABELS, checked_label
 from graph.text import normalise_name
@@ -36,6 +37,9 @@ RETURN collect([n.id, [l IN labels(n) WHERE l IN $labels][0], coalesce(n.name, n
 #: Read transactions `by_ids()` keeps in flight: Neo4j seeks one batch while the
 #: client decodes the previous one.
 LOOKUPS = 2
+
+#: Ids per `BY_IDS` statement.
+LOOKUP_BATCH = 10_000
 
 #: Entities per record of `name_index()`.
 NAME_PAGE = 20_000
@@ -104,9 +108,13 @@ class NameIndex:
         return list(self._by_email.get(email.lower(), ()))
 
 
-async def by_ids(graph: Graph, ids: Iterable[str], *, batch: int = 10_000) -> dict[str, Candidate]:
-    """The existing entities among `ids`."""
+async def by_ids(
+    graph: Graph, ids: Iterable[str], *, batch: int = LOOKUP_BATCH
+) -> dict[str, Candidate]:
+    """The existing entities among `ids`, looked up in even batches of at most `batch`
+    (one size class of Neo4j's plan cache, `bulk.by_start()`)."""
     wanted = sorted(set(ids))
+    batch = even_size(len(wanted), batch)
     found: dict[str, Candidate] = {}
 
     async def work(tx: AsyncManagedTransaction, chunk: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from typing import Any
 
@@ -73,6 +74,35 @@ async def test_the_callers_error_wins_and_batches_in_flight_finish(graph: Graph)
     assert (await maintenance.label_counts(graph))["Topic"] == 2
 
 
+async def test_loads_running_together_freeze_the_heap_until_the_last_one_ends() -> None:
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    first_started, second_ended = asyncio.Event(), asyncio.Event()
+    seen: dict[str, tuple[tuple[int, int, int], int]] = {}
+
+    @bulk.loads
+    async def first() -> None:
+        first_started.set()
+        await second_ended.wait()
+        seen["first, after the second ended"] = (gc.get_threshold(), gc.get_freeze_count())
+
+    @bulk.loads
+    async def second() -> None:
+        await first_started.wait()
+        seen["second"] = (gc.get_threshold(), gc.get_freeze_count())
+
+    async def second_then_signal() -> None:
+        await second()
+        second_ended.set()
+
+    await asyncio.gather(first(), second_then_signal())
+    for name, (threshold, frozen) in seen.items():
+        assert threshold[:2] == (50_000, 1_000), name
+        assert frozen > 0, name  # what was alive before the first load began
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+
+
 def test_by_start_keeps_each_start_node_in_one_batch_ordered_by_end() -> None:
     rows = [{"from": f"p{p}", "to": f"e{e}", "props": {}} for p in (3, 1, 2, 4) for e in (2, 9, 1)]
     batches = list(bulk.by_start(rows, 5))
@@ -83,6 +113,16 @@ def test_by_start_keeps_each_start_node_in_one_batch_ordered_by_end() -> None:
     assert starts == [{"p1", "p2"}, {"p3", "p4"}]
     assert sorted(map(str, (r for b in batches for r in b))) == sorted(map(str, rows))
     assert list(bulk.by_start([], 5)) == []
+
+
+def test_by_start_makes_batches_of_even_length() -> None:
+    rows = [{"from": f"p{p:04d}", "to": "e", "props": {}} for p in range(10_100)]
+    lengths = [len(b) for b in bulk.by_start(rows, 5_000)]
+    # not 5,000 + 5,000 + 100: the last would fall into another size class of Neo4j's
+    # plan cache (and be planned again) and run alone at the end
+    assert lengths == [3_367, 3_367, 3_366]
+    assert bulk.even_size(10_000, 5_000) == 5_000
+    assert bulk.even_size(10_001, 5_000) == 3_334
 
 
 # --- one relationship per (start, type, end), also against concurrent writers --------

@@ -401,12 +401,13 @@ async def test_an_interrupted_import_can_be_run_again(
     )
     options = Options(create_missing=True, batch_size=20, writers=writers)
     with pytest.raises(KeyboardInterrupt):
-        await import_attendance(graph, path, options, StopAfter(40))
+        await import_attendance(graph, path, options, StopAfter(38))
     written = (await maintenance.relationship_counts(graph))["ATTENDED"]
+    # 95 rows in batches of at most 20 are five of 19 (bulk.by_start)
     if writers == 1:
-        assert written == 40  # two batches of 20, then the interruption
+        assert written == 38  # two batches, then the interruption
     else:  # the batch in flight beside the one that was interrupted may commit too
-        assert written in (40, 60)
+        assert written in (38, 57)
     result = await import_attendance(graph, path, options)
     # The people and organisations exist now: they are found, not created again.
     assert counts(result) == {"MEMBER_OF": (0, 0, 95), "ATTENDED": (95 - written, 0, written)}
