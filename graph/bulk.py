@@ -18,25 +18,20 @@ import asyncio
 import functools
 import gc
 import json
-import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from typing import Any, ParamSpec, TypeVar
 
 from neo4j import AsyncManagedTransaction
-from neo4j.exceptions import DriverError, Neo4jError
 
 from graph.driver import Graph, TxWork
-from graph.errors import GraphError
 from graph.labels import checked_label
 from graph.models.common import new_id
 from graph.models.relationships import RelType
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -427,66 +422,6 @@ def by_start(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
             batch = []
     if batch:
         yield sorted(batch, key=itemgetter("to"))
-
-
-# --- Preparing statements ------------------------------------------------------------
-
-#: A statement and stand-in parameters for `prepare()`.
-Statement = tuple[str, dict[str, Any]]
-
-
-def relationship_statements(
-    rel_type: RelType, rows: int, *, by_id: bool = False
-) -> list[Statement]:
-    """What `upsert_relationships` sends for batches of `rows` rows: by elementId (the
-    importers' usual form) and, with `by_id`, by id as well; with rows that match no
-    node (no entity has the id '', `EntityId`, or the elementId '')."""
-    rel = RelType(rel_type).value
-    statements = [
-        (_upsert_relationships(rel, by_element=True), {"rows": [["", "", {}, "", ""]] * rows})
-    ]
-    if by_id:
-        statements.append((_upsert_relationships(rel), {"rows": [["", "", {}]] * rows}))
-    return statements
-
-
-async def prepare(graph: Graph, statements: Iterable[Statement]) -> None:
-    """Have Neo4j plan `statements` before a load sends them: one after another, in one
-    transaction that is rolled back.
-
-    Neo4j plans a statement the first time it sees it with parameters of a size class
-    (`_lock_starts`) and caches the plan: 0.3-0.4 s per big statement on a server that
-    had just loaded the M graph, 1.4-1.7 s on a freshly started one, and two writers
-    starting together both plan. The parameters must have the types and size classes
-    of the real ones, or the plan is not the one looked up. A failure here changes
-    only the time: the load's own statements then plan as they come, and any real
-    problem shows there."""
-    statements = list(statements)
-
-    async def work(tx: AsyncManagedTransaction) -> None:
-        for query, params in statements:
-            await (await tx.run(query, **params)).consume()
-
-    try:
-        await graph.dry_run(work)
-    except (GraphError, Neo4jError, DriverError) as e:
-        log.info("could not prepare %d statements: %s", len(statements), e)
-
-
-@asynccontextmanager
-async def preparing(graph: Graph, statements: Iterable[Statement]) -> AsyncIterator[None]:
-    """`prepare(statements)` in the background while the block runs. The importers'
-    block starts with the validation pass, on a worker thread: the client is busy
-    with it and Neo4j would otherwise wait idle. If the block fails, the preparation
-    is cancelled."""
-    task = asyncio.create_task(prepare(graph, statements))
-    try:
-        yield
-    except BaseException:
-        task.cancel()
-        raise
-    finally:
-        await asyncio.gather(task, return_exceptions=True)
 
 
 # --- Planning: the same status per row, read-only (for dry runs that span several

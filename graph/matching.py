@@ -20,7 +20,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph.bulk import Statement, even_size
+from graph.bulk import even_size
 from graph.driver import Graph
 from graph.labels import ENTITY_LABELS, NAMED_LABELS, checked_label
 from graph.text import normalise_name
@@ -106,12 +106,6 @@ class NameIndex:
 
     def by_email(self, email: str) -> list[Candidate]:
         return list(self._by_email.get(email.lower(), ()))
-
-
-def lookup_statements(ids: int = LOOKUP_BATCH) -> list[Statement]:
-    """What `by_ids()` sends for `ids` ids, with ids that match nothing, for
-    `bulk.prepare()`."""
-    return [(BY_IDS, {"ids": [""] * min(ids, LOOKUP_BATCH), "labels": list(ENTITY_LABELS)})]
 
 
 async def by_ids(

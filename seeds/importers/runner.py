@@ -17,14 +17,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from neo4j import AsyncManagedTransaction
 
@@ -45,8 +43,6 @@ from seeds.importers.rows import (
     parse_attendance,
     parse_event,
 )
-
-T = TypeVar("T")
 
 #: Problems listed before the rest are only counted.
 MAX_PROBLEMS = 200
@@ -249,21 +245,6 @@ def _records(
                 problems.add(raw.line, err.message, err.column)
 
 
-class _Stopped(Exception):
-    """A validation pass was told to stop: its import was cancelled."""
-
-
-async def _off_the_loop(check: Callable[[threading.Event], T]) -> T:
-    """Run a validation pass on a worker thread, so that the event loop talks to Neo4j
-    meanwhile (`bulk.preparing()`). The pass stops at its next progress step once the
-    import is cancelled (Ctrl-C), rather than run to the end of a big file first."""
-    stop = threading.Event()
-    try:
-        return await asyncio.to_thread(check, stop)
-    finally:
-        stop.set()
-
-
 def _check_rows(reader: Reader, problems: _Problems, spec: Columns) -> None:
     problems.extend(reader.problems)
     if reader.rows_read == 0 and not problems.items:
@@ -443,12 +424,9 @@ class AttendanceCheck:
     rows: int = 0
 
 
-def check_attendance(
-    path: Path, progress: ProgressSink | None = None, stop: threading.Event | None = None
-) -> AttendanceCheck:
+def check_attendance(path: Path, progress: ProgressSink | None = None) -> AttendanceCheck:
     """The validation pass: every row parsed and checked, duplicates found, and the
-    references collected (with the line of their first use) for `resolve()`. Ends
-    early (`_Stopped`) once `stop` is set."""
+    references collected (with the line of their first use) for `resolve()`."""
     progress = progress or _Quiet()
     out = AttendanceCheck(_Problems(path.name))
     problems, uses, pairs, memberships = out.problems, out.uses, out.pairs, out.memberships
@@ -474,8 +452,6 @@ def check_attendance(
         if rows % 2000 == 0:
             progress.advance(reader.bytes_read - reported)
             reported = reader.bytes_read
-            if stop is not None and stop.is_set():
-                raise _Stopped
     _check_rows(reader, problems, ATTENDANCE_COLUMNS)
     out.rows = rows
     return out
@@ -488,23 +464,9 @@ async def import_attendance(
     """One pass over the file: the attendances are small (two refs and a cached tuple of
     properties, shared between rows) and are kept to find duplicates anyway, so they
     are written from memory instead of reading the file a second time."""
-    # Neo4j plans what the import will send (lookups, then writes) while the client
-    # checks the file.
-    statements = matching.lookup_statements()
-    if not options.dry_run:  # a dry run plans with other, read-only statements
-        for rel_type in (RelType.ATTENDED, RelType.MEMBER_OF):
-            statements += bulk.relationship_statements(
-                rel_type, options.batch_size, by_id=options.create_missing
-            )
-    async with bulk.preparing(graph, statements):
-        return await _import_attendance(graph, path, options, progress or _Quiet())
-
-
-async def _import_attendance(
-    graph: Graph, path: Path, options: Options, progress: ProgressSink
-) -> ImportResult:
+    progress = progress or _Quiet()
     file = path.name
-    checked = await _off_the_loop(partial(check_attendance, path, progress))
+    checked = check_attendance(path, progress)
     problems, uses, pairs, rows = checked.problems, checked.uses, checked.pairs, checked.rows
     memberships = checked.memberships
     del checked

@@ -297,32 +297,3 @@ async def test_a_batch_that_fails_on_a_transient_error_is_retried_soon(
     ]
     assert waits, "no batch was retried: the two did not deadlock"
     assert all(w <= bulk.FIRST_RETRY * 1.2 for w in waits), waits
-
-
-# --- preparing statements ------------------------------------------------------------
-
-
-async def test_preparing_statements_writes_nothing(graph: Graph) -> None:
-    await _two_ends(graph)
-    statements = [
-        *matching.lookup_statements(3),
-        *bulk.relationship_statements(RelType.ATTENDED, 5_000, by_id=True),
-    ]
-    await bulk.prepare(graph, statements)
-    assert await _attended(graph) == []
-    # and holds no lock: a write of both ends goes through at once
-    report = await graph.write(
-        lambda tx: bulk.upsert_relationships(
-            tx, RelType.ATTENDED, [{"from": "p-1", "to": "e-1", "props": {}}]
-        ),
-        timeout=5,
-    )
-    assert report.created == 1
-
-
-async def test_a_statement_that_cannot_be_prepared_is_left_to_the_load(
-    graph: Graph, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.INFO, logger="graph.bulk"):
-        await bulk.prepare(graph, [("MATCH (n) RETURN n.", {})])
-    assert "could not prepare 1 statements" in caplog.text
