@@ -108,32 +108,74 @@ class NameIndex:
         return list(self._by_email.get(email.lower(), ()))
 
 
+class IdLookup:
+    """Entities looked up by id while the ids are still being collected: each batch of
+    `batch` new ids goes to Neo4j as soon as it is full, so a file's validation pass
+    (Python) and the lookups of the ids it has seen so far (Neo4j) run at the same
+    time. `done()` sends the rest and returns every existing entity among the ids.
+    The tasks run while their creator awaits something: a long loop that feeds a
+    lookup yields to the event loop now and then (`await asyncio.sleep(0)`).
+
+    Use it as `async with`: leaving the block on an error cancels the lookups still
+    running."""
+
+    def __init__(self, graph: Graph, *, batch: int = LOOKUP_BATCH) -> None:
+        self._graph = graph
+        self._batch = batch
+        self._seen: set[str] = set()
+        self._pending: list[str] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._slots = asyncio.Semaphore(LOOKUPS)
+        self._found: dict[str, Candidate] = {}
+
+    async def __aenter__(self) -> IdLookup:
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def add(self, id_: str) -> None:
+        if id_ in self._seen:
+            return
+        self._seen.add(id_)
+        self._pending.append(id_)
+        if len(self._pending) >= self._batch:
+            self._send()
+
+    async def done(self) -> dict[str, Candidate]:
+        """Every existing entity among the ids added, by id."""
+        if self._pending:
+            self._send()
+        await asyncio.gather(*self._tasks)
+        return self._found
+
+    def _send(self) -> None:
+        chunk, self._pending = sorted(self._pending), []
+        self._tasks.append(asyncio.create_task(self._lookup(chunk)))
+
+    async def _lookup(self, chunk: list[str]) -> None:
+        async def work(tx: AsyncManagedTransaction) -> None:
+            result = await tx.run(BY_IDS, ids=chunk, labels=list(ENTITY_LABELS))
+            record = await result.single(strict=True)
+            for id_, label, name, start, end, email, element in record["rows"]:
+                self._found[id_] = Candidate(id_, label, name or id_, start, end, email, element)
+
+        async with self._slots:
+            await self._graph.read(work)
+
+
 async def by_ids(
     graph: Graph, ids: Iterable[str], *, batch: int = LOOKUP_BATCH
 ) -> dict[str, Candidate]:
     """The existing entities among `ids`, looked up in even batches of at most `batch`
     (one size class of Neo4j's plan cache, `bulk.by_start()`)."""
     wanted = sorted(set(ids))
-    batch = even_size(len(wanted), batch)
-    found: dict[str, Candidate] = {}
-
-    async def work(tx: AsyncManagedTransaction, chunk: list[str]) -> None:
-        result = await tx.run(BY_IDS, ids=chunk, labels=list(ENTITY_LABELS))
-        for id_, label, name, start, end, email, element in (await result.single(strict=True))[
-            "rows"
-        ]:
-            found[id_] = Candidate(id_, label, name or id_, start, end, email, element)
-
-    slots = asyncio.Semaphore(LOOKUPS)
-
-    async def lookup(chunk: list[str]) -> None:
-        async with slots:
-            await graph.read(lambda tx: work(tx, chunk))
-
-    await asyncio.gather(
-        *(lookup(wanted[start : start + batch]) for start in range(0, len(wanted), batch))
-    )
-    return found
+    async with IdLookup(graph, batch=even_size(len(wanted), batch)) as lookup:
+        for id_ in wanted:
+            lookup.add(id_)
+        return await lookup.done()
 
 
 async def name_index(graph: Graph, labels: Iterable[str]) -> NameIndex:

@@ -15,7 +15,7 @@ from typing import Any
 
 from graph import matching
 from graph.driver import Graph
-from graph.matching import Candidate, NameIndex
+from graph.matching import Candidate, IdLookup, NameIndex
 from graph.models.common import SLUG, partial_date_bounds
 from graph.models.organisation import OrganisationKind
 from graph.models.registry import REGISTRY
@@ -34,7 +34,6 @@ _KIND_OF_FORM = {
     "TÜH": OrganisationKind.COMPANY,
     "FIE": OrganisationKind.COMPANY,
 }
-_ARTICLE = {"Event": "an event", "Organisation": "an organisation", "Attendee": "an attendee"}
 
 
 def import_id(*parts: str) -> str:
@@ -70,6 +69,27 @@ class Use:
         return f" (also on {self.rows - 1} more rows)" if self.rows > 1 else ""
 
 
+@dataclass
+class References:
+    """The refs of a file, each with its first use, as the validation pass meets them.
+    The first use of a ref that could be an id also adds it to `lookup`, so Neo4j
+    looks the ids up while the pass goes on, and `resolve()` mostly finds them
+    answered."""
+
+    lookup: IdLookup
+    uses: dict[Ref, Use] = field(default_factory=dict)
+
+    def note(self, ref: Ref, line: int, column: str) -> Ref:
+        use = self.uses.get(ref)
+        if use is None:
+            self.uses[ref] = Use(line, column)
+            if could_be_id(ref.text):
+                self.lookup.add(ref.text)
+        else:
+            use.rows += 1
+        return ref
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     id: str
@@ -100,6 +120,11 @@ def _label_words(labels: tuple[str, ...]) -> str:
     return " or ".join(label.lower() for label in labels)
 
 
+def _with_article(words: str) -> str:
+    """'an event', 'a person or organisation'."""
+    return ("an " if words[:1] in ("a", "e", "i", "o", "u") else "a ") + words
+
+
 def _date_matches(candidate: Candidate, date: str) -> bool:
     if not candidate.start_date:
         return False
@@ -109,12 +134,11 @@ def _date_matches(candidate: Candidate, date: str) -> bool:
     return start <= high and low <= end
 
 
-async def resolve(
-    graph: Graph, file: str, uses: dict[Ref, Use], *, create_missing: bool
-) -> Resolution:
-    """Resolve every ref in `uses`; problems name the first line using the ref."""
+async def resolve(graph: Graph, file: str, refs: References, *, create_missing: bool) -> Resolution:
+    """Resolve every ref in `refs`; problems name the first line using the ref."""
     out = Resolution()
-    by_id = await matching.by_ids(graph, [r.text for r in uses if could_be_id(r.text)])
+    uses = refs.uses
+    by_id = await refs.lookup.done()
     need_names = {label for r in uses if r.text not in by_id for label in r.labels}
     if any(r.email for r in uses):
         need_names.add("Person")
@@ -132,7 +156,7 @@ async def resolve(
                 problem(
                     ref,
                     f"{ref.text!r} is the id of {found.describe()}, not of "
-                    f"a {_label_words(ref.labels)}",
+                    f"{_with_article(_label_words(ref.labels))}",
                 )
             else:
                 out.targets[ref] = Target(found.id, found.label, element_id=found.element_id)
@@ -181,11 +205,11 @@ async def resolve(
         else:
             missing[(creatable[0], ref.key)].append(ref)
 
-    for (label, key), refs in missing.items():
+    for (label, key), same in missing.items():
         if label == "Organisation":
-            _new_organisation(out, key, refs)
+            _new_organisation(out, key, same)
         else:
-            _new_person(out, key, refs, problem)
+            _new_person(out, key, same, problem)
     return out
 
 

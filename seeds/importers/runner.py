@@ -2,7 +2,8 @@
 
 1. Validation pass (streaming): every row is parsed and validated; only the keys
    needed to find duplicates and the distinct references are kept (for attendance,
-   also the few properties of each attendance).
+   also the few properties of each attendance). The references that could be ids are
+   looked up while the pass goes on (`References`, `matching.IdLookup`).
 2. Resolution: references are matched to existing entities (by id, e-mail, or
    normalised name) or planned for creation; unknown or ambiguous ones are problems.
    Any problem so far → `ImportProblems`, nothing written.
@@ -17,6 +18,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from graph.models.common import new_id
 from graph.models.registry import REGISTRY
 from graph.models.relationships import RelType
 from seeds.importers.reading import Columns, ImportProblems, Problem, Reader
-from seeds.importers.resolve import Resolution, Target, Use, import_id, resolve
+from seeds.importers.resolve import References, Resolution, Target, import_id, resolve
 from seeds.importers.rows import (
     ATTENDANCE_COLUMNS,
     EVENT_COLUMNS,
@@ -47,6 +49,9 @@ from seeds.importers.rows import (
 #: Problems listed before the rest are only counted.
 MAX_PROBLEMS = 200
 DEFAULT_BATCH = 5_000
+#: Rows between two progress updates of a validation pass, where it also yields to
+#: the event loop, so that the lookups it has started (`matching.IdLookup`) go on.
+_YIELD_EVERY = 1_000
 
 
 class ProgressSink(Protocol):
@@ -259,36 +264,37 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
-def _note_use(uses: dict[Ref, Use], ref: Ref, line: int, column: str) -> Ref:
-    use = uses.get(ref)
-    if use is None:
-        uses[ref] = Use(line, column)
-        return ref
-    use.rows += 1
-    return ref
-
-
 # --- events -------------------------------------------------------------------------------
 
 
-@bulk.loads
-async def import_events(
-    graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
-) -> ImportResult:
-    progress = progress or _Quiet()
-    file = path.name
-    problems = _Problems(file)
-    uses: dict[Ref, Use] = {}
-    by_key: dict[tuple[str, str], int] = {}
-    by_id: dict[str, int] = {}
-    keyed: list[tuple[int, str | None, tuple[str, str]]] = []
+@dataclass
+class EventCheck:
+    """What the validation pass over an events file keeps."""
 
+    problems: _Problems
+    refs: References
+    #: event id given → its line
+    by_id: dict[str, int] = field(default_factory=dict)
+    #: (line, id given, natural key) of every row
+    keyed: list[tuple[int, str | None, tuple[str, str]]] = field(default_factory=list)
+    rows: int = 0
+
+
+async def check_events(
+    path: Path, refs: References, progress: ProgressSink | None = None
+) -> EventCheck:
+    """The validation pass: every row parsed and checked, duplicates found, the
+    references collected (with the line of their first use) for `resolve()`, and the
+    ids given looked up meanwhile (`refs.lookup`)."""
+    progress = progress or _Quiet()
+    out = EventCheck(_Problems(path.name), refs)
+    problems, by_id, keyed = out.problems, out.by_id, out.keyed
+    by_key: dict[tuple[str, str], int] = {}
     reader = Reader(path, EVENT_COLUMNS)
-    progress.phase(f"checking {file}", _size(path))
-    rows = 0
+    progress.phase(f"checking {path.name}", _size(path))
     reported = 0
     for record in _records(reader, parse_event, problems):
-        rows += 1
+        out.rows += 1
         ev: EventRecord = record
         if ev.event.id:
             if ev.event.id in by_id:
@@ -297,6 +303,8 @@ async def import_events(
                     f"duplicate id {ev.event.id!r} (also on line {by_id[ev.event.id]})",
                     "id",
                 )
+            else:
+                refs.lookup.add(ev.event.id)
             by_id.setdefault(ev.event.id, ev.line)
         key = ev.natural_key
         if key in by_key:
@@ -313,18 +321,31 @@ async def import_events(
             ("sourceDocument", ev.document),
         ):
             if ref:
-                _note_use(uses, ref, ev.line, column)
+                refs.note(ref, ev.line, column)
         for ref in ev.organisers:
-            _note_use(uses, ref, ev.line, "organisers")
-        if rows % 1000 == 0:
+            refs.note(ref, ev.line, "organisers")
+        if out.rows % _YIELD_EVERY == 0:
             progress.advance(reader.bytes_read - reported)
             reported = reader.bytes_read
+            await asyncio.sleep(0)  # the lookups go on (`IdLookup`)
     _check_rows(reader, problems, EVENT_COLUMNS)
+    return out
 
-    resolution = await resolve(graph, file, uses, create_missing=options.create_missing)
+
+@bulk.loads
+async def import_events(
+    graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
+) -> ImportResult:
+    progress = progress or _Quiet()
+    file = path.name
+    async with matching.IdLookup(graph) as lookup:
+        checked = await check_events(path, References(lookup), progress)
+        resolution = await resolve(graph, file, checked.refs, create_missing=options.create_missing)
+        existing = await lookup.done()
+    problems, by_id, keyed, rows = checked.problems, checked.by_id, checked.keyed, checked.rows
+    del checked
     problems.extend(resolution.problems)
     # Which existing event each row updates: by id, else by name and start date.
-    existing = await matching.by_ids(graph, by_id)
     for event_id, line in by_id.items():
         found = existing.get(event_id)
         if found is not None and found.label != "Event":
@@ -415,7 +436,7 @@ class AttendanceCheck:
     """What the validation pass over an attendance file keeps."""
 
     problems: _Problems
-    uses: dict[Ref, Use] = field(default_factory=dict)
+    refs: References
     #: (event, attendee) → (first line, ATTENDED properties)
     pairs: dict[tuple[Ref, Ref], tuple[int, tuple[tuple[str, str], ...]]] = field(
         default_factory=dict
@@ -424,12 +445,16 @@ class AttendanceCheck:
     rows: int = 0
 
 
-def check_attendance(path: Path, progress: ProgressSink | None = None) -> AttendanceCheck:
+async def check_attendance(
+    path: Path, refs: References, progress: ProgressSink | None = None
+) -> AttendanceCheck:
     """The validation pass: every row parsed and checked, duplicates found, and the
-    references collected (with the line of their first use) for `resolve()`."""
+    references collected (with the line of their first use) for `resolve()`, the ids
+    among them looked up meanwhile (`refs.lookup`)."""
     progress = progress or _Quiet()
-    out = AttendanceCheck(_Problems(path.name))
-    problems, uses, pairs, memberships = out.problems, out.uses, out.pairs, out.memberships
+    out = AttendanceCheck(_Problems(path.name), refs)
+    problems, pairs, memberships = out.problems, out.pairs, out.memberships
+    note = refs.note
     reader = Reader(path, ATTENDANCE_COLUMNS)
     progress.phase(f"checking {path.name}", _size(path))
     rows = 0
@@ -437,8 +462,8 @@ def check_attendance(path: Path, progress: ProgressSink | None = None) -> Attend
     for record in _records(reader, parse_attendance, problems):
         rows += 1
         at: AttendanceRecord = record
-        event = _note_use(uses, at.event, at.line, "event")
-        attendee = _note_use(uses, at.attendee, at.line, "attendee")
+        event = note(at.event, at.line, "event")
+        attendee = note(at.attendee, at.line, "attendee")
         pair = (event, attendee)
         first = pairs.setdefault(pair, (at.line, at.props))[0]
         if first != at.line:
@@ -448,10 +473,11 @@ def check_attendance(path: Path, progress: ProgressSink | None = None) -> Attend
                 f"line {first}",
             )
         if at.organisation:
-            memberships.add((attendee, _note_use(uses, at.organisation, at.line, "organisation")))
-        if rows % 2000 == 0:
+            memberships.add((attendee, note(at.organisation, at.line, "organisation")))
+        if rows % _YIELD_EVERY == 0:
             progress.advance(reader.bytes_read - reported)
             reported = reader.bytes_read
+            await asyncio.sleep(0)  # the lookups go on (`IdLookup`)
     _check_rows(reader, problems, ATTENDANCE_COLUMNS)
     out.rows = rows
     return out
@@ -466,12 +492,12 @@ async def import_attendance(
     are written from memory instead of reading the file a second time."""
     progress = progress or _Quiet()
     file = path.name
-    checked = check_attendance(path, progress)
-    problems, uses, pairs, rows = checked.problems, checked.uses, checked.pairs, checked.rows
+    async with matching.IdLookup(graph) as lookup:
+        checked = await check_attendance(path, References(lookup), progress)
+        resolution = await resolve(graph, file, checked.refs, create_missing=options.create_missing)
+    problems, pairs, rows = checked.problems, checked.pairs, checked.rows
     memberships = checked.memberships
     del checked
-
-    resolution = await resolve(graph, file, uses, create_missing=options.create_missing)
     problems.extend(resolution.problems)
     targets = resolution.targets
     # Two spellings of one attendee at one event are duplicates too.

@@ -1,4 +1,5 @@
-"""`bulk.Pipeline` (several batch transactions in flight) and `bulk.by_start`."""
+"""`bulk.Pipeline` (several batch transactions in flight), `bulk.by_start` and
+`matching.IdLookup`."""
 
 from __future__ import annotations
 
@@ -165,6 +166,57 @@ async def _row(graph: Graph, with_elements: bool, **props: Any) -> dict[str, Any
         row["fromElement"], row["toElement"] = found["p-1"].element_id, found["e-1"].element_id
         assert row["fromElement"] and row["toElement"]
     return row
+
+
+async def test_an_id_lookup_starts_each_full_batch_while_ids_are_still_added(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`IdLookup` sends a batch to Neo4j as soon as it is full, before `done()`, and
+    finds the existing entities among all the ids, each once."""
+    await _two_ends(graph)
+    reads = 0
+    real_read = Graph.read
+
+    async def counting_read(self: Graph, work: TxWork[Any], **options: Any) -> Any:
+        nonlocal reads
+        reads += 1
+        return await real_read(self, work, **options)
+
+    monkeypatch.setattr(Graph, "read", counting_read)
+    async with matching.IdLookup(graph, batch=2) as lookup:
+        for id_ in ("p-1", "nobody", "p-1", "e-1"):
+            lookup.add(id_)
+        await asyncio.sleep(0.5)  # what a validation pass does now and then
+        assert reads == 1, "the full batch waited for done()"
+        found = await lookup.done()
+    assert reads == 2
+    assert {i: (c.label, bool(c.element_id)) for i, c in found.items()} == {
+        "p-1": ("Person", True),
+        "e-1": ("Event", True),
+    }
+
+
+async def test_leaving_an_id_lookup_on_an_error_cancels_its_lookups(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = asyncio.Event()
+    cancelled: list[bool] = []
+
+    async def slow_read(self: Graph, work: TxWork[Any], **options: Any) -> Any:
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    monkeypatch.setattr(Graph, "read", slow_read)
+    with pytest.raises(ValueError, match="a bad row"):
+        async with matching.IdLookup(graph, batch=1) as lookup:
+            lookup.add("p-1")
+            await started.wait()
+            raise ValueError("a bad row")
+    assert cancelled == [True], "the lookup in flight was left running"
 
 
 @pytest.mark.parametrize("with_elements", [False, True], ids=["by id", "by elementId"])

@@ -290,7 +290,7 @@ async def test_ids_resolve_before_names_and_must_have_the_right_type(
     )
     assert await problems(graph, path, create_missing=True) == [
         "attendance.csv:3: column \"event\": 'poordepunkt' is the id of 'Pöördepunkt' "
-        "(programme poordepunkt), not of a event",
+        "(programme poordepunkt), not of an event",
         "attendance.csv:4: column \"attendee\": 'narva' is the id of 'Narva' (place narva), "
         "not of a person or organisation",
     ]
@@ -460,3 +460,18 @@ async def test_a_100k_row_file_imports_with_the_right_counts(graph: Graph, tmp_p
         "ATTENDED": (100_000, 0, 0),
     }
     assert (await maintenance.relationship_counts(graph))["ATTENDED"] == 100_000
+
+
+async def test_an_events_file_id_of_another_kind_of_entity_is_refused(
+    seeded: Graph, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "events.csv",
+        "id;name;kind;startDate\n"
+        "uus-seminar;Uus seminar;SEMINAR;2021-03-01\n"
+        "narva;Narva kohtumine;MEETING;2021-03-02\n",
+    )
+    assert await problems(seeded, path, "events") == [
+        "events.csv:3: column \"id\": 'narva' is the id of 'Narva' (place narva), not of an event"
+    ]
