@@ -226,6 +226,19 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / _TICKS
 
 
+def jit_seconds(pid: int) -> float | None:
+    """The time a JVM's JIT compilers have spent so far (`jstat -compiler`), or None
+    when jstat is not there or cannot attach."""
+    try:
+        out = subprocess.run(
+            ["jstat", "-compiler", str(pid)], capture_output=True, text=True, timeout=30
+        )
+        header, values = out.stdout.split("\n")[:2]
+        return float(values.split()[header.split().index("Time")])
+    except (OSError, ValueError, IndexError, subprocess.SubprocessError):
+        return None
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -309,6 +322,7 @@ class Env:
     peer: HttpGraphQL | None
     api_pid: int
     api_url: str
+    neo4j_pid: int
     #: processes whose CPU time a cell of each target is charged (server side + Neo4j)
     cpu_pids: dict[str, list[int]]
     admin_key: str
@@ -540,7 +554,11 @@ async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
     Three runs: the file (the engine's first import since it started: its JIT has
     compiled the load's writes and the API's reads, not the importer's statements), the
     same file again (idempotent: nothing to change), and a second file of `n` other new
-    rows (the engine now warm for imports, as the reads are after their warm-up)."""
+    rows (the engine now warm for imports, as the reads are after their warm-up).
+
+    Each run also reports the CPU time Neo4j and this process (the importer) used, and
+    how much of Neo4j's went to its JIT compiler (`jstat -compiler`): on a small
+    machine, compiling the importer's statements is much of a first run."""
     rows = attendance_rows(net, n)
     name = "import 100k attendance rows" if n == 100_000 else f"import {n:,} attendance rows"
     try:
@@ -560,18 +578,30 @@ async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
             for r in file_rows:
                 f.write(f"{r['to']};{r['from']};PERSON;{r['props']['role']}\n")
     timings = []
+    cpu = []
     for label, path in (
         ("first run", first_file),
         ("re-run", first_file),
         ("second file", second_file),
     ):
+        neo4j_cpu, own_cpu, jit = (
+            cpu_seconds([env.neo4j_pid]),
+            cpu_seconds([os.getpid()]),
+            jit_seconds(env.neo4j_pid),
+        )
         t0 = time.perf_counter()
         result = await import_attendance(
             env.graph, path, Options(create_missing=False, batch_size=5_000, actor="bench")
         )
         elapsed = time.perf_counter() - t0
+        jit_after = jit_seconds(env.neo4j_pid)
+        used = f"Neo4j {cpu_seconds([env.neo4j_pid]) - neo4j_cpu:.1f} s CPU"
+        if jit is not None and jit_after is not None:
+            used += f", {jit_after - jit:.1f} s in its JIT compiler"
+        used += f"; importer {cpu_seconds([os.getpid()]) - own_cpu:.1f} s CPU"
         timings.append((label, elapsed, result.report.changed))
-        console.print(f"  import ({label}): {n / elapsed:,.0f} rows/s ({elapsed:.1f} s)")
+        cpu.append(used)
+        console.print(f"  import ({label}): {n / elapsed:,.0f} rows/s ({elapsed:.1f} s; {used})")
     first, again, second = timings
     env.report.oneoffs.append(
         OneOff(
@@ -580,10 +610,10 @@ async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
             n / first[1],
             "rows/s",
             "seeds/importers (`koostoo import attendance`), a `;` CSV of person and event ids, "
-            f"batches of 5,000; first run {first[1]:.1f} s ({first[2]:,} changed), idempotent "
-            f"re-run {again[1]:.1f} s ({n / again[1]:,.0f} rows/s, {again[2]:,} changed), "
-            f"then a second file of {n:,} other new rows {second[1]:.1f} s "
-            f"({n / second[1]:,.0f} rows/s, {second[2]:,} changed)",
+            f"batches of 5,000; first run {first[1]:.1f} s ({first[2]:,} changed; {cpu[0]}), "
+            f"idempotent re-run {again[1]:.1f} s ({n / again[1]:,.0f} rows/s, {again[2]:,} "
+            f"changed; {cpu[1]}), then a second file of {n:,} other new rows "
+            f"{second[1]:.1f} s ({n / second[1]:,.0f} rows/s, {second[2]:,} changed; {cpu[2]})",
         )
     )
 
@@ -756,6 +786,7 @@ async def _serve_and_measure(
             peer,
             api_pid,
             api_url,
+            neo4j_pid,
             {
                 # The floor's driver runs in this process; ours and the peer are charged
                 # their server process, not the HTTP client here. All three: plus Neo4j.
