@@ -240,13 +240,28 @@ async def cite(tx: AsyncManagedTransaction, rows: list[dict[str, str]]) -> Count
     return await _counted(tx, CITE, rows)
 
 
+class Rows(list[Any]):
+    """A statement's list parameter of many items, which shows as its length.
+
+    The driver writes every RUN's parameters to its debug log, and formats them
+    (`repr`) even when debug logging is off (`neo4j/_async/io/_bolt/_bolt5.py`,
+    driver 6.4): a 1 MB string for a batch of 5,000 rows, 14 ms of the client's CPU
+    per batch, 0.3-0.4 s of an import of 100k rows. A list, as the driver sends it;
+    only its `repr` differs."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<list of {len(self):,}>"
+
+
 async def _counted(
     tx: AsyncManagedTransaction, query: str, rows: list[Any], **params: Any
 ) -> Counts:
     counts = Counts()
     if not rows:
         return counts
-    result = await tx.run(query, rows=rows, **params)
+    result = await tx.run(query, rows=Rows(rows), **params)
     tally: Counter[str] = Counter()
     async for record in result:
         tally[record["status"]] += record["n"]

@@ -20,7 +20,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph.bulk import even_size
+from graph.bulk import Rows, even_size
 from graph.driver import Graph
 from graph.labels import ENTITY_LABELS, NAMED_LABELS, checked_label
 from graph.text import normalise_name
@@ -157,7 +157,7 @@ class IdLookup:
 
     async def _lookup(self, chunk: list[str]) -> None:
         async def work(tx: AsyncManagedTransaction) -> None:
-            result = await tx.run(BY_IDS, ids=chunk, labels=list(ENTITY_LABELS))
+            result = await tx.run(BY_IDS, ids=Rows(chunk), labels=list(ENTITY_LABELS))
             record = await result.single(strict=True)
             for id_, label, name, start, end, email, element in record["rows"]:
                 self._found[id_] = Candidate(id_, label, name or id_, start, end, email, element)

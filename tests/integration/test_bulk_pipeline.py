@@ -349,3 +349,27 @@ async def test_a_batch_that_fails_on_a_transient_error_is_retried_soon(
     ]
     assert waits, "no batch was retried: the two did not deadlock"
     assert all(w <= bulk.FIRST_RETRY * 1.2 for w in waits), waits
+
+
+async def test_the_driver_logs_a_batch_and_an_id_lookup_by_their_length(
+    graph: Graph, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The driver formats every RUN's parameters for its debug log even when that log
+    is off; a batch's rows and a lookup's ids (`bulk.Rows`) show as their length, not
+    as a megabyte of `repr`, and still travel as lists."""
+    await _two_ends(graph)
+    rows = [await _row(graph, True, role="SPEAKER")]
+
+    async def work(tx: AsyncManagedTransaction) -> bulk.Counts:
+        return await bulk.upsert_relationships(tx, RelType.ATTENDED, rows)
+
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        counts = await graph.write(work)
+        found = await matching.by_ids(graph, ["p-1", "e-1", "nobody"])
+    assert counts.created == 1
+    assert sorted(found) == ["e-1", "p-1"]
+    assert await _attended(graph) == [{"role": "SPEAKER"}]
+    runs = [r.getMessage() for r in caplog.records if "C: RUN" in r.msg]
+    assert any("'rows': <list of 1>" in m for m in runs), runs
+    assert any("'ids': <list of 3>" in m for m in runs), runs
+    assert not any("p-1" in m for m in runs), "a RUN logged its rows or ids"
