@@ -40,7 +40,7 @@ from neo4j import AsyncManagedTransaction
 from neo4j.spatial import CartesianPoint, Point, WGS84Point
 
 from graph import maintenance, migrations
-from graph.driver import Graph
+from graph.driver import Graph, Rows
 from graph.errors import Conflict, GraphError
 
 FORMAT: Final = "koostoo-backup"
@@ -578,7 +578,7 @@ async def restore(
         async def write_nodes(
             tx: AsyncManagedTransaction, params: list[dict[str, Any]] = params
         ) -> dict[int, str]:
-            result = await tx.run(RESTORE_NODES, rows=params)
+            result = await tx.run(RESTORE_NODES, rows=Rows(params))
             return {r["key"]: r["id"] async for r in result}
 
         ids.update(await graph.write(write_nodes))
@@ -594,7 +594,7 @@ async def restore(
         async def write_rels(
             tx: AsyncManagedTransaction, params: list[dict[str, Any]] = rel_params
         ) -> int:
-            row = await (await tx.run(RESTORE_RELATIONSHIPS, rows=params)).single(strict=True)
+            row = await (await tx.run(RESTORE_RELATIONSHIPS, rows=Rows(params))).single(strict=True)
             return int(row["created"])
 
         created = await graph.write(write_rels)

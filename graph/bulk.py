@@ -28,7 +28,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
-from graph.driver import Graph, TxWork
+from graph.driver import Graph, Rows, TxWork
 from graph.labels import checked_label
 from graph.models.common import new_id
 from graph.models.relationships import RelType
@@ -238,21 +238,6 @@ async def upsert_relationships(
 async def cite(tx: AsyncManagedTransaction, rows: list[dict[str, str]]) -> Counts:
     """`rows`: `{id, document, quote}` → `(x)-[:CITED_IN {quote}]->(Document)`."""
     return await _counted(tx, CITE, rows)
-
-
-class Rows(list[Any]):
-    """A statement's list parameter of many items, which shows as its length.
-
-    The driver writes every RUN's parameters to its debug log, and formats them
-    (`repr`) even when debug logging is off (`neo4j/_async/io/_bolt/_bolt5.py`,
-    driver 6.4): a 1 MB string for a batch of 5,000 rows, 14 ms of the client's CPU
-    per batch, 0.3-0.4 s of an import of 100k rows. A list, as the driver sends it;
-    only its `repr` differs."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"<list of {len(self):,}>"
 
 
 async def _counted(

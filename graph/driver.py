@@ -164,3 +164,19 @@ async def ping(graph: Graph, timeout: float = 3.0) -> None:
         if e.code and "TransactionTimedOut" in e.code:
             raise Unavailable(f"Neo4j did not answer within {timeout} s") from e
         raise
+
+
+class Rows(list[Any]):
+    """A statement's list parameter of many items, which shows as its length.
+
+    The driver writes every RUN's parameters to its debug log, and formats them
+    (`repr`) even when debug logging is off (`neo4j/_async/io/_bolt/_bolt5.py`,
+    driver 6.4): a 1 MB string for a batch of 5,000 rows, 14 ms of the client's CPU
+    per batch, 0.3-0.4 s of an import of 100k rows. A list, as the driver sends it;
+    only its `repr` differs. The statements that pass thousands of items use it: the
+    bulk writers, the id lookups, a backup's restore and the stored centralities."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<list of {len(self):,}>"

@@ -20,8 +20,8 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
-from graph.bulk import Rows, even_size
-from graph.driver import Graph
+from graph.bulk import even_size
+from graph.driver import Graph, Rows
 from graph.labels import ENTITY_LABELS, NAMED_LABELS, checked_label
 from graph.text import normalise_name
 

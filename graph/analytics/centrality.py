@@ -28,7 +28,7 @@ from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel, ConfigDict
 
 from graph.analytics.projection import NetworkKind, Projection, pull
-from graph.driver import Graph
+from graph.driver import Graph, Rows
 from graph.errors import InvalidInput
 
 
@@ -249,7 +249,7 @@ async def analyse(graph: Graph, *, resolution: float = 1.0) -> list[AnalyseRepor
             async def work(
                 tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch
             ) -> None:
-                await (await tx.run(STORE, rows=batch)).consume()
+                await (await tx.run(STORE, rows=Rows(batch))).consume()
 
             await graph.write(work)
         reports.append(

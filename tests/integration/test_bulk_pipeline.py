@@ -355,7 +355,7 @@ async def test_the_driver_logs_a_batch_and_an_id_lookup_by_their_length(
     graph: Graph, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The driver formats every RUN's parameters for its debug log even when that log
-    is off; a batch's rows and a lookup's ids (`bulk.Rows`) show as their length, not
+    is off; a batch's rows and a lookup's ids (`driver.Rows`) show as their length, not
     as a megabyte of `repr`, and still travel as lists."""
     await _two_ends(graph)
     rows = [await _row(graph, True, role="SPEAKER")]
