@@ -414,7 +414,7 @@ def _json_value(value: Any, column: Column) -> str | list[str] | Problem | None:
     if isinstance(value, bool):
         return Problem("", None, f"expected text, not {_kind(value)}")
     if isinstance(value, int | float):
-        return str(value)
+        return [str(value)] if column.multi else str(value)
     if isinstance(value, str):
         value = value.strip()
         return (_split(value) if column.multi else value) or None

@@ -220,6 +220,18 @@ def test_json_lines(tmp_path: Path) -> None:
     ]
 
 
+def test_a_json_number_in_a_list_column_is_one_value(tmp_path: Path) -> None:
+    """`"organisers": 5` is the list of one organiser "5" (an id), as `"5"` would be;
+    it used to reach the row parser as text and fail there."""
+    path = write(
+        tmp_path, "events.jsonl", json.dumps({"name": "A", "kind": "FORUM", "organisers": 5})
+    )
+    rows, reader = read_all(path)
+    assert not reader.problems
+    assert rows[0].values["organisers"] == ["5"]
+    assert [o.text for o in parse_event(rows[0]).organisers] == ["5"]
+
+
 def test_the_example_files_are_valid() -> None:
     for name, spec, parse in [
         ("events.csv", EVENT_COLUMNS, parse_event),
