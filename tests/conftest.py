@@ -20,6 +20,7 @@ from api.settings import Settings
 from graph import keys, local, maintenance, migrations
 from graph.driver import Graph, connect
 from graph.keys import Role
+from seeds import dataset, loader
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -71,6 +72,13 @@ async def clean_graph(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     g: Graph = request.getfixturevalue("graph")
     await maintenance.wipe(g, allow_data=True)
     yield
+
+
+@pytest.fixture
+async def seeded(graph: Graph) -> Graph:
+    """The graph holding the curated dataset of the source documents."""
+    await loader.load(graph, dataset.read())
+    return graph
 
 
 @pytest.fixture

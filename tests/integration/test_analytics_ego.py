@@ -8,7 +8,6 @@ from graph.analytics import network
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.keys import Role
-from seeds import dataset, loader
 from tests.conftest import GraphQLClient
 
 THINK_TANK = "huvikaitse-mottekoja-kohtumised"
@@ -18,12 +17,6 @@ SEMINARS = {
     "tootukassa-luhiajalise-kaitstud-too-koostooseminar-2016-10-25",
 }
 SHELTERED_WORK = "luhiajaline-kaitstud-too"
-
-
-@pytest.fixture
-async def seeded(graph: Graph) -> Graph:
-    await loader.load(graph, dataset.read())
-    return graph
 
 
 async def test_ego_depth_one_of_tootukassa(seeded: Graph) -> None:

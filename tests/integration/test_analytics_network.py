@@ -13,7 +13,6 @@ from graph.analytics.projection import NetworkKind
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.keys import Role
-from seeds import dataset, loader
 from tests.conftest import GraphQLClient
 
 THINK_TANK_ORGS = {
@@ -37,12 +36,6 @@ FORUM_ORGS = {
     "ida-virumaa-rajaleidja-keskus",
     "sotsiaalministeerium",
 }
-
-
-@pytest.fixture
-async def seeded(graph: Graph) -> Graph:
-    await loader.load(graph, dataset.read())
-    return graph
 
 
 async def test_common_connections_of_tootukassa_and_the_social_insurance_board(

@@ -18,7 +18,6 @@ import pytest
 from graph.analytics import cooperation
 from graph.driver import Graph
 from graph.errors import InvalidInput
-from seeds import dataset, loader
 
 THINK_TANK = "huvikaitse-mottekoja-kohtumised"
 FORUM = "ida-virumaa-kodanikuuhiskonna-foorum-2016"
@@ -41,12 +40,6 @@ FORUM_ONLY = {
     "ida-virumaa-rajaleidja-keskus",
 }
 BOTH = {"sev", "sotsiaalministeerium", "sotsiaalkindlustusamet"}
-
-
-@pytest.fixture
-async def seeded(graph: Graph) -> Graph:
-    await loader.load(graph, dataset.read())
-    return graph
 
 
 async def test_partners_of_tootukassa_in_2016(seeded: Graph) -> None:

@@ -20,7 +20,6 @@ from graph.analytics import paths
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.keys import Role
-from seeds import dataset, loader
 from tests.conftest import GraphQLClient
 
 SILLAMAE = "sillamae-lastekaitse-uhing"
@@ -28,12 +27,6 @@ FORUM = "ida-virumaa-kodanikuuhiskonna-foorum-2016"
 FORUM_PROJECT = "ida-virumaa-foorumi-projekt-2016"
 PROGRAMME = "delegeerimise-ja-koosloome-arenguprogramm-2019"
 THINK_TANK = "huvikaitse-mottekoja-kohtumised"
-
-
-@pytest.fixture
-async def seeded(graph: Graph) -> Graph:
-    await loader.load(graph, dataset.read())
-    return graph
 
 
 async def test_forum_organiser_to_the_commissioning_ministry(seeded: Graph) -> None:

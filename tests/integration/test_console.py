@@ -7,7 +7,6 @@ import pytest
 from graph import audit, console
 from graph.driver import Graph
 from graph.keys import Role
-from seeds import dataset, loader
 from tests.conftest import GraphQLClient
 
 #: Attempts to write, administer or leave the graph through the console.
@@ -72,12 +71,6 @@ ATTEMPTS = [
     "",
     "MATCH (n) RETURN 'unterminated",
 ]
-
-
-@pytest.fixture
-async def seeded(graph: Graph) -> Graph:
-    await loader.load(graph, dataset.read())
-    return graph
 
 
 async def test_every_attempt_is_refused_and_changes_nothing(seeded: Graph) -> None:

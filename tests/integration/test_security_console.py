@@ -4,12 +4,9 @@ GraphQL. Each must be refused or fail, and the graph's content must not change."
 
 from __future__ import annotations
 
-import pytest
-
 from graph import console
 from graph.driver import Graph
 from graph.keys import Role
-from seeds import dataset, loader
 from tests.conftest import GraphQLClient
 
 MORE_ATTEMPTS = [
@@ -69,12 +66,6 @@ MORE_ATTEMPTS = [
     "load csv from 'http://169.254.169.254/latest/meta-data/' as l return l",
     "LOAD\nCSV FROM 'file:///proc/self/environ' AS l RETURN l",
 ]
-
-
-@pytest.fixture
-async def seeded(graph: Graph) -> Graph:
-    await loader.load(graph, dataset.read())
-    return graph
 
 
 async def test_more_attempts_write_nothing(seeded: Graph) -> None:
