@@ -11,7 +11,8 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
-PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+#: ASCII digits only: `\d` would also take "２０２０" or "٢٠٢٠", which sort and filter as text
+PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
 def _check_slug(value: str) -> str:
@@ -30,7 +31,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _check_partial_date(value: str) -> str:
+def check_partial_date(value: str) -> str:
     match = PARTIAL_DATE.fullmatch(value)
     if not match:
         raise ValueError("must be a date YYYY, YYYY-MM or YYYY-MM-DD")
@@ -42,8 +43,8 @@ def _check_partial_date(value: str) -> str:
     return value
 
 
-def _strip_nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value.strip())
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
 
 
 def new_id() -> str:
@@ -52,16 +53,24 @@ def new_id() -> str:
 
 EntityId = Annotated[str, StringConstraints(strip_whitespace=True), AfterValidator(_check_slug)]
 PartialDate = Annotated[
-    str, StringConstraints(strip_whitespace=True), AfterValidator(_check_partial_date)
+    str, StringConstraints(strip_whitespace=True), AfterValidator(check_partial_date)
 ]
+# Stripped before the lengths are checked (so that "  " is not a name and the message
+# says "String should have at most 300 characters"), then composed to NFC.
 Name = Annotated[
     str,
-    AfterValidator(_strip_nfc),
-    StringConstraints(min_length=1, max_length=300),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_nfc),
 ]
-ShortText = Annotated[str, AfterValidator(_strip_nfc), StringConstraints(max_length=300)]
-LongText = Annotated[str, AfterValidator(_strip_nfc), StringConstraints(max_length=20_000)]
-Tag = Annotated[str, AfterValidator(_strip_nfc), StringConstraints(min_length=1, max_length=60)]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_nfc)
+]
+LongText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_nfc)
+]
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_nfc)
+]
 
 
 def partial_date_bounds(value: str) -> tuple[str, str]:

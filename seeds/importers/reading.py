@@ -15,6 +15,7 @@ import io
 import itertools
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -286,7 +287,9 @@ class Reader:
             raise ImportProblems(
                 [Problem(self.name, header_line, f"the header is not valid CSV: {e}")]
             ) from e
-        reader = csv.reader(itertools.chain([header_text], text), delimiter=delimiter)
+        # strict: an unclosed quote is an error, not a cell that swallows the rest of
+        # the file (rows and all), and `"a"b` is not silently read as `ab`
+        reader = csv.reader(itertools.chain([header_text], text), delimiter=delimiter, strict=True)
         before = header_line - 1  # lines before the header, which csv does not count
         mapped = self._map_header(header_line, next(reader))
         width = len(mapped)
@@ -299,11 +302,11 @@ class Reader:
             except StopIteration:
                 break
             except csv.Error as e:
-                self.problems.append(Problem(self.name, line, f"not valid CSV: {e}"))
+                self.problems.append(Problem(self.name, line, _csv_problem(e, delimiter)))
                 continue
             # canonical name → stripped cell, empty cells left out ("": no header)
             values: dict[str, str | list[str]] = {
-                name: cell for name, cell in zip(names, map(str.strip, cells), strict=False) if cell
+                name: cell for name, cell in zip(names, map(clean, cells), strict=False) if cell
             }
             if not values and not "".join(cells).strip():
                 continue
@@ -323,7 +326,7 @@ class Reader:
             if "" in values:
                 self.problems.extend(
                     Problem(self.name, line, f"a value ({cell!r}) in a column with no header")
-                    for name, cell in zip(names, map(str.strip, cells), strict=False)
+                    for name, cell in zip(names, map(clean, cells), strict=False)
                     if not name and cell
                 )
                 continue
@@ -356,19 +359,36 @@ class Reader:
             any_line = True
             self.rows_read += 1
             try:
-                item = json.loads(text)
+                item = json.loads(text, object_pairs_hook=_Pairs, parse_constant=_no_constant)
             except json.JSONDecodeError as e:
                 self.problems.append(Problem(self.name, number, f"not valid JSON: {e.msg}"))
                 continue
-            if not isinstance(item, dict):
+            except ValueError as e:  # NaN, Infinity
+                self.problems.append(Problem(self.name, number, f"not valid JSON: {e}"))
+                continue
+            if not isinstance(item, _Pairs):
                 self.problems.append(
                     Problem(self.name, number, f"expected a JSON object, not {_kind(item)}")
                 )
                 continue
             values: dict[str, str | list[str]] = {}
             bad = False
-            for key, value in item.items():
+            keys: dict[str, str] = {}  # column → the key that gave it
+            for key, value in item:
                 column = known.get(header_key(str(key)))
+                if column is not None and column.name in keys:
+                    self.problems.append(
+                        Problem(
+                            self.name,
+                            number,
+                            f"fields {keys[column.name]!r} and {key!r} are the same column "
+                            f"{column.name!r}: give it once",
+                        )
+                    )
+                    bad = True
+                    continue
+                if column is not None:
+                    keys[column.name] = key
                 if column is None:
                     self.problems.append(
                         Problem(
@@ -398,14 +418,45 @@ class Reader:
         self.present = [c for c in columns if c in seen_columns]
 
 
+def clean(cell: str) -> str:
+    """A cell as the models store text: stripped, and composed (NFC), so that `õ`
+    written as o + combining tilde (as macOS tools save it) is the one character `õ`
+    that names, matching and search expect."""
+    cell = cell.strip()
+    return cell if cell.isascii() else unicodedata.normalize("NFC", cell)
+
+
 def _split(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
 
 
+def _csv_problem(error: csv.Error, delimiter: str) -> str:
+    message = str(error)
+    if message == "unexpected end of data":
+        return (
+            'a quoted value that starts on this line is never closed: a " is missing, '
+            "and the rest of the file would be read into this one cell"
+        )
+    if message.endswith("expected after '\"'"):
+        return (
+            f"not valid CSV: a quoted value must end at a {delimiter!r} or the end of the "
+            'line (inside quotes, write a " as "")'
+        )
+    return f"not valid CSV: {message}"
+
+
+class _Pairs(list[tuple[str, Any]]):
+    """A JSON object as its (key, value) pairs in order, repeated keys kept, so that a
+    field given twice is reported rather than silently the last one."""
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a value (write a number or text)")
+
+
 def _kind(value: Any) -> str:
-    return {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
-        type(value), "a number"
-    )
+    kinds = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return kinds.get(type(value), "an object" if isinstance(value, _Pairs) else "a number")
 
 
 def _json_value(value: Any, column: Column) -> str | list[str] | Problem | None:
@@ -416,10 +467,12 @@ def _json_value(value: Any, column: Column) -> str | list[str] | Problem | None:
     if isinstance(value, int | float):
         return [str(value)] if column.multi else str(value)
     if isinstance(value, str):
-        value = value.strip()
+        value = clean(value)
         return (_split(value) if column.multi else value) or None
+    if isinstance(value, _Pairs):
+        return Problem("", None, f"expected text, not {_kind(value)}")
     if isinstance(value, list) and column.multi:
         if not all(isinstance(v, str) for v in value):
             return Problem("", None, "expected a list of strings")
-        return [v.strip() for v in value if v.strip()] or None
+        return [clean(v) for v in value if v.strip()] or None
     return Problem("", None, f"expected text, not {_kind(value)}")

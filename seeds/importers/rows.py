@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from graph.models.common import check_partial_date
 from graph.models.entities import EventCreate, PersonCreate
 from graph.models.relationships import AttendanceRole, AttendedProps, SourceRef
 from graph.text import normalise_name, split_legal_form
@@ -60,8 +61,8 @@ ATTENDANCE_COLUMNS = Columns(
     ),
 )
 
-_DMY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_MY = re.compile(r"^(\d{1,2})\.(\d{4})$")
+_DMY = re.compile(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$")
+_MY = re.compile(r"^([0-9]{1,2})\.([0-9]{4})$")
 
 
 class RowError(Exception):
@@ -148,7 +149,7 @@ def _message(err: Any, columns: dict[str, str]) -> RowError:
     column = columns.get(loc[0], loc[0]) if loc else None
     if err["type"] == "enum":
         expected = str(err["ctx"]["expected"]).replace("'", "").replace(" or ", ", ")
-        return RowError(column, f"{err['input']!r} is not one of {expected}")
+        return RowError(column, f"{shown(str(err['input']))} is not one of {expected}")
     message = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "missing":
         return RowError(column, "is required")
@@ -160,8 +161,20 @@ def _message(err: Any, columns: dict[str, str]) -> RowError:
     value = err.get("input")
     if isinstance(value, str) and value:
         joiner = " " if message.startswith(("is ", "must ")) else ": "
-        return RowError(column, f"{value!r}{joiner}{message}")
+        return RowError(column, f"{shown(value)}{joiner}{message}")
     return RowError(column, message)
+
+
+#: Characters of a value an error message repeats: enough to find the cell.
+SHOWN = 60
+
+
+def shown(value: str) -> str:
+    """`value` quoted for a message, cut after `SHOWN` characters (a 5 MB cell is
+    not repeated whole)."""
+    if len(value) <= SHOWN:
+        return repr(value)
+    return repr(value[:SHOWN]) + f"… ({len(value):,} characters)"
 
 
 def _validate(model: type[BaseModel], data: dict[str, Any], columns: dict[str, str]) -> Any:
@@ -205,20 +218,20 @@ _EVENT_FIELDS = {"startDate": "startDate", "endDate": "endDate", "kind": "kind",
 def parse_event(row: RawRow) -> EventRecord:
     """Validate one events row; raise `RowErrors` naming each bad column."""
     v = row.values
+    errors: list[RowError] = []
     data: dict[str, Any] = {
         k: value
         for k, value in {
             "id": _text(v, "id"),
             "name": _text(v, "name"),
             "kind": _upper(_text(v, "kind")),
-            "startDate": _date(_text(v, "startDate")),
-            "endDate": _date(_text(v, "endDate")),
+            "startDate": _date(_text(v, "startDate"), "startDate", errors),
+            "endDate": _date(_text(v, "endDate"), "endDate", errors),
             "nameEn": _text(v, "nameEn"),
             "description": _text(v, "description"),
         }.items()
         if value is not None
     }
-    errors: list[RowError] = []
     event: EventCreate | None = None
     try:
         event = _validate(EventCreate, data, {**_EVENT_FIELDS, "name": "name"})
@@ -251,8 +264,16 @@ def parse_event(row: RawRow) -> EventRecord:
     )
 
 
-def _date(value: str | None) -> str | None:
-    return iso_date(value) if value else None
+def _date(value: str | None, column: str, errors: list[RowError]) -> str | None:
+    """A date cell as ISO; a bad one joins `errors` as the user wrote it ('31.02.2020',
+    not the '2020-02-31' it was turned into) and is left out of the row."""
+    if not value:
+        return None
+    try:
+        return check_partial_date(iso_date(value))
+    except ValueError as e:
+        errors.append(RowError(column, f"{shown(value)} {e}"))
+        return None
 
 
 # --- attendance --------------------------------------------------------------------------
@@ -269,10 +290,12 @@ _ROLES = ", ".join(r.value for r in AttendanceRole)
 
 @lru_cache(maxsize=4096)
 def _attended(role: str | None, note: str | None) -> tuple[tuple[str, str], ...]:
-    """Validated ATTENDED properties; cached, as a big file repeats a few roles."""
+    """Validated ATTENDED properties, only those the row gives: an empty role cell
+    leaves a stored role as it is (a new attendance is a PARTICIPANT,
+    `bulk.create_defaults`). Cached, as a big file repeats a few roles."""
     data = {k: x for k, x in {"role": role, "roleNote": note}.items() if x is not None}
     props = _validate(AttendedProps, data, {"role": "role", "roleNote": "roleNote"})
-    dumped = props.model_dump(by_alias=True, mode="json", exclude_none=True)
+    dumped = props.model_dump(by_alias=True, mode="json", exclude_none=True, exclude_unset=True)
     return tuple(sorted(dumped.items()))
 
 
@@ -292,11 +315,10 @@ _CACHE = 1 << 17
 @lru_cache(maxsize=_CACHE)
 def _event_ref(text: str, date: str | None) -> Ref:
     if date:
-        date = iso_date(date)
-        try:
-            _validate(EventCreate, {"name": "x", "kind": "OTHER", "startDate": date}, {})
-        except RowErrors as e:
-            raise RowErrors([RowError("eventDate", x.message) for x in e.errors]) from None
+        errors: list[RowError] = []
+        date = _date(date, "eventDate", errors)
+        if errors:
+            raise RowErrors(errors)
     return Ref(("Event",), text, date=date)
 
 
@@ -315,7 +337,9 @@ def _attendee_ref(name: str, type_text: str | None, has_org: bool, email: str | 
         attendee_type = _TYPES.get(type_text or "")
         if attendee_type is None:
             errors.append(
-                RowError("attendeeType", f"{type_text!r} is not one of PERSON, ORGANISATION")
+                RowError(
+                    "attendeeType", f"{shown(type_text or '')} is not one of PERSON, ORGANISATION"
+                )
             )
     if has_org or email:
         # only people have an organisation (MEMBER_OF) or an e-mail address
@@ -367,7 +391,9 @@ def parse_attendance(row: RawRow) -> AttendanceRecord:
         props = _attended(role, v.get("roleNote"))
     except RowErrors as e:
         errors += [
-            RowError(x.column, f"{role!r} is not one of {_ROLES}") if x.column == "role" else x
+            RowError(x.column, f"{shown(role or '')} is not one of {_ROLES}")
+            if x.column == "role"
+            else x
             for x in e.errors
         ]
     if errors or event is None or attendee_ref is None:

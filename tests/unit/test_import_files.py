@@ -4,6 +4,7 @@ headers, line numbers and the per-column messages."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,74 @@ def test_json_lines(tmp_path: Path) -> None:
     ]
 
 
+def test_json_lines_refuses_a_column_given_twice_nan_and_objects(tmp_path: Path) -> None:
+    lines = [
+        '{"name": "A", "kind": "SEMINAR", "startDate": "2021-01-01", "date": "2022-02-02"}',
+        '{"name": "B", "kind": "SEMINAR", "kind": "FORUM"}',
+        '{"name": NaN, "kind": "SEMINAR"}',
+        '{"name": {"et": "C"}, "kind": "SEMINAR"}',
+        '{"name": "D", "kind": "SEMINAR"}',
+    ]
+    path = write(tmp_path, "events.jsonl", "\n".join(lines) + "\n")
+    rows, reader = read_all(path)
+    assert [r.values["name"] for r in rows] == ["D"]
+    assert [str(p) for p in reader.problems] == [
+        "events.jsonl:1: fields 'startDate' and 'date' are the same column 'startDate': "
+        "give it once",
+        "events.jsonl:2: fields 'kind' and 'kind' are the same column 'kind': give it once",
+        "events.jsonl:3: not valid JSON: NaN is not a value (write a number or text)",
+        'events.jsonl:4: column "name": expected text, not an object',
+    ]
+
+
+def test_an_unclosed_quote_is_an_error_not_a_cell_that_swallows_the_rows_after_it(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        "events.csv",
+        "name;kind;startDate;description\n"
+        'Üks;SEMINAR;01.03.2022;"Algus ilma lõpetava jutumärgita\n'
+        "Kaks;SEMINAR;02.03.2022;teine\n"
+        "Kolm;SEMINAR;03.03.2022;kolmas\n",
+    )
+    rows, reader = read_all(path)
+    assert rows == []
+    assert [str(p) for p in reader.problems] == [
+        'events.csv:2: a quoted value that starts on this line is never closed: a " is '
+        "missing, and the rest of the file would be read into this one cell"
+    ]
+    after = write(
+        tmp_path,
+        "after.csv",
+        'name;kind\n"Üks" ja kaks;SEMINAR\n"Kolm ""jutumärkides""";SEMINAR\n',
+    )
+    rows, reader = read_all(after)
+    assert [r.values["name"] for r in rows] == ['Kolm "jutumärkides"']
+    assert [str(p) for p in reader.problems] == [
+        "after.csv:2: not valid CSV: a quoted value must end at a ';' or the end of the line "
+        '(inside quotes, write a " as "")'
+    ]
+
+
+def test_cells_are_composed_to_nfc(tmp_path: Path) -> None:
+    """`õ` saved as o + U+0303 (macOS) is read as the one character `õ`."""
+    decomposed = unicodedata.normalize("NFD", "Võru Õpituba")
+    assert decomposed != "Võru Õpituba"
+    csv_file = write(
+        tmp_path, "events.csv", f"name;kind;organisers\n{decomposed};FORUM;{decomposed}|SEV\n"
+    )
+    jsonl_file = write(
+        tmp_path,
+        "events.jsonl",
+        json.dumps({"name": decomposed, "kind": "FORUM", "organisers": [decomposed]}) + "\n",
+    )
+    for path in (csv_file, jsonl_file):
+        (row,), _ = read_all(path)
+        assert row.values["name"] == "Võru Õpituba"
+        assert row.values["organisers"][0] == "Võru Õpituba"
+
+
 def test_a_json_number_in_a_list_column_is_one_value(tmp_path: Path) -> None:
     """`"organisers": 5` is the list of one organiser "5" (an id), as `"5"` would be;
     it used to reach the row parser as text and fail there."""
@@ -267,9 +336,21 @@ def test_event_rows_are_checked_by_the_api_model(tmp_path: Path) -> None:
         ),
         ("startDate", "'2016-02-30' is not a real date: day is out of range for month"),
     ]
-    assert event_errors(tmp_path, "Seminar;SEMINAR;30.02.2016;") == [
-        ("startDate", "'2016-02-30' is not a real date: day is out of range for month")
+    # A date is quoted as the user wrote it, not as the ISO date it was turned into.
+    assert event_errors(tmp_path, "Seminar;SEMINAR;30.02.2016;1.13.2016") == [
+        ("startDate", "'30.02.2016' is not a real date: day is out of range for month"),
+        ("endDate", "'1.13.2016' is not a real date: month must be in 1..12"),
     ]
+    # Only ASCII digits: "２０２０" and "٢٠٢٠" would sort and filter as text.
+    assert event_errors(tmp_path, "Seminar;SEMINAR;２０２０;٢٠٢٠-٠٣-٠١") == [
+        ("startDate", "'２０２０' must be a date YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("endDate", "'٢٠٢٠-٠٣-٠١' must be a date YYYY, YYYY-MM or YYYY-MM-DD"),
+    ]
+    # A long value is quoted only as far as it helps to find it.
+    ((column, message),) = event_errors(tmp_path, "Seminar;" + "X" * 5000 + ";;")
+    assert column == "kind"
+    assert message.startswith("'" + "X" * 60 + "'… (5,000 characters) is not one of ")
+    assert len(message) < 250
     assert event_errors(tmp_path, "Seminar;SEMINAR;next week;") == [
         ("startDate", "'next week' must be a date YYYY, YYYY-MM or YYYY-MM-DD")
     ]
@@ -302,7 +383,9 @@ def test_attendance_rows(tmp_path: Path) -> None:
     assert ok.organisation is not None and ok.organisation.text == "SEV"
     org = attendance(tmp_path, header, "Foorum;;MTÜ Teeme;;;;")
     assert org.attendee.labels == ("Organisation",)  # the legal form says so
-    assert dict(org.props) == {"role": "PARTICIPANT"}
+    # No role given: none in the props (the writer makes a new attendance a PARTICIPANT
+    # and leaves a stored role alone).
+    assert dict(org.props) == {}
     unknown = attendance(tmp_path, header, "Foorum;;Teeme;;;;")
     assert unknown.attendee.labels == ("Person", "Organisation")
 
