@@ -31,7 +31,7 @@ from neo4j import AsyncManagedTransaction
 from graph.driver import Graph, Rows, TxWork
 from graph.labels import checked_label
 from graph.models.common import new_id
-from graph.models.relationships import RelType
+from graph.models.relationships import RelType, props_model
 
 
 @dataclass
@@ -171,7 +171,7 @@ WITH row, a, b, existing,
 CALL (row, a, b, status) {{
   WITH row, a, b, status WHERE status = 'created'
   CREATE (a)-[r:{rel_type} {{createdAt: datetime(), updatedAt: datetime()}}]->(b)
-  SET r += row[2]
+  SET r += $defaults, r += row[2]
 }}
 CALL (row, existing, status) {{
   WITH row, existing, status WHERE status = 'updated'
@@ -226,13 +226,44 @@ async def upsert_relationships(
     tx: AsyncManagedTransaction, rel_type: RelType, rows: list[dict[str, Any]]
 ) -> Counts:
     """`rows`: `{from, to, props}`, optionally with the elementIds of both nodes
-    (`fromElement`, `toElement`); one relationship per (from, type, to)."""
+    (`fromElement`, `toElement`); one relationship per (from, type, to).
+
+    A property a row leaves out keeps its stored value; a new relationship gets the
+    defaults of its properties model (an ATTENDED without a role is a PARTICIPANT),
+    an existing one keeps what it has (a file without roles does not demote a
+    SPEAKER). Rows of one (from, to) are one relationship: their properties are
+    applied in order, as separate writes would be."""
     rel = RelType(rel_type).value
+    rows = _one_per_pair(rows)
+    defaults = create_defaults(RelType(rel_type))
     if all(r.get("fromElement") and r.get("toElement") for r in rows):
         payload = [[r["from"], r["to"], r["props"], r["fromElement"], r["toElement"]] for r in rows]
-        return await _counted(tx, _upsert_relationships(rel, by_element=True), payload)
-    payload = [[r["from"], r["to"], r["props"]] for r in rows]
-    return await _counted(tx, _upsert_relationships(rel), payload)
+        query = _upsert_relationships(rel, by_element=True)
+    else:
+        payload = [[r["from"], r["to"], r["props"]] for r in rows]
+        query = _upsert_relationships(rel)
+    return await _counted(tx, query, payload, defaults=defaults)
+
+
+@functools.cache
+def create_defaults(rel_type: RelType) -> dict[str, Any]:
+    """The properties a new relationship of `rel_type` gets unless its row says
+    otherwise: the defaults of its properties model."""
+    return props_model(rel_type)().model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
+def _one_per_pair(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows with one per (from, to), props merged in order. Rows of one statement
+    do not see each other's writes, so two rows of a pair would create it twice."""
+    by_pair: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        pair = (r["from"], r["to"])
+        first = by_pair.get(pair)
+        if first is None:
+            by_pair[pair] = r
+        else:
+            by_pair[pair] = {**first, "props": {**first["props"], **r["props"]}}
+    return rows if len(by_pair) == len(rows) else list(by_pair.values())
 
 
 async def cite(tx: AsyncManagedTransaction, rows: list[dict[str, str]]) -> Counts:
@@ -466,7 +497,7 @@ async def plan_relationships(
     tx: AsyncManagedTransaction, rel_type: RelType, rows: list[dict[str, Any]]
 ) -> Counts:
     """What `upsert_relationships` would report for `rows` once their end nodes exist."""
-    return await _counted(tx, _plan_relationships(RelType(rel_type).value), rows)
+    return await _counted(tx, _plan_relationships(RelType(rel_type).value), _one_per_pair(rows))
 
 
 async def plan_cite(tx: AsyncManagedTransaction, rows: list[dict[str, str]]) -> Counts:

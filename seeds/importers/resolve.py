@@ -161,6 +161,14 @@ async def resolve(graph: Graph, file: str, refs: References, *, create_missing: 
             else:
                 out.targets[ref] = Target(found.id, found.label, element_id=found.element_id)
             continue
+        owner = _other_owner_of_email(index, ref)
+        if owner is not None:
+            problem(
+                ref,
+                f"the e-mail address {ref.email} is that of {owner.describe()}, not of "
+                f"{ref.text!r} (give the person's id, or the name as stored)",
+            )
+            continue
         candidates = _by_name(index, ref)
         if len(candidates) == 1:
             match = candidates[0]
@@ -211,6 +219,18 @@ async def resolve(graph: Graph, file: str, refs: References, *, create_missing: 
         else:
             _new_person(out, key, same, problem)
     return out
+
+
+def _other_owner_of_email(index: NameIndex, ref: Ref) -> Candidate | None:
+    """The one person who has the row's e-mail address when none of their names is the
+    row's name: the row names one person and addresses another."""
+    if not ref.email or "Person" not in ref.labels:
+        return None
+    owners = index.by_email(ref.email)
+    if len(owners) != 1:
+        return None
+    named = {c.id for c in index.by_name("Person", ref.text)}
+    return None if owners[0].id in named else owners[0]
 
 
 def _by_name(index: NameIndex, ref: Ref) -> list[Candidate]:

@@ -30,7 +30,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph import audit, bulk, matching
 from graph.driver import Graph, TxWork
-from graph.models.common import new_id
+from graph.models.common import check_order, new_id
 from graph.models.registry import REGISTRY
 from graph.models.relationships import RelType
 from seeds.importers.reading import Columns, ImportProblems, Problem, Reader
@@ -275,8 +275,8 @@ class EventCheck:
     refs: References
     #: event id given → its line
     by_id: dict[str, int] = field(default_factory=dict)
-    #: (line, id given, natural key) of every row
-    keyed: list[tuple[int, str | None, tuple[str, str]]] = field(default_factory=list)
+    #: (line, id given, natural key, endDate given) of every row
+    keyed: list[tuple[int, str | None, tuple[str, str], str | None]] = field(default_factory=list)
     rows: int = 0
 
 
@@ -289,7 +289,8 @@ async def check_events(
     progress = progress or _Quiet()
     out = EventCheck(_Problems(path.name), refs)
     problems, by_id, keyed = out.problems, out.by_id, out.keyed
-    by_key: dict[tuple[str, str], int] = {}
+    #: natural key → the first line with it, and whether every row with it gave an id
+    by_key: dict[tuple[str, str], tuple[int, bool]] = {}
     reader = Reader(path, EVENT_COLUMNS)
     progress.phase(f"checking {path.name}", _size(path))
     reported = 0
@@ -306,15 +307,24 @@ async def check_events(
             else:
                 refs.lookup.add(ev.event.id)
             by_id.setdefault(ev.event.id, ev.line)
+        # Rows with different ids are different events, whatever their names; a row
+        # without an id is one with any row of its name and start date.
         key = ev.natural_key
-        if key in by_key:
-            problems.add(
-                ev.line,
-                f"duplicate row: the same event name and start date as line {by_key[key]}",
-                "name",
-            )
-        by_key.setdefault(key, ev.line)
-        keyed.append((ev.line, ev.event.id, key))
+        has_id = ev.event.id is not None
+        first = by_key.get(key)
+        if first is None:
+            by_key[key] = (ev.line, has_id)
+        else:
+            first_line, all_ids = first
+            if not (all_ids and has_id):
+                problems.add(
+                    ev.line,
+                    f"duplicate row: the same event name and start date as line {first_line}"
+                    " (rows for different events need their ids)",
+                    "name",
+                )
+            by_key[key] = (first_line, all_ids and has_id)
+        keyed.append((ev.line, ev.event.id, key, ev.event.end_date))
         for column, ref in (
             ("place", ev.place),
             ("programme", ev.programme),
@@ -354,9 +364,12 @@ async def import_events(
             )
     index = await matching.name_index(graph, ["Event"])
     event_of: dict[int, tuple[str, bool]] = {}  # line → (event id, matched by name)
-    for line, given_id, (name_key, start) in keyed:
+    for line, given_id, (name_key, start), end in keyed:
         if given_id:
             event_of[line] = (given_id, False)
+            found = existing.get(given_id)
+            if found is not None and found.label == "Event":
+                _check_stored_dates(problems, line, found, start or None, end)
             continue
         found_by_name = [
             c for c in index.by_name("Event", name_key) if (c.start_date or "") == start
@@ -383,6 +396,36 @@ async def import_events(
     if not options.dry_run:
         result.run_id = await _audit_run(graph, result, options)
     return result
+
+
+def _check_stored_dates(
+    problems: _Problems, line: int, stored: matching.Candidate, start: str | None, end: str | None
+) -> None:
+    """An update of one of an event's dates must fit the other one as stored: a row that
+    moves the start after the stored end (or the end before the stored start) is an
+    error, not an event that ends before it begins. (A row with both is checked by
+    the model.)"""
+    if start and not end and _ends_before(start, stored.end_date):
+        problems.add(
+            line,
+            f"{start} is after the event's stored endDate {stored.end_date} (give endDate too)",
+            "startDate",
+        )
+    if end and not start and _ends_before(stored.start_date, end):
+        problems.add(
+            line,
+            f"{end} is before the event's stored startDate {stored.start_date} "
+            "(give startDate too)",
+            "endDate",
+        )
+
+
+def _ends_before(start: str | None, end: str | None) -> bool:
+    try:
+        check_order(start, end, "")
+    except ValueError:
+        return True
+    return False
 
 
 async def _event_batch(

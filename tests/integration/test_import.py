@@ -12,19 +12,12 @@ from neo4j import AsyncManagedTransaction
 from graph import audit, bulk, maintenance, matching
 from graph.driver import Graph
 from graph.models.relationships import RelType
-from seeds import dataset, loader
 from seeds.importers.reading import ImportProblems
 from seeds.importers.runner import ImportResult, Options, import_attendance, import_events
 from tests.factories import make_organisation
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "seeds" / "examples"
 ATTENDANCE_HEADER = "event;eventDate;attendee;attendeeType;role;organisation;email\n"
-
-
-@pytest.fixture
-async def seeded(graph: Graph) -> Graph:
-    await loader.load(graph, dataset.read())
-    return graph
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -326,7 +319,8 @@ async def test_duplicate_rows_name_both_lines(seeded: Graph, tmp_path: Path) -> 
         "umarlaud-2;Teine;MEETING;2021-02-20\n",
     )
     assert await problems(graph, events, "events") == [
-        'events.csv:4: column "name": duplicate row: the same event name and start date as line 2',
+        'events.csv:4: column "name": duplicate row: the same event name and start date as line 2'
+        " (rows for different events need their ids)",
         "events.csv:5: column \"id\": duplicate id 'umarlaud-2' (also on line 3)",
     ]
 
