@@ -27,6 +27,7 @@ from operator import itemgetter
 from typing import Any, ParamSpec, TypeVar
 
 from neo4j import AsyncManagedTransaction
+from pydantic_core import to_jsonable_python
 
 from graph.driver import Graph, Rows, TxWork
 from graph.labels import checked_label
@@ -248,8 +249,14 @@ async def upsert_relationships(
 @functools.cache
 def create_defaults(rel_type: RelType) -> dict[str, Any]:
     """The properties a new relationship of `rel_type` gets unless its row says
-    otherwise: the defaults of its properties model."""
-    return props_model(rel_type)().model_dump(by_alias=True, mode="json", exclude_none=True)
+    otherwise: the defaults of its properties model (as the API's writes would store
+    them), leaving out fields without one and defaults of None."""
+    defaults = {
+        field.alias or name: field.get_default(call_default_factory=True)
+        for name, field in props_model(rel_type).model_fields.items()
+        if not field.is_required()
+    }
+    return {k: to_jsonable_python(v) for k, v in defaults.items() if v is not None}
 
 
 def _one_per_pair(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -3,8 +3,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from graph.bulk import create_defaults
 from graph.models.common import partial_date_bounds
 from graph.models.organisation import OrganisationCreate, OrganisationUpdate
+from graph.models.relationships import RelType
 from graph.text import fold, search_text
 from schema.errors import ClientError
 from schema.pagination import decode_cursor, encode_cursor
@@ -59,3 +61,10 @@ def test_cursor_round_trip_and_garbage() -> None:
     for bad in ["", "!!!", encode_cursor(["only one"])]:
         with pytest.raises(ClientError):
             decode_cursor(bad)
+
+
+def test_new_relationships_get_their_models_defaults_and_nothing_else() -> None:
+    assert create_defaults(RelType.ATTENDED) == {"role": "PARTICIPANT"}
+    # influence and interest are required (no default); stance has one
+    assert create_defaults(RelType.STAKEHOLDER_IN) == {"stance": "NEUTRAL"}
+    assert create_defaults(RelType.MEMBER_OF) == {}
