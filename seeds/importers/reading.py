@@ -152,7 +152,7 @@ class Reader:
         number = 0
         for raw in f:
             self.bytes_read += len(raw)
-            if number == 0 and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            if number == 0 and _is_utf16(raw):
                 raise ImportProblems([Problem(self.name, None, _UTF16)])
             try:
                 text = raw.decode("utf-8")
@@ -252,7 +252,7 @@ class Reader:
         """CSV decoded by the io and csv modules' C code, not line by line in Python
         (that took half of the time of reading a file of 100k rows). A file that is
         not UTF-8 is read again line by line (`_lines`) to say where."""
-        if f.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+        if _is_utf16(f.read(4096)):
             raise ImportProblems([Problem(self.name, None, _UTF16)])
         f.seek(0)
         # newline="": lines end at LF, CRLF or a bare CR, and keep their ending for csv
@@ -419,11 +419,20 @@ class Reader:
 
 
 def clean(cell: str) -> str:
-    """A cell as the models store text: stripped, and composed (NFC), so that `õ`
+    """A cell as the models store text: stripped, line breaks inside it as LF (a
+    quoted cell of a Windows file keeps its CRLFs), and composed (NFC), so that `õ`
     written as o + combining tilde (as macOS tools save it) is the one character `õ`
     that names, matching and search expect."""
     cell = cell.strip()
+    if "\r" in cell:
+        cell = cell.replace("\r\n", "\n").replace("\r", "\n")
     return cell if cell.isascii() else unicodedata.normalize("NFC", cell)
+
+
+def _is_utf16(head: bytes) -> bool:
+    """A UTF-16 file, with its BOM or without: UTF-8 text has no NUL bytes, while
+    UTF-16 puts one beside every ASCII character."""
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or (head.count(0) > len(head) // 4)
 
 
 def _split(cell: str) -> list[str]:
@@ -436,6 +445,11 @@ def _csv_problem(error: csv.Error, delimiter: str) -> str:
         return (
             'a quoted value that starts on this line is never closed: a " is missing, '
             "and the rest of the file would be read into this one cell"
+        )
+    if message.startswith("field larger than field limit"):
+        return (
+            f"a cell is longer than {csv.field_size_limit():,} characters (the longest text "
+            'a column takes is 20,000): is a closing " missing?'
         )
     if message.endswith("expected after '\"'"):
         return (

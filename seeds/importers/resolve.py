@@ -158,8 +158,14 @@ async def resolve(graph: Graph, file: str, refs: References, *, create_missing: 
                     f"{ref.text!r} is the id of {found.describe()}, not of "
                     f"{_with_article(_label_words(ref.labels))}",
                 )
+            elif ref.date and not _date_matches(found, ref.date):
+                when = f"on {found.start_date}" if found.start_date else "without a date"
+                problem(ref, f"{found.describe()} is {when}, not on {ref.date}")
             else:
                 out.targets[ref] = Target(found.id, found.label, element_id=found.element_id)
+            continue
+        if not ref.key:
+            problem(ref, f"{ref.text!r} is not a name: it has no letters or digits of its own")
             continue
         owner = _other_owner_of_email(index, ref)
         if owner is not None:

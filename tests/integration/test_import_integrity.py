@@ -181,3 +181,24 @@ async def test_decomposed_text_is_stored_composed(seeded: Graph, tmp_path: Path)
         for text in value if isinstance(value, list) else [value]:
             assert isinstance(text, str)
             assert unicodedata.is_normalized("NFC", text)
+
+
+async def test_an_event_id_with_another_date_and_a_name_without_letters_are_errors(
+    seeded: Graph, tmp_path: Path
+) -> None:
+    graph = seeded
+    path = write(
+        tmp_path,
+        "attendance.csv",
+        "event;eventDate;attendee;attendeeType\n"
+        f"{NARVA_INFO_DAY};01.01.1999;Päästeamet;\n"
+        f"{NARVA_INFO_DAY};26.08.2020;Invicta;\n"
+        f"{NARVA_WORKSHOP};;„“;ORGANISATION\n",
+    )
+    assert await problems(graph, path, create_missing=True) == [
+        'attendance.csv:2: column "event": '
+        "'Arendusprogrammi infopäev Narvas Vaba Laval' (event "
+        f"{NARVA_INFO_DAY}, 2020-08-26) is on 2020-08-26, not on 1999-01-01",
+        "attendance.csv:4: column \"attendee\": '„“' is not a name: it has no letters or "
+        "digits of its own",
+    ]

@@ -107,7 +107,7 @@ def test_classic_mac_line_endings(tmp_path: Path) -> None:
     )
     rows, reader = read_all(path)
     assert [(r.line, r.values["name"]) for r in rows] == [(2, "Koosolek")]
-    assert rows[0].values["description"] == "kaks\rrida"
+    assert rows[0].values["description"] == "kaks\nrida"  # a line break in a cell is LF
     assert [str(p) for p in reader.problems] == [
         "events.csv:4: 4 cells but the header has 3 columns (is a ';' inside a value "
         "without quotes?)"
@@ -147,6 +147,27 @@ def test_cp1257_and_utf16_are_refused(tmp_path: Path) -> None:
     assert problems_of(path) == ["a.csv is not UTF-8 (byte 0xd0 at line 2): save it as UTF-8"]
     path = write(tmp_path, "b.csv", "name;kind\nA;MEETING\n", encoding="utf-16")
     assert problems_of(path) == ['b.csv is UTF-16: save it as UTF-8 ("CSV UTF-8")']
+    for encoding in ("utf-16-le", "utf-16-be"):  # no BOM
+        for name in ("c.csv", "c.jsonl"):
+            path = write(tmp_path, name, "name;kind\nÕun;MEETING\n", encoding=encoding)
+            assert problems_of(path) == [f'{name} is UTF-16: save it as UTF-8 ("CSV UTF-8")']
+
+
+def test_line_breaks_inside_a_quoted_cell_are_lf(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", 'name;kind;description\r\nA;FORUM;"rida1\r\nrida2\rrida3"\r\n')
+    (row,), reader = read_all(path)
+    assert not reader.problems
+    assert row.values["description"] == "rida1\nrida2\nrida3"
+
+
+def test_a_cell_past_the_csv_field_limit_says_what_is_wrong(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.csv", "name;kind;description\nA;FORUM;" + "x" * 200_000 + "\n")
+    rows, reader = read_all(path)
+    assert rows == []
+    assert [str(p) for p in reader.problems] == [
+        "a.csv:2: a cell is longer than 131,072 characters (the longest text a column takes "
+        'is 20,000): is a closing " missing?'
+    ]
 
 
 def test_empty_files(tmp_path: Path) -> None:
