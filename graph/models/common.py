@@ -43,7 +43,30 @@ def check_partial_date(value: str) -> str:
     return value
 
 
+#: C0 and C1 control characters and DEL: invisible, and NUL breaks other tools
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: the same, but tab and line breaks, which longer texts may hold
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_control(pattern: re.Pattern[str], value: str) -> None:
+    found = pattern.search(value)
+    if found:
+        raise ValueError(
+            f"contains a control character (U+{ord(found.group()):04X}) at position "
+            f"{found.start() + 1}"
+        )
+
+
 def _nfc(value: str) -> str:
+    """One line of text (a name, a tag): composed, no control characters."""
+    _no_control(_CONTROL, value)
+    return unicodedata.normalize("NFC", value)
+
+
+def _nfc_text(value: str) -> str:
+    """Text that may hold tabs and line breaks: composed, no other control characters."""
+    _no_control(_CONTROL_IN_TEXT, value)
     return unicodedata.normalize("NFC", value)
 
 
@@ -63,10 +86,10 @@ Name = Annotated[
     AfterValidator(_nfc),
 ]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_nfc)
+    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_nfc_text)
 ]
 LongText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_nfc)
+    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_nfc_text)
 ]
 Tag = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_nfc)

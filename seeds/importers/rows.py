@@ -16,9 +16,9 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from graph.models.common import check_partial_date
+from graph.models.common import Name, check_partial_date
 from graph.models.entities import EventCreate, PersonCreate
 from graph.models.relationships import AttendanceRole, AttendedProps, SourceRef
 from graph.text import normalise_name, split_legal_form
@@ -248,11 +248,15 @@ def parse_event(row: RawRow) -> EventRecord:
             _validate(SourceRef, {"document": "x", "quote": quote}, {"quote": "sourceQuote"})
         except RowErrors as e:
             errors += e.errors
-    if errors or event is None:
-        raise RowErrors(_ordered(errors, EVENT_COLUMNS))
     place, programme = _text(v, "place"), _text(v, "programme")
     organisers = v.get("organisers") or []
     assert isinstance(organisers, list)
+    named = (("place", [place]), ("programme", [programme]), ("organisers", organisers))
+    errors += [
+        e for column, names in named for name in names if name for e in _name_errors(name, column)
+    ]
+    if errors or event is None:
+        raise RowErrors(_ordered(errors, EVENT_COLUMNS))
     return EventRecord(
         line=row.line,
         event=event,
@@ -262,6 +266,22 @@ def parse_event(row: RawRow) -> EventRecord:
         document=Ref(("Document",), document) if document else None,
         quote=quote,
     )
+
+
+_NAME: TypeAdapter[str] = TypeAdapter(Name)
+
+
+@lru_cache(maxsize=1 << 17)
+def _name_errors(text: str, column: str) -> tuple[RowError, ...]:
+    """A reference by name must be a name an entity could have (at most 300 characters,
+    no control characters): it may be created (`--create-missing`) or shown in a
+    message. Cached: a big file names the same entities many times."""
+    try:
+        _NAME.validate_python(text)
+    except ValidationError as e:
+        message = str(e.errors()[0]["msg"]).removeprefix("Value error, ")
+        return (RowError(column, f"{shown(text)}: {message}"),)
+    return ()
 
 
 def _date(value: str | None, column: str, errors: list[RowError]) -> str | None:
@@ -314,16 +334,18 @@ _CACHE = 1 << 17
 
 @lru_cache(maxsize=_CACHE)
 def _event_ref(text: str, date: str | None) -> Ref:
+    errors = list(_name_errors(text, "event"))
     if date:
-        errors: list[RowError] = []
         date = _date(date, "eventDate", errors)
-        if errors:
-            raise RowErrors(errors)
+    if errors:
+        raise RowErrors(errors)
     return Ref(("Event",), text, date=date)
 
 
 @lru_cache(maxsize=_CACHE)
 def _organisation_ref(text: str) -> Ref:
+    if errors := _name_errors(text, "organisation"):
+        raise RowErrors(list(errors))
     return Ref(("Organisation",), text)
 
 
@@ -396,6 +418,12 @@ def parse_attendance(row: RawRow) -> AttendanceRecord:
             else x
             for x in e.errors
         ]
+    organisation_ref = None
+    if organisation:
+        try:
+            organisation_ref = _organisation_ref(organisation)
+        except RowErrors as e:
+            errors += e.errors
     if errors or event is None or attendee_ref is None:
         raise RowErrors(_ordered(errors, ATTENDANCE_COLUMNS))
     return AttendanceRecord(
@@ -403,5 +431,5 @@ def parse_attendance(row: RawRow) -> AttendanceRecord:
         event=event,
         attendee=attendee_ref,
         props=props,
-        organisation=_organisation_ref(organisation) if organisation else None,
+        organisation=organisation_ref,
     )

@@ -429,3 +429,30 @@ def test_attendance_rows(tmp_path: Path) -> None:
         attendance(tmp_path, header, "Foorum;;Mari Tamm;PERSON;;;not-an-address")
     assert e.value.errors[0].column == "email"
     assert "not-an-address" in e.value.errors[0].message
+
+
+def test_references_by_name_must_be_names(tmp_path: Path) -> None:
+    """A referenced name may be created (--create-missing): it is held to what a name
+    is (at most 300 characters, no control characters)."""
+    path = write(
+        tmp_path,
+        "events.csv",
+        "name;kind;place;organisers\nSeminar;SEMINAR;" + "P" * 301 + ";SEV|Koos\x07töö\n",
+    )
+    (row,) = Reader(path, EVENT_COLUMNS).rows()
+    with pytest.raises(RowErrors) as e:
+        parse_event(row)
+    assert [(x.column, x.message) for x in e.value.errors] == [
+        (
+            "place",
+            "'" + "P" * 60 + "'… (301 characters): String should have at most 300 characters",
+        ),
+        ("organisers", "'Koos\\x07töö': contains a control character (U+0007) at position 5"),
+    ]
+    header = "event;attendee;organisation"
+    with pytest.raises(RowErrors) as e:
+        attendance(tmp_path, header, "Foorum\x00;Mari Tamm;" + "O" * 301)
+    assert [(x.column, x.message[:40]) for x in e.value.errors] == [
+        ("event", "'Foorum\\x00': contains a control charact"),
+        ("organisation", "'" + "O" * 39),
+    ]

@@ -68,3 +68,16 @@ def test_new_relationships_get_their_models_defaults_and_nothing_else() -> None:
     # influence and interest are required (no default); stance has one
     assert create_defaults(RelType.STAKEHOLDER_IN) == {"stance": "NEUTRAL"}
     assert create_defaults(RelType.MEMBER_OF) == {}
+
+
+def test_names_refuse_control_characters_and_texts_keep_line_breaks() -> None:
+    with pytest.raises(ValidationError, match=r"control character \(U\+0000\) at position 5"):
+        OrganisationCreate.model_validate({"name": "Koos\x00töö", "kind": "NGO"})
+    with pytest.raises(ValidationError, match=r"U\+000A"):
+        OrganisationCreate.model_validate({"name": "Koos\ntöö", "kind": "NGO"})
+    with pytest.raises(ValidationError, match=r"U\+0085"):  # a C1 control (NEL)
+        OrganisationCreate.model_validate({"name": "Koos", "kind": "NGO", "description": "a\x85b"})
+    org = OrganisationCreate.model_validate(
+        {"name": "Koostöö", "kind": "NGO", "description": "rida 1\nrida 2\ttabeliga"}
+    )
+    assert org.description == "rida 1\nrida 2\ttabeliga"
