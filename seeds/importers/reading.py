@@ -361,7 +361,9 @@ class Reader:
             try:
                 item = json.loads(text, object_pairs_hook=_Pairs, parse_constant=_no_constant)
             except json.JSONDecodeError as e:
-                self.problems.append(Problem(self.name, number, f"not valid JSON: {e.msg}"))
+                self.problems.append(
+                    Problem(self.name, number, f"not valid JSON: {e.msg} (at character {e.colno})")
+                )
                 continue
             except ValueError as e:  # NaN, Infinity
                 self.problems.append(Problem(self.name, number, f"not valid JSON: {e}"))

@@ -204,6 +204,16 @@ def _text(values: dict[str, str | list[str]], column: str) -> str | None:
     return value
 
 
+def _as_written(error: RowError, column: str, written: str | None) -> RowError:
+    """`error` about an enum `column` quoting the value as the row wrote it ('esineja',
+    not the 'ESINEJA' it was checked as)."""
+    if error.column != column or not written or " is not one of " not in error.message:
+        return error
+    return RowError(
+        column, f"{shown(written)} is not one of {error.message.split(' is not one of ', 1)[1]}"
+    )
+
+
 @lru_cache(maxsize=1024)
 def _upper(value: str | None) -> str | None:
     """'speaker', 'Info day' → 'SPEAKER', 'INFO_DAY' (cached: a file repeats a few)."""
@@ -236,7 +246,7 @@ def parse_event(row: RawRow) -> EventRecord:
     try:
         event = _validate(EventCreate, data, {**_EVENT_FIELDS, "name": "name"})
     except RowErrors as e:
-        errors += e.errors
+        errors += [_as_written(x, "kind", _text(v, "kind")) for x in e.errors]
     document = _text(v, "sourceDocument")
     quote = _text(v, "sourceQuote")
     if quote and not document:
@@ -355,13 +365,10 @@ def _attendee_ref(name: str, type_text: str | None, has_org: bool, email: str | 
     errors: list[RowError] = []
     attendee_type: AttendeeType | None = None
     if type_text:
-        type_text = _upper(type_text)
-        attendee_type = _TYPES.get(type_text or "")
+        attendee_type = _TYPES.get(_upper(type_text) or "")
         if attendee_type is None:
             errors.append(
-                RowError(
-                    "attendeeType", f"{shown(type_text or '')} is not one of PERSON, ORGANISATION"
-                )
+                RowError("attendeeType", f"{shown(type_text)} is not one of PERSON, ORGANISATION")
             )
     if has_org or email:
         # only people have an organisation (MEMBER_OF) or an e-mail address
@@ -407,13 +414,12 @@ def parse_attendance(row: RawRow) -> AttendanceRecord:
             )
         except RowErrors as e:
             errors += e.errors
-    role = _upper(v.get("role"))
     props: tuple[tuple[str, str], ...] = ()
     try:
-        props = _attended(role, v.get("roleNote"))
+        props = _attended(_upper(v.get("role")), v.get("roleNote"))
     except RowErrors as e:
         errors += [
-            RowError(x.column, f"{shown(role or '')} is not one of {_ROLES}")
+            RowError(x.column, f"{shown(v['role'])} is not one of {_ROLES}")
             if x.column == "role"
             else x
             for x in e.errors
