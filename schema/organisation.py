@@ -51,7 +51,13 @@ PART_OF = spec(RelType.PART_OF, "out", "Organisation")
 UNITS = spec(RelType.PART_OF, "in", "Organisation")
 EVENTS = spec((RelType.ATTENDED, RelType.ORGANISED, RelType.FUNDED), "out", "Event")
 PROGRAMMES = spec(
-    (RelType.ORGANISED, RelType.FUNDED, RelType.COMMISSIONED, RelType.IMPLEMENTED),
+    (
+        RelType.ORGANISED,
+        RelType.FUNDED,
+        RelType.COMMISSIONED,
+        RelType.IMPLEMENTED,
+        RelType.ATTENDED,
+    ),
     "out",
     "Programme",
 )
@@ -144,7 +150,9 @@ class Organisation(Entity):
     ) -> RelatedConnection[Annotated[Event, strawberry.lazy("schema.event")]]:
         return await related(info, self.id, EVENTS, first, after)
 
-    @strawberry.field(description="Programmes it organised, funded, commissioned or implemented.")
+    @strawberry.field(
+        description="Programmes it organised, funded, commissioned, implemented or took part in."
+    )
     async def programmes(
         self, info: Info, first: int = 20, after: str | None = None
     ) -> RelatedConnection[Annotated[Programme, strawberry.lazy("schema.programme")]]:

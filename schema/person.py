@@ -30,11 +30,13 @@ if TYPE_CHECKING:
     from schema.campaign import Campaign
     from schema.event import Event
     from schema.organisation import Organisation
+    from schema.programme import Programme
 
 from graph.entities import SortDirection, SortField
 
 MEMBERSHIPS = spec(RelType.MEMBER_OF, "out", "Organisation")
 EVENTS = spec(RelType.ATTENDED, "out", "Event")
+PROGRAMMES = spec(RelType.ATTENDED, "out", "Programme")
 CAMPAIGNS = spec(RelType.STAKEHOLDER_IN, "out", "Campaign")
 
 
@@ -93,6 +95,14 @@ class Person(Entity):
         self, info: Info, first: int = 20, after: str | None = None
     ) -> RelatedConnection[Annotated[Event, strawberry.lazy("schema.event")]]:
         return await related(info, self.id, EVENTS, first, after)
+
+    @strawberry.field(
+        description="Programmes the person took part in (led, mentored, trained), with role."
+    )
+    async def programmes(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> RelatedConnection[Annotated[Programme, strawberry.lazy("schema.programme")]]:
+        return await related(info, self.id, PROGRAMMES, first, after)
 
     @strawberry.field(description="Campaigns the person is a stakeholder in (latest assessment).")
     async def campaigns(

@@ -38,6 +38,7 @@ COMMISSIONERS = spec(RelType.COMMISSIONED, "in", "Organisation")
 FUNDERS = spec(RelType.FUNDED, "in", "Organisation")
 IMPLEMENTERS = spec(RelType.IMPLEMENTED, "in", "Organisation")
 ORGANISERS = spec(RelType.ORGANISED, "in", "Organisation")
+PARTICIPANTS = spec(RelType.ATTENDED, "in", "Person", "Organisation")
 CONCERNS = spec(RelType.CONCERNS, "out", "Service", "Topic")
 PRODUCED = spec(RelType.PRODUCED, "out", "Document")
 
@@ -102,6 +103,15 @@ class Programme(Entity):
         self, info: Info, first: int = 20, after: str | None = None
     ) -> RelatedConnection[Annotated[Organisation, strawberry.lazy("schema.organisation")]]:
         return await related(info, self.id, ORGANISERS, first, after)
+
+    @strawberry.field(
+        description="People and organisations that took part in it (led, mentored, as a "
+        "team), with role."
+    )
+    async def participants(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> RelatedConnection[Entity]:
+        return await related(info, self.id, PARTICIPANTS, first, after)
 
     @strawberry.field(description="The services and topics it concerned.")
     async def concerns(

@@ -131,7 +131,10 @@ MATRIX: Final[dict[RelType, frozenset[tuple[str, str]]]] = {
     RelType.PART_OF: frozenset(
         {(_ORG, _ORG), (_EVENT, _PROG), (_EVENT, _EVENT), ("Place", "Place")}
     ),
-    RelType.ATTENDED: frozenset({(_PERSON, _EVENT), (_ORG, _EVENT)}),
+    # A programme is taken part in too: a mentor, a team, the person who led it.
+    RelType.ATTENDED: frozenset(
+        {(_PERSON, _EVENT), (_ORG, _EVENT), (_PERSON, _PROG), (_ORG, _PROG)}
+    ),
     RelType.ORGANISED: frozenset({(_ORG, _EVENT), (_ORG, _PROG)}),
     RelType.FUNDED: frozenset({(_ORG, _EVENT), (_ORG, _PROG)}),
     RelType.COMMISSIONED: frozenset({(_ORG, _PROG), (_ORG, "Service")}),

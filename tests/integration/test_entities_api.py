@@ -190,7 +190,8 @@ query($id: ID!) {
   node(id: $id) {
     ... on Person { name bio email phone
       memberships(first: 50) { totalCount nodes { id } }
-      events(first: 50) { totalCount } }
+      events(first: 50) { totalCount }
+      programmes(first: 50) { totalCount edges { role node { id } } } }
   }
 }
 """
@@ -215,7 +216,27 @@ async def test_person_reverse_fields_and_least_exposure(
     seeded_person = "rasmus-pedanik"
     got = (await gql[Role.VIEWER](PERSON, id=seeded_person))["node"]
     assert got["memberships"]["totalCount"] == len(rels("MEMBER_OF", from_=seeded_person))
-    assert got["events"]["totalCount"] == len(rels("ATTENDED", from_=seeded_person))
+    attended = rels("ATTENDED", from_=seeded_person)
+    assert got["events"]["totalCount"] == sum(label(r.to_id) == "Event" for r in attended)
+    # The programmes he initiated and led (2014, 2015, 2016 and 2018), with that role.
+    led = sorted((r.to_id, r.props["role"]) for r in attended if label(r.to_id) == "Programme")
+    assert [p for p, _ in led] == [
+        f"koosloome-arendusprogramm-{y}" for y in (2014, 2015, 2016, 2018)
+    ]
+    assert sorted((e["node"]["id"], e["role"]) for e in got["programmes"]["edges"]) == led
+
+    programme = "heateo-siseministeeriumi-sotsiaalse-innovatsiooni-arenguprogramm"
+    took_part = (
+        await gql[Role.VIEWER](
+            """query($id: ID!) { node(id: $id) { ... on Programme {
+                 participants(first: 20) { edges { role node { __typename id } } } } } }""",
+            id=programme,
+        )
+    )["node"]["participants"]["edges"]
+    assert sorted((e["node"]["__typename"], e["node"]["id"], e["role"]) for e in took_part) == [
+        ("Organisation", "autistika", "PARTICIPANT"),
+        ("Person", "kaie-kotov", "MENTOR"),
+    ]
 
 
 LISTS = """
