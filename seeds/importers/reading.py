@@ -378,19 +378,6 @@ class Reader:
             keys: dict[str, str] = {}  # column → the key that gave it
             for key, value in item:
                 column = known.get(header_key(str(key)))
-                if column is not None and column.name in keys:
-                    self.problems.append(
-                        Problem(
-                            self.name,
-                            number,
-                            f"fields {keys[column.name]!r} and {key!r} are the same column "
-                            f"{column.name!r}: give it once",
-                        )
-                    )
-                    bad = True
-                    continue
-                if column is not None:
-                    keys[column.name] = key
                 if column is None:
                     self.problems.append(
                         Problem(
@@ -401,6 +388,18 @@ class Reader:
                     )
                     bad = True
                     continue
+                if column.name in keys:
+                    self.problems.append(
+                        Problem(
+                            self.name,
+                            number,
+                            f"fields {keys[column.name]!r} and {key!r} are the same column "
+                            f"{column.name!r}: give it once",
+                        )
+                    )
+                    bad = True
+                    continue
+                keys[column.name] = key
                 converted = _json_value(value, column)
                 if isinstance(converted, Problem):
                     self.problems.append(Problem(self.name, number, converted.message, column.name))

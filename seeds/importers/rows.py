@@ -144,12 +144,13 @@ def iso_date(value: str) -> str:
     return value
 
 
-def _message(err: Any, columns: dict[str, str]) -> RowError:
+def _message(err: Any, columns: dict[str, str], written: dict[str, str | None]) -> RowError:
     loc = [str(p) for p in err["loc"]]
     column = columns.get(loc[0], loc[0]) if loc else None
     if err["type"] == "enum":
         expected = str(err["ctx"]["expected"]).replace("'", "").replace(" or ", ", ")
-        return RowError(column, f"{shown(str(err['input']))} is not one of {expected}")
+        value = (written.get(loc[0]) if loc else None) or str(err["input"])
+        return RowError(column, f"{shown(value)} is not one of {expected}")
     message = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "missing":
         return RowError(column, "is required")
@@ -177,11 +178,18 @@ def shown(value: str) -> str:
     return repr(value[:SHOWN]) + f"… ({len(value):,} characters)"
 
 
-def _validate(model: type[BaseModel], data: dict[str, Any], columns: dict[str, str]) -> Any:
+def _validate(
+    model: type[BaseModel],
+    data: dict[str, Any],
+    columns: dict[str, str],
+    written: dict[str, str | None] | None = None,
+) -> Any:
+    """`data` validated by `model`; the errors name `columns` (field → column) and quote
+    enum values as `written` (field → the cell before it was upper-cased)."""
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise RowErrors([_message(err, columns) for err in e.errors()]) from e
+        raise RowErrors([_message(err, columns, written or {}) for err in e.errors()]) from e
 
 
 class RowErrors(Exception):
@@ -202,16 +210,6 @@ def _text(values: dict[str, str | list[str]], column: str) -> str | None:
     value = values.get(column)
     assert value is None or isinstance(value, str)
     return value
-
-
-def _as_written(error: RowError, column: str, written: str | None) -> RowError:
-    """`error` about an enum `column` quoting the value as the row wrote it ('esineja',
-    not the 'ESINEJA' it was checked as)."""
-    if error.column != column or not written or " is not one of " not in error.message:
-        return error
-    return RowError(
-        column, f"{shown(written)} is not one of {error.message.split(' is not one of ', 1)[1]}"
-    )
 
 
 @lru_cache(maxsize=1024)
@@ -244,9 +242,11 @@ def parse_event(row: RawRow) -> EventRecord:
     }
     event: EventCreate | None = None
     try:
-        event = _validate(EventCreate, data, {**_EVENT_FIELDS, "name": "name"})
+        event = _validate(
+            EventCreate, data, {**_EVENT_FIELDS, "name": "name"}, {"kind": _text(v, "kind")}
+        )
     except RowErrors as e:
-        errors += [_as_written(x, "kind", _text(v, "kind")) for x in e.errors]
+        errors += e.errors
     document = _text(v, "sourceDocument")
     quote = _text(v, "sourceQuote")
     if quote and not document:
