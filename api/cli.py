@@ -479,31 +479,6 @@ def keys_revoke(
     out.print(f"revoked {revoked.name!r} (id {revoked.id})")
 
 
-@app.command("bench")
-def bench_command(
-    size: Annotated[str, typer.Option(help="S (1k organisations), M (10k) or L (100k).")] = "S",
-    duration: Annotated[float, typer.Option(min=0.5, help="Seconds per measured cell.")] = 5.0,
-) -> None:
-    """Benchmark ours vs the raw driver vs the Neo4j GraphQL Library; writes bench/RESULTS.md.
-
-    Needs a source checkout (bench/ is not installed) and the peer's npm packages,
-    which `make bench` installs."""
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parent.parent
-    if not (root / "bench" / "run.py").is_file():
-        err.print("[red]error:[/] bench/ is not here: run `koostoo bench` from a source checkout")
-        raise typer.Exit(2)
-    if size.upper() not in ("XS", "S", "M", "L"):
-        err.print(f"[red]error:[/] --size must be S, M or L, not {size!r}")
-        raise typer.Exit(2)
-    if not (root / "bench" / "peer" / "node_modules").is_dir():
-        err.print("[yellow]the peer's npm packages are missing: run `make bench` once[/]")
-    cmd = [sys.executable, "-m", "bench.run", "--size", size.upper(), "--duration", str(duration)]
-    raise typer.Exit(subprocess.run(cmd, cwd=root, check=False).returncode)
-
-
 def main() -> None:
     app()
 

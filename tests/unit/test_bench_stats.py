@@ -7,7 +7,6 @@ import math
 import pytest
 from graphql import build_schema
 
-from bench.run import pick_document
 from bench.stats import (
     Cell,
     OneOff,
@@ -19,6 +18,7 @@ from bench.stats import (
     render,
     summarise,
 )
+from bench.targets import pick_document
 
 
 def test_percentile_interpolates_between_closest_ranks() -> None:
@@ -154,7 +154,7 @@ def test_pick_document_takes_the_first_candidate_valid_against_the_schema() -> N
 
 
 async def test_closed_loop_counts_failures_apart_and_stops_at_max_requests() -> None:
-    from bench.run import closed_loop
+    from bench.loop import closed_loop
 
     seen: list[int] = []
 
@@ -194,7 +194,7 @@ def test_render_adds_a_cpu_table_when_cpu_was_measured() -> None:
 async def test_a_request_over_the_timeout_counts_as_an_error() -> None:
     import asyncio
 
-    from bench.run import closed_loop
+    from bench.loop import closed_loop
 
     async def call(i: int) -> None:
         await asyncio.sleep(10 if i == 0 else 0)

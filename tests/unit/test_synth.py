@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bench.import_run import attendance_rows
 from bench.operations import Samples, sample
-from bench.run import attendance_rows
 from graph.models.registry import REGISTRY
 from graph.models.relationships import MATRIX, RelType
 from seeds.synth import SIZES, generate
