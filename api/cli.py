@@ -210,7 +210,7 @@ def analyse(
 ) -> None:
     """Compute centrality and communities of the organisation and person networks and
     store them on the nodes (centralityDegree, …, community), to combine with filters."""
-    from graph.analytics.centrality import analyse as run_analysis
+    from graph.analytics.stored import analyse as run_analysis
 
     reports = with_graph(lambda graph: run_analysis(graph, resolution=resolution))
     table = Table("network", "nodes", "ties", "communities", "seconds")

@@ -32,7 +32,7 @@ from typing import Any
 
 from bench.run import MEMORY
 from graph import export, local, maintenance, migrations
-from graph.analytics import centrality, communities, network, paths
+from graph.analytics import centrality, communities, network, paths, stored
 from graph.analytics.projection import NetworkKind, pull
 from graph.driver import Graph, connect
 from seeds import synth
@@ -91,7 +91,7 @@ async def measure(graph: Graph, net: synth.Network, samples: int, seed: int) -> 
         print(f"centrality {metric.value:<11} {t * 1000:8.1f} ms (pull + igraph + names)")
     t, found_c = await _timed(lambda: communities.communities(graph))
     print(f"communities          {t * 1000:8.1f} ms   ({len(found_c):,} of size ≥ 2)")
-    t, reports = await _timed(lambda: centrality.analyse(graph))
+    t, reports = await _timed(lambda: stored.analyse(graph))
     print(
         f"analyse (store all)  {t * 1000:8.1f} ms   "
         + ", ".join(f"{r.network.value}: {r.nodes:,} nodes / {r.ties:,} ties" for r in reports)

@@ -1,5 +1,6 @@
 """Centrality on the organisation and person networks, computed with igraph (C) on a
-projection pulled from Neo4j, and stored on the nodes by `koostoo analyse`.
+projection pulled from Neo4j (stored on the nodes by `koostoo analyse`: see
+`graph/analytics/stored.py`).
 
 Ties are weighted by strength (shared activities); for the path-based metrics
 (betweenness, closeness) the distance of a tie is 1 / weight, so strong ties are short.
@@ -18,7 +19,6 @@ import asyncio
 import hashlib
 import math
 import warnings
-from datetime import UTC, datetime
 from enum import StrEnum
 from functools import partial
 from typing import Any, Final
@@ -27,8 +27,8 @@ import igraph
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel, ConfigDict
 
-from graph.analytics.projection import NetworkKind, Projection, pull
-from graph.driver import Graph, Rows
+from graph.analytics.projection import NetworkKind, pull, to_igraph
+from graph.driver import Graph
 from graph.errors import InvalidInput
 
 
@@ -40,18 +40,7 @@ class Metric(StrEnum):
     EIGENVECTOR = "EIGENVECTOR"
 
 
-#: The node property each stored score lives in.
-PROPERTY: Final = {
-    Metric.DEGREE: "centralityDegree",
-    Metric.BETWEENNESS: "centralityBetweenness",
-    Metric.CLOSENESS: "centralityCloseness",
-    Metric.PAGERANK: "centralityPagerank",
-    Metric.EIGENVECTOR: "centralityEigenvector",
-}
-COMMUNITY_PROPERTY: Final = "community"
-ANALYSED_AT: Final = "centralityAnalysedAt"
 MAX_FIRST: Final = 1000
-STORE_BATCH: Final = 1000
 #: networks up to this many actors get exact betweenness and closeness
 EXACT_UP_TO: Final = 2000
 #: actors whose shortest paths estimate betweenness and closeness above that size
@@ -67,12 +56,6 @@ WHERE ($kind IS NULL OR n.kind = $kind)
         MATCH (n)-[:LOCATED_IN]->(:Place)-[:PART_OF*0..4]->(:Place {id: $place}) })
 RETURN n.id AS id, n.name AS name, [l IN labels(n) WHERE l <> 'Entity'][0] AS type,
        n.kind AS kind
-"""
-
-STORE: Final = """
-UNWIND $rows AS row
-MATCH (n:Entity {id: row.id})
-SET n += row.scores
 """
 
 
@@ -95,13 +78,6 @@ class CentralityFilter(BaseModel):
     kind: str | None = None
     #: only actors located in this place or a place within it
     place_id: str | None = None
-
-
-def to_igraph(p: Projection) -> igraph.Graph:
-    g = igraph.Graph(n=len(p.ids), edges=p.edges, directed=False)
-    g.es["weight"] = p.weights
-    g.es["distance"] = [1.0 / w if w > 0 else 1.0 for w in p.weights]
-    return g
 
 
 def sources(ids: list[str]) -> list[int] | None:
@@ -208,57 +184,3 @@ async def centrality(
                 if len(out) >= first:
                     return out
     return out
-
-
-class AnalyseReport(BaseModel):
-    network: NetworkKind
-    nodes: int
-    ties: int
-    communities: int
-    seconds: float
-
-
-async def analyse(graph: Graph, *, resolution: float = 1.0) -> list[AnalyseReport]:
-    """Compute every metric and the communities of both networks and store them on the
-    nodes (`centralityDegree`, …, `community`, `centralityAnalysedAt`), in batches."""
-    from graph.analytics.communities import detect
-
-    reports = []
-    for kind in NetworkKind:
-        started = datetime.now(UTC)
-        projection = await pull(graph, kind)
-
-        def run(p: Projection = projection) -> tuple[dict[Metric, list[float]], list[int]]:
-            g, sample = to_igraph(p), sources(p.ids)
-            return {m: compute(g, m, sample) for m in Metric}, detect(g, resolution)
-
-        scores, membership = await asyncio.to_thread(run)
-        at = datetime.now(UTC).isoformat()
-        rows = [
-            {
-                "id": nid,
-                "scores": {PROPERTY[m]: scores[m][i] for m in Metric}
-                | {COMMUNITY_PROPERTY: membership[i], ANALYSED_AT: at},
-            }
-            for i, nid in enumerate(projection.ids)
-        ]
-        # small batches: each stays well inside Neo4j's transaction memory limit
-        for start in range(0, len(rows), STORE_BATCH):
-            batch = rows[start : start + STORE_BATCH]
-
-            async def work(
-                tx: AsyncManagedTransaction, batch: list[dict[str, Any]] = batch
-            ) -> None:
-                await (await tx.run(STORE, rows=Rows(batch))).consume()
-
-            await graph.write(work)
-        reports.append(
-            AnalyseReport(
-                network=kind,
-                nodes=len(projection.ids),
-                ties=len(projection.edges),
-                communities=len(set(membership)),
-                seconds=(datetime.now(UTC) - started).total_seconds(),
-            )
-        )
-    return reports

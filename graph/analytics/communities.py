@@ -10,8 +10,7 @@ import igraph
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel, ConfigDict
 
-from graph.analytics.centrality import to_igraph
-from graph.analytics.projection import NetworkKind, pull
+from graph.analytics.projection import NetworkKind, pull, to_igraph
 from graph.driver import Graph
 from graph.errors import InvalidInput
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+import igraph
 from neo4j import AsyncManagedTransaction
 
 from graph.analytics.cooperation import PARTICIPATION
@@ -104,3 +105,10 @@ async def pull(graph: Graph, kind: NetworkKind) -> Projection:
         return Projection(kind=kind, ids=list(index), edges=list(ties), weights=list(ties.values()))
 
     return await graph.read(work)
+
+
+def to_igraph(p: Projection) -> igraph.Graph:
+    g = igraph.Graph(n=len(p.ids), edges=p.edges, directed=False)
+    g.es["weight"] = p.weights
+    g.es["distance"] = [1.0 / w if w > 0 else 1.0 for w in p.weights]
+    return g

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from graph.analytics import centrality, common, communities, coverage, diff, network, stale
+from graph.analytics import centrality, common, communities, coverage, diff, network, stale, stored
 from graph.analytics.centrality import CentralityFilter, Metric
 from graph.analytics.projection import NetworkKind
 from graph.driver import Graph
@@ -156,7 +156,7 @@ async def test_communities(seeded: Graph) -> None:
 
 
 async def test_analyse_stores_scores_on_nodes(seeded: Graph) -> None:
-    reports = await centrality.analyse(seeded)
+    reports = await stored.analyse(seeded)
     assert {r.network for r in reports} == {NetworkKind.ORGANISATIONS, NetworkKind.PEOPLE}
     orgs = next(r for r in reports if r.network is NetworkKind.ORGANISATIONS)
     assert orgs.nodes == 52 and orgs.ties > 0 and orgs.communities > 1
