@@ -31,9 +31,10 @@ from typing import Any
 
 import httpx
 
-from graph import keys, local, migrations, organisations
+from graph import entities, keys, local, migrations
 from graph.driver import Graph, connect
 from graph.keys import Role
+from graph.models.entities import Organisation
 from seeds import dataset, loader
 
 MAX_CLIENTS = 256
@@ -145,7 +146,7 @@ async def lost_writes(graph: Graph, results: Results) -> list[str]:
     ids = list(results.created)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        found = await organisations.get_many(graph, chunk)
+        found = await entities.get_many_of(graph, Organisation, chunk)
         for org_id in chunk:
             org = found.get(org_id)
             if org is None or org.name != results.created[org_id]:

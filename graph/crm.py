@@ -16,16 +16,8 @@ from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.labels import ENTITY_LABELS
 from graph.models.common import EntityId, LongText, Model, Name, PartialDate, Stored, to_native
-from graph.models.entities import (
-    Event,
-    EventCreate,
-    EventKind,
-    Note,
-    NoteCreate,
-    Task,
-    TaskCreate,
-)
-from graph.models.registry import to_model
+from graph.models.entities import EventKind
+from graph.models.registry import REGISTRY, to_model
 from graph.models.relationships import (
     AttendanceRole,
     AttendedProps,
@@ -35,19 +27,6 @@ from graph.models.relationships import (
     Stance,
 )
 from graph.relationships import check_allowed, connect_in_tx, record_change
-
-ABOUT = """
-UNWIND $about AS target
-MATCH (x:Entity {id: $id}), (t:Entity {id: target})
-MERGE (x)-[:ABOUT]->(t)
-"""
-
-MISSING = """
-UNWIND $ids AS id
-OPTIONAL MATCH (n:Entity {id: id})
-WITH id, n WHERE n IS NULL
-RETURN collect(id) AS missing
-"""
 
 
 def _about_many(label: str) -> str:
@@ -67,36 +46,14 @@ RETURN id, collect({node: t {.*}, label: [l IN labels(t) WHERE l IN $labels][0]}
 """
 
 
-async def _check_exist(tx: AsyncManagedTransaction, ids: list[str]) -> None:
-    row = await (await tx.run(MISSING, ids=ids)).single(strict=True)
-    if row["missing"]:
-        raise NotFound(row["missing"][0])
-
-
-async def _create_about(
-    graph: Graph, label: str, data: NoteCreate | TaskCreate, *, actor: str
-) -> Stored:
-    async def work(tx: AsyncManagedTransaction) -> Stored:
-        await _check_exist(tx, list(data.about))
-        created = await entities.create_in_tx(tx, label, data, actor=actor, extra={"author": actor})
-        await tx.run(ABOUT, id=created["id"], about=list(data.about))
-        return to_model(label, created)
-
-    return await graph.write(work)
-
-
-async def create_note(graph: Graph, data: NoteCreate, *, actor: str) -> Note:
+async def create_note(graph: Graph, data: Model, *, actor: str) -> Stored:
     """A note about one or more entities, written by `actor`."""
-    note = await _create_about(graph, "Note", data, actor=actor)
-    assert isinstance(note, Note)
-    return note
+    return await entities.create(graph, "Note", data, actor=actor)
 
 
-async def create_task(graph: Graph, data: TaskCreate, *, actor: str) -> Task:
+async def create_task(graph: Graph, data: Model, *, actor: str) -> Stored:
     """A follow-up task, about zero or more entities."""
-    task = await _create_about(graph, "Task", data, actor=actor)
-    assert isinstance(task, Task)
-    return task
+    return await entities.create(graph, "Task", data, actor=actor)
 
 
 async def about_many(graph: Graph, label: str, ids: list[str]) -> dict[str, list[Stored]]:
@@ -304,16 +261,16 @@ class MeetingInput(Model):
     note: LongText | None = None
 
 
-async def record_meeting(graph: Graph, data: MeetingInput, *, actor: str) -> Event:
+async def record_meeting(graph: Graph, data: MeetingInput, *, actor: str) -> Stored:
     """Create the event, connect attendees (ATTENDED with role), place (HELD_AT),
     programme (PART_OF) and add the note: all or nothing, each step audited."""
-    event_data = EventCreate.model_validate(
+    event_data = REGISTRY["Event"].create.model_validate(
         data.model_dump(
             by_alias=True, include={"id", "name", "kind", "start_date", "end_date", "description"}
         )
     )
 
-    async def work(tx: AsyncManagedTransaction) -> Event:
+    async def work(tx: AsyncManagedTransaction) -> Stored:
         created = await entities.create_in_tx(tx, "Event", event_data, actor=actor)
         event_id = created["id"]
         links: list[tuple[str, RelType, str, str, RelProps]] = [
@@ -330,13 +287,8 @@ async def record_meeting(graph: Graph, data: MeetingInput, *, actor: str) -> Eve
             except InvalidInput as e:
                 raise InvalidInput([(field, m) for _, m in e.problems]) from e
         if data.note:
-            note = NoteCreate(about=[event_id], body=data.note)
-            made = await entities.create_in_tx(
-                tx, "Note", note, actor=actor, extra={"author": actor}
-            )
-            await tx.run(ABOUT, id=made["id"], about=[event_id])
-        event = to_model("Event", created)
-        assert isinstance(event, Event)
-        return event
+            note = REGISTRY["Note"].create.model_validate({"about": [event_id], "body": data.note})
+            await entities.create_in_tx(tx, "Note", note, actor=actor)
+        return to_model("Event", created)
 
     return await graph.write(work)

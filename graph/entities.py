@@ -8,33 +8,26 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
 from pydantic import Field
 
 from graph import audit
 from graph.driver import Graph
-from graph.errors import Conflict, NotFound
+from graph.errors import Conflict, InvalidInput, NotFound
 from graph.labels import ENTITY_LABELS, checked_label
 from graph.models.common import Model, Page, PartialDate, Stored, new_id, partial_date_bounds
-from graph.models.registry import REGISTRY, entity_type, to_model
+from graph.models.registry import REGISTRY, entity_type, label_of_model, to_model
+from graph.models.spec import INPUT_RELATIONSHIPS, Declared
 from graph.props import all_props
 from graph.text import fold
 
-#: Input fields that are not node properties (they become relationships instead).
-NOT_PROPERTIES: Final[dict[str, frozenset[str]]] = {
-    "Note": frozenset({"about"}),
-    "Task": frozenset({"about"}),
-}
 
-#: The property `sort: DATE` orders by, per label (others fall back to the name).
-DATE_PROPERTY: Final[dict[str, str]] = {
-    "Event": "startDate",
-    "Programme": "startDate",
-    "Document": "date",
-    "Task": "dueDate",
-}
+def _date_property(label: str) -> str | None:
+    """The property `sort: DATE` orders by (others fall back to the name)."""
+    return REGISTRY[label].meta.date_property
+
 
 LABEL_OF = "MATCH (n:Entity {id: $id}) RETURN [l IN labels(n) WHERE l IN $labels][0] AS label"
 
@@ -45,6 +38,23 @@ RETURN {all_props("n")} AS n, [l IN labels(n) WHERE l IN $labels][0] AS label
 """
 
 ENTITY_EXISTS = "MATCH (n:Entity {id: $id}) RETURN n.id AS id"
+
+MISSING = """
+UNWIND $ids AS id
+OPTIONAL MATCH (n:Entity {id: id})
+WITH id, n WHERE n IS NULL
+RETURN collect(id) AS missing
+"""
+
+
+def _tie(rel_type: str) -> str:
+    if rel_type not in INPUT_RELATIONSHIPS:
+        raise InvalidInput([("type", f"unknown relationship type {rel_type!r}")])
+    return f"""
+UNWIND $targets AS target
+MATCH (x:Entity {{id: $id}}), (t:Entity {{id: target}})
+MERGE (x)-[:{rel_type}]->(t)
+"""
 
 
 def _same_name(label: str) -> str:
@@ -133,7 +143,7 @@ WHERE ($kind IS NULL OR n.kind = $kind)
 def _list_page(label: str, sort_expr: str, descending: bool) -> str:
     cmp, order = ("<", "DESC") if descending else (">", "ASC")
     return (
-        _list_where(label, DATE_PROPERTY.get(label))
+        _list_where(label, _date_property(label))
         + f"""
 WITH n, {sort_expr} AS k
 WHERE $afterKey IS NULL OR k {cmp} $afterKey OR (k = $afterKey AND n.id {cmp} $afterId)
@@ -145,15 +155,12 @@ LIMIT $limit
 
 
 def _list_count(label: str) -> str:
-    return _list_where(label, DATE_PROPERTY.get(label)) + "RETURN count(n) AS total"
+    return _list_where(label, _date_property(label)) + "RETURN count(n) AS total"
 
 
 def model_label(model: Stored) -> str:
     """The type label of a stored model."""
-    for spec in REGISTRY.values():
-        if type(model) is spec.stored:
-            return spec.label
-    raise TypeError(f"not an entity model: {type(model).__name__}")
+    return label_of_model(model)
 
 
 async def label_of(graph: Graph, entity_id: str) -> str | None:
@@ -188,6 +195,15 @@ async def get_many(graph: Graph, ids: list[str], label: str | None = None) -> di
     return await graph.read(work)
 
 
+S = TypeVar("S", bound=Declared)
+
+
+async def get_many_of(graph: Graph, model: type[S], ids: list[str]) -> dict[str, S]:
+    """Entities of the type `model` declares, by id (others and missing ids left out)."""
+    found = await get_many(graph, ids, model.meta.label)
+    return {k: v for k, v in found.items() if isinstance(v, model)}
+
+
 def _filter_params(label: str, f: EntityFilter) -> dict[str, Any]:
     return {
         "kind": f.kind,
@@ -214,7 +230,7 @@ async def list_page(
 ) -> Page[Stored]:
     """One page of `label` entities in a stable keyset order (sort value, then id)."""
     label = checked_label(label)
-    date_prop = DATE_PROPERTY.get(label)
+    date_prop = _date_property(label)
     sort_expr = (
         f"coalesce(n.{date_prop}, '')" if sort is SortField.DATE and date_prop else "n.sortKey"
     )
@@ -243,7 +259,7 @@ async def list_page(
 
 def properties(label: str, data: Model, *, partial: bool = False) -> dict[str, Any]:
     """Node properties from an input model (without the id and non-property fields)."""
-    skip = {"id"} | NOT_PROPERTIES.get(label, frozenset())
+    skip = {"id"} | {extra.name for extra in REGISTRY[label].meta.inputs}
     dumped = data.model_dump(by_alias=True, mode="json", exclude_unset=partial, exclude_none=False)
     props = {k: v for k, v in dumped.items() if k not in skip}
     if not partial:
@@ -275,13 +291,23 @@ async def create_in_tx(
     spec = entity_type(label)
     entity_id = getattr(data, "id", None) or new_id()
     props = properties(label, data) | (extra or {})
+    if spec.meta.authored:
+        props["author"] = actor
     props |= spec.derived(props)
+    # ids an input names, to tie the new entity to: all must exist
+    ties = {i.relationship: list(getattr(data, i.name) or []) for i in spec.meta.inputs}
+    for targets in ties.values():
+        missing = (await (await tx.run(MISSING, ids=targets)).single(strict=True))["missing"]
+        if missing:
+            raise NotFound(missing[0])
     await _check_name_free(tx, label, props.get(spec.name_property) or "", entity_id)
     if await (await tx.run(ENTITY_EXISTS, id=entity_id)).single():
         raise Conflict(f"an entity with id {entity_id!r} already exists", field="id")
     created: dict[str, Any] = (
         await (await tx.run(_create(spec.label), id=entity_id, props=props)).single(strict=True)
     )["n"]
+    for rel_type, targets in ties.items():
+        await tx.run(_tie(rel_type), id=entity_id, targets=targets)
     await audit.record(
         tx,
         actor=actor,

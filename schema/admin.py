@@ -11,11 +11,19 @@ from strawberry.scalars import JSON
 from graph import keys, merge, privacy
 from graph.errors import GraphError, NotFound
 from graph.keys import Role
+from graph.models.common import Stored
 from schema.context import Info
-from schema.entity import Entity, to_node
-from schema.errors import NotFoundProblem, ValidationProblem, from_graph_error, problem_for
+from schema.entity import Entity
+from schema.errors import (
+    ConflictProblem,
+    NotFoundProblem,
+    Problems,
+    ValidationProblem,
+    from_graph_error,
+    problem_for,
+)
+from schema.model import ref, union
 from schema.permissions import IsAdmin
-from schema.person import Person
 
 strawberry.enum(Role, name="Role", description="viewer < editor < analyst < admin.")
 
@@ -53,18 +61,16 @@ class CreatedApiKey:
 
 @strawberry.type(description="What a merge did.")
 class Merged:
-    kept: Entity
+    kept: Stored = strawberry.field(graphql_type=Entity)
     removed_id: strawberry.ID
 
 
-ApiKeyResult = Annotated[CreatedApiKey | ValidationProblem, strawberry.union("CreateApiKeyResult")]
-RevokeResult = Annotated[
-    ApiKey | ValidationProblem | NotFoundProblem, strawberry.union("RevokeApiKeyResult")
-]
-MergeResult = Annotated[
-    Merged | ValidationProblem | NotFoundProblem, strawberry.union("MergeResult")
-]
-EraseResult = Annotated[Person | NotFoundProblem, strawberry.union("EraseResult")]
+ApiKeyResult = Annotated[CreatedApiKey | Problems, strawberry.union("CreateApiKeyResult")]
+RevokeResult = Annotated[ApiKey | Problems, strawberry.union("RevokeApiKeyResult")]
+MergeResult = Annotated[Merged | Problems, strawberry.union("MergeResult")]
+EraseResult = union(
+    "EraseResult", ref("Person"), ValidationProblem, NotFoundProblem, ConflictProblem
+)
 
 
 @strawberry.type
@@ -109,7 +115,7 @@ class AdminMutation:
                 expires_at=expires_at,
             )
         except GraphError as e:
-            return problem_for(e)  # type: ignore[return-value]
+            return problem_for(e)
         return CreatedApiKey(key=ApiKey.from_model(key), secret=secret)
 
     @strawberry.mutation(
@@ -120,7 +126,7 @@ class AdminMutation:
         try:
             revoked = await keys.revoke(info.context.graph, key, actor=info.context.actor)
         except GraphError as e:
-            return problem_for(e)  # type: ignore[return-value]
+            return problem_for(e)
         return ApiKey.from_model(revoked)
 
     @strawberry.mutation(
@@ -136,20 +142,18 @@ class AdminMutation:
                 info.context.graph, str(keep_id), str(remove_id), actor=info.context.actor
             )
         except GraphError as e:
-            return problem_for(e)  # type: ignore[return-value]
-        return Merged(kept=to_node(kept), removed_id=remove_id)
+            return problem_for(e)
+        return Merged(kept=kept, removed_id=remove_id)
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
         description="Erase a person's data: an anonymous placeholder keeps memberships and "
         "attendances (so counts survive); names, contacts, quotes and notes about them go, "
         "and audit snapshots are scrubbed (admin; audited).",
+        graphql_type=EraseResult,
     )
-    async def erase_person(self, info: Info, id: strawberry.ID) -> EraseResult:
+    async def erase_person(self, info: Info, id: strawberry.ID) -> object:
         try:
-            person = await privacy.erase_person(
-                info.context.graph, str(id), actor=info.context.actor
-            )
+            return await privacy.erase_person(info.context.graph, str(id), actor=info.context.actor)
         except GraphError as e:
-            return problem_for(e)  # type: ignore[return-value]
-        return Person.from_model(person)
+            return problem_for(e)

@@ -13,12 +13,11 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
-from graph import crm, entities, organisations, relationships
+from graph import crm, entities, relationships
 from graph.analytics import cooperation
 from graph.driver import Graph
 from graph.keys import ApiKey, Role
 from graph.models.common import Stored
-from graph.models.organisation import Organisation
 
 #: (spec, first, after, entity id): one page of one relationship field of one entity.
 NeighbourKey = tuple[relationships.Spec, int, tuple[Any, ...] | None, str]
@@ -26,7 +25,6 @@ NeighbourKey = tuple[relationships.Spec, int, tuple[Any, ...] | None, str]
 
 @dataclass
 class Loaders:
-    organisation: DataLoader[str, Organisation | None]
     entity: DataLoader[str, Stored | None]
     sources: DataLoader[str, list[relationships.Citation]]
     neighbours: DataLoader[NeighbourKey, relationships.NeighbourPage]
@@ -40,10 +38,6 @@ class Loaders:
 
 
 def make_loaders(graph: Graph) -> Loaders:
-    async def load_organisations(ids: list[str]) -> list[Organisation | None]:
-        found = await organisations.get_many(graph, ids)
-        return [found.get(i) for i in ids]
-
     async def load_entities(ids: list[str]) -> list[Stored | None]:
         found = await entities.get_many(graph, ids)
         return [found.get(i) for i in ids]
@@ -93,7 +87,6 @@ def make_loaders(graph: Graph) -> Loaders:
         return [found.get(i, []) for i in ids]
 
     return Loaders(
-        organisation=DataLoader(load_fn=load_organisations),
         entity=DataLoader(load_fn=load_entities),
         sources=DataLoader(load_fn=load_sources),
         neighbours=DataLoader(load_fn=load_neighbours),

@@ -14,13 +14,19 @@ from graph.errors import GraphError, NotFound
 from graph.keys import Role
 from graph.models.entities import EventKind
 from graph.models.relationships import Stance
-from schema.campaign import Stakeholder
 from schema.context import Info
-from schema.entity import to_node
-from schema.errors import NotFoundProblem, ValidationProblem, from_graph_error, problem_for
-from schema.event import Event
+from schema.errors import (
+    ConflictProblem,
+    NotFoundProblem,
+    Problems,
+    ValidationProblem,
+    from_graph_error,
+    problem_for,
+)
 from schema.inputs import input_dict, parse
+from schema.model import ref, union
 from schema.permissions import CanRead, CanWrite
+from schema.stakeholders import Stakeholder
 
 strawberry.enum(timeline.TimelineKind, description="What a timeline item is.")
 
@@ -127,12 +133,10 @@ class RecordMeetingInput:
     )
 
 
-StakeholderResult = Annotated[
-    Stakeholder | ValidationProblem | NotFoundProblem, strawberry.union("StakeholderResult")
-]
-RecordMeetingResult = Annotated[
-    Event | ValidationProblem | NotFoundProblem, strawberry.union("RecordMeetingResult")
-]
+StakeholderResult = Annotated[Stakeholder | Problems, strawberry.union("StakeholderResult")]
+RecordMeetingResult = union(
+    "RecordMeetingResult", ref("Event"), ValidationProblem, NotFoundProblem, ConflictProblem
+)
 
 
 @strawberry.type
@@ -214,23 +218,21 @@ class CrmMutation:
                 actor=info.context.actor,
             )
         except GraphError as e:
-            return problem_for(e)  # type: ignore[return-value]
+            return problem_for(e)
         return Stakeholder.from_model(s)
 
     @strawberry.mutation(
         permission_classes=[CanWrite],
         description="Record a meeting: the event, its attendees (organisations and people), "
         "place, programme and a note, all in one transaction.",
+        graphql_type=RecordMeetingResult,
     )
-    async def record_meeting(self, info: Info, input: RecordMeetingInput) -> RecordMeetingResult:
+    async def record_meeting(self, info: Info, input: RecordMeetingInput) -> object:
         # Lists of nested inputs are converted here: `parse` converts one level.
         data = parse(crm.MeetingInput, input, attendees=[input_dict(a) for a in input.attendees])
         if isinstance(data, ValidationProblem):
             return data
         try:
-            event: Any = await crm.record_meeting(
-                info.context.graph, data, actor=info.context.actor
-            )
+            return await crm.record_meeting(info.context.graph, data, actor=info.context.actor)
         except GraphError as e:
-            return problem_for(e)  # type: ignore[return-value]
-        return to_node(event)  # type: ignore[no-any-return]
+            return problem_for(e)

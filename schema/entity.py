@@ -1,11 +1,17 @@
-"""What every entity type shares: the `Entity` interface (sources, notes, tasks),
-relationship edges and connections, and thin helpers the type modules call."""
+"""What every entity type shares in GraphQL: the `Entity` interface, sources, and the
+edges and connections of relationship fields, with the thin resolvers the derived
+types (`schema/model.py`) call. Nothing here knows a particular entity type.
+
+The GraphQL object of an entity is its stored model (`graph.models.entities`): the
+derived types read its attributes, and `is_type_of` tells them apart.
+"""
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -15,7 +21,7 @@ from graph.models.common import Stored
 from graph.models.registry import REGISTRY
 from graph.models.relationships import RelType
 from schema.context import Info
-from schema.errors import NotFoundProblem, ValidationProblem, from_graph_error, problem_for
+from schema.errors import Problems, ValidationProblem, from_graph_error, problem_for
 from schema.inputs import parse, parse_or_raise
 from schema.node import Deleted, Node
 from schema.pagination import (
@@ -27,37 +33,13 @@ from schema.pagination import (
     encode_cursor,
 )
 
+# the derived type (schema/model.py), found when the schema is built
 if TYPE_CHECKING:
-    from schema.document import Document
-    from schema.note import Note
-    from schema.task import Task
+    DocumentType = Any
+else:
+    DocumentType = Annotated["Document", strawberry.lazy("schema.model")]  # noqa: F821
 
 strawberry.enum(RelType, name="RelationshipType", description="A relationship type of the model.")
-
-#: label → the module that holds its GraphQL type (a class named like the label).
-MODULES = {
-    "Organisation": "schema.organisation",
-    "Person": "schema.person",
-    "Event": "schema.event",
-    "Programme": "schema.programme",
-    "Service": "schema.service",
-    "ServiceCategory": "schema.service_category",
-    "Place": "schema.place",
-    "Document": "schema.document",
-    "Topic": "schema.topic",
-    "Note": "schema.note",
-    "Task": "schema.task",
-    "Campaign": "schema.campaign",
-}
-
-
-def graphql_type(label: str) -> Any:
-    return getattr(importlib.import_module(MODULES[label]), label)
-
-
-def to_node(model: Stored) -> Any:
-    """The GraphQL object for any stored entity model."""
-    return graphql_type(entities.model_label(model)).from_model(model)
 
 
 @strawberry.type(description="A source document and the quote in it that supports a fact.")
@@ -66,11 +48,9 @@ class Source:
     quote: str
 
     @strawberry.field(description="The document (null only if it has been deleted).")
-    async def document(
-        self, info: Info
-    ) -> Annotated[Document, strawberry.lazy("schema.document")] | None:
+    async def document(self, info: Info) -> DocumentType | None:
         found = await info.context.loaders.entity.load(self.document_id)
-        return cast("Document", to_node(found)) if found else None
+        return found if found is not None and entities.model_label(found) == "Document" else None
 
 
 def sources_of(source_ids: list[str], evidence: list[str]) -> list[Source]:
@@ -83,20 +63,11 @@ def sources_of(source_ids: list[str], evidence: list[str]) -> list[Source]:
     ]
 
 
-@strawberry.interface(description="A node of the network: an organisation, person, event, …")
 class Entity(Node):
-    @strawberry.field(description="Where this comes from: documents and the quotes in them.")
-    async def sources(self, info: Info) -> list[Source]:
-        found = await info.context.loaders.sources.load(str(self.id))
-        return [Source(document_id=c.document_id, quote=c.quote) for c in found]
+    """A node of the network: an organisation, person, event, …
 
-    @strawberry.field(description="Notes about this, newest first.")
-    async def notes(self, info: Info) -> list[Annotated[Note, strawberry.lazy("schema.note")]]:
-        return [to_node(n) for n in await info.context.loaders.notes.load(str(self.id))]
-
-    @strawberry.field(description="Follow-up tasks about this, newest first.")
-    async def tasks(self, info: Info) -> list[Annotated[Task, strawberry.lazy("schema.task")]]:
-        return [to_node(t) for t in await info.context.loaders.tasks.load(str(self.id))]
+    Made a GraphQL interface by `schema/model.py`, which adds the fields every entity
+    has from the model (its sources, the notes and tasks about it)."""
 
 
 N = TypeVar("N")
@@ -172,7 +143,7 @@ def _edge(n: relationships.Neighbour) -> RelatedEdge[Any]:
     assessed = p.get("assessedAt")
     return RelatedEdge(
         cursor=encode_cursor(n.key),
-        node=to_node(n.node),
+        node=n.node,
         type=n.type,
         assessed_at=date.fromisoformat(assessed) if isinstance(assessed, str) else assessed,
         evidence=list(p.get("evidence") or []),
@@ -182,16 +153,12 @@ def _edge(n: relationships.Neighbour) -> RelatedEdge[Any]:
 
 
 async def related(
-    info: Info,
-    entity_id: strawberry.ID,
-    spec: relationships.Spec,
-    first: int,
-    after: str | None,
+    info: Info, entity_id: str, spec: relationships.Spec, first: int, after: str | None
 ) -> RelatedConnection[Any]:
     """One page of a relationship field, through the batched neighbour loader."""
     check_first(first, info.context.max_page_size)
     key = decode_cursor(after, size=3)
-    page = await info.context.loaders.neighbours.load((spec, first, key, str(entity_id)))
+    page = await info.context.loaders.neighbours.load((spec, first, key, entity_id))
     edges = [_edge(n) for n in page.items]
     return RelatedConnection(
         edges=edges,
@@ -205,21 +172,19 @@ async def related(
     )
 
 
-def spec(types: RelType | tuple[RelType, ...], direction: str, *labels: str) -> relationships.Spec:
-    return relationships.Spec(
-        types=types if isinstance(types, tuple) else (types,),
-        direction="out" if direction == "out" else "in",
-        labels=labels,
-    )
+async def related_one(info: Info, entity_id: str, spec: relationships.Spec) -> Stored | None:
+    """The first related entity of a single-valued relationship field, or None."""
+    page = await info.context.loaders.neighbours.load((spec, 1, None, entity_id))
+    return page.items[0].node if page.items else None
 
 
-# --- Lists and mutations shared by the type modules ----------------------------------
+# --- Lists and mutations the derived root fields call -------------------------------
 
 
 strawberry.enum(entities.SortField, name="SortBy", description="What a list is ordered by.")
 strawberry.enum(entities.SortDirection, name="SortDirection")
 
-DeleteResult = Annotated[Deleted | NotFoundProblem, strawberry.union("DeleteResult")]
+DeleteResult = Annotated[Deleted | Problems, strawberry.union("DeleteResult")]
 
 
 async def entity_list(
@@ -227,22 +192,17 @@ async def entity_list(
     label: str,
     first: int,
     after: str | None,
-    filter: Any,
+    filter: entities.EntityFilter,
     sort: entities.SortField,
     direction: entities.SortDirection,
 ) -> Connection[Any]:
     check_first(first, info.context.max_page_size)
     key = decode_cursor(after)
-    parsed = (
-        parse_or_raise(entities.EntityFilter, filter, "filter")
-        if filter is not None
-        else entities.EntityFilter()
-    )
     try:
         page = await entities.list_page(
             info.context.graph,
             label,
-            parsed,
+            filter,
             first=first,
             after=(key[0], str(key[1])) if key else None,
             sort=sort,
@@ -250,37 +210,55 @@ async def entity_list(
         )
     except GraphError as e:
         raise from_graph_error(e) from e
-    return connection(page, to_node, has_previous=key is not None)
+    return connection(page, lambda m: m, has_previous=key is not None)
 
 
-async def create_entity(info: Info, label: str, input: Any, **extra: Any) -> Any:
-    """Validate, create, map; a typed problem instead of an exception for expected errors."""
-    data = parse(REGISTRY[label].create, input, **extra)
+def list_filter(values: dict[str, Any]) -> entities.EntityFilter:
+    """The generic list filter from a type's filter argument (keys as `EntityFilter`'s)."""
+    return parse_or_raise(entities.EntityFilter, values, "filter")
+
+
+async def create_entity(info: Info, label: str, input: Any) -> Stored | Problems:
+    """Validate, create; a typed problem instead of an exception for expected errors."""
+    data = parse(REGISTRY[label].create, input)
     if isinstance(data, ValidationProblem):
         return data
     try:
-        created = await entities.create(info.context.graph, label, data, actor=info.context.actor)
+        return await entities.create(info.context.graph, label, data, actor=info.context.actor)
     except GraphError as e:
         return problem_for(e)
-    return to_node(created)
 
 
-async def update_entity(info: Info, label: str, id: strawberry.ID, input: Any) -> Any:
+async def update_entity(info: Info, label: str, id: str, input: Any) -> Stored | Problems:
     patch = parse(REGISTRY[label].update, input)
     if isinstance(patch, ValidationProblem):
         return patch
     try:
-        updated = await entities.update(
-            info.context.graph, label, str(id), patch, actor=info.context.actor
-        )
+        return await entities.update(info.context.graph, label, id, patch, actor=info.context.actor)
     except GraphError as e:
         return problem_for(e)
-    return to_node(updated)
 
 
-async def delete_entity(info: Info, label: str, id: strawberry.ID) -> Any:
+async def delete_entity(info: Info, label: str, id: strawberry.ID) -> Deleted | Problems:
     try:
         await entities.delete(info.context.graph, label, str(id), actor=info.context.actor)
     except GraphError as e:
         return problem_for(e)
     return Deleted(id=id)
+
+
+# --- Fields of entity types that the model's declarations do not derive ------------
+
+
+@dataclass(frozen=True)
+class ExtraField:
+    """A field of an entity type (`on`, or `"*"` for the `Entity` interface) with a
+    resolver of its own. `returns` gives its GraphQL type from the derived types by
+    label (`ref(label)`: the derived type of an entity type), for resolvers that return
+    stored models (whose Python type is not a GraphQL one)."""
+
+    on: str
+    name: str
+    resolver: Callable[..., Any]
+    description: str
+    returns: Callable[[Callable[[str], Any]], Any] | None = None

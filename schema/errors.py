@@ -93,7 +93,11 @@ def pydantic_problems(e: ValidationError, prefix: str = "input") -> list[tuple[s
     return problems
 
 
-def problem_for(e: GraphError) -> Problem:
+#: What every mutation may answer instead of its result (its union holds all three).
+Problems = ValidationProblem | NotFoundProblem | ConflictProblem
+
+
+def problem_for(e: GraphError) -> Problems:
     """The typed problem for an expected graph error (mutations)."""
     if isinstance(e, NotFound):
         return NotFoundProblem(message=str(e), id=strawberry.ID(e.entity_id))

@@ -11,12 +11,12 @@ from pydantic import ValidationError
 
 from graph import relationships
 from graph.errors import GraphError
-from graph.models.relationships import MATRIX, RelType, SourceRef, props_model
+from graph.models.common import Stored
+from graph.models.relationships import RELATIONS, RelType, SourceRef, props_model
 from schema.context import Info
-from schema.entity import Entity, Source, sources_of, to_node
+from schema.entity import Entity, Source, sources_of
 from schema.errors import (
-    NotFoundProblem,
-    ValidationProblem,
+    Problems,
     problem_for,
     pydantic_problems,
     validation_problem,
@@ -113,15 +113,13 @@ class Relationship:
             source_ids=list(p.get("sourceIds") or []),
         )
 
-    @strawberry.field(name="from")
-    async def from_(self, info: Info) -> Entity | None:
-        found = await info.context.loaders.entity.load(str(self.from_id))
-        return to_node(found) if found else None
+    @strawberry.field(name="from", graphql_type=Entity | None)
+    async def from_(self, info: Info) -> Stored | None:
+        return await info.context.loaders.entity.load(str(self.from_id))
 
-    @strawberry.field
-    async def to(self, info: Info) -> Entity | None:
-        found = await info.context.loaders.entity.load(str(self.to_id))
-        return to_node(found) if found else None
+    @strawberry.field(graphql_type=Entity | None)
+    async def to(self, info: Info) -> Stored | None:
+        return await info.context.loaders.entity.load(str(self.to_id))
 
     @strawberry.field
     def sources(self) -> list[Source]:
@@ -134,12 +132,13 @@ class RelationshipRule:
     from_type: str
     to_type: str
     properties: list[str]
+    reads: str = strawberry.field(
+        description='How it reads between its ends: "(from) is a member of (to)".'
+    )
+    shown: bool = strawberry.field(description="Whether network views draw it.")
 
 
-RelationshipResult = Annotated[
-    Relationship | ValidationProblem | NotFoundProblem,
-    strawberry.union("RelationshipResult"),
-]
+RelationshipResult = Annotated[Relationship | Problems, strawberry.union("RelationshipResult")]
 
 
 @strawberry.type
@@ -151,13 +150,15 @@ class RelationshipQuery:
     def relationship_rules(self) -> list[RelationshipRule]:
         return [
             RelationshipRule(
-                type=t,
+                type=r.type,
                 from_type=a,
                 to_type=b,
-                properties=[f.alias or n for n, f in props_model(t).model_fields.items()],
+                properties=[f.alias or n for n, f in r.props.model_fields.items()],
+                reads=r.reads,
+                shown=r.shown,
             )
-            for t, pairs in MATRIX.items()
-            for a, b in sorted(pairs)
+            for r in RELATIONS
+            for a, b in sorted(r.pairs)
         ]
 
 
@@ -191,7 +192,7 @@ class RelationshipMutation:
                 actor=info.context.actor,
             )
         except GraphError as e:
-            return problem_for(e)  # type: ignore[return-value]
+            return problem_for(e)
         return Relationship.from_model(rel)
 
     @strawberry.mutation(permission_classes=[CanWrite], description="Remove a relationship.")
@@ -205,5 +206,5 @@ class RelationshipMutation:
                 actor=info.context.actor,
             )
         except GraphError as e:
-            return problem_for(e)  # type: ignore[return-value]
+            return problem_for(e)
         return Relationship.from_model(rel)

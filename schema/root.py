@@ -1,7 +1,8 @@
 """The query and mutation roots and the schema factory.
 
-The roots are built by inheritance: each module contributes a `…Query` / `…Mutation`
-mixin; to add yours, import it and add it to the bases below (one line each).
+The roots are merged from the `…Query` / `…Mutation` types each module contributes
+(the entity types' own root fields are derived from the model, `schema/model.py`); to
+add yours, import it and add it to the tuples below.
 """
 
 from __future__ import annotations
@@ -10,34 +11,21 @@ from dataclasses import dataclass
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from graph.models.common import Stored
 from schema.admin import AdminMutation, AdminQuery
 from schema.analytics import AnalyticsQuery
-from schema.campaign import Campaign, CampaignMutation, CampaignQuery
 from schema.context import Info
 from schema.crm import CrmMutation, CrmQuery
-from schema.document import Document, DocumentMutation, DocumentQuery
-from schema.entity import MODULES, Entity, graphql_type, to_node
-from schema.event import Event, EventMutation, EventQuery
+from schema.entity import Entity
 from schema.extensions import MaskUnexpectedErrors, limits
+from schema.model import OBJECT_TYPES, EntityMutation, EntityQuery
 from schema.node import Node
-from schema.note import Note, NoteMutation
-from schema.organisation import Organisation, OrganisationMutation, OrganisationQuery
 from schema.permissions import CanRead
-from schema.person import Person, PersonMutation, PersonQuery
-from schema.place import Place, PlaceMutation, PlaceQuery
-from schema.programme import Programme, ProgrammeMutation, ProgrammeQuery
 from schema.relationships import RelationshipMutation, RelationshipQuery
 from schema.search import SearchQuery
-from schema.service import Service, ServiceMutation, ServiceQuery
-from schema.service_category import (
-    ServiceCategory,
-    ServiceCategoryMutation,
-    ServiceCategoryQuery,
-)
-from schema.task import Task, TaskMutation, TaskQuery
-from schema.topic import Topic, TopicMutation, TopicQuery
 
 
 @strawberry.type(description="The API key making the request.")
@@ -47,28 +35,14 @@ class Viewer:
 
 
 @strawberry.type
-class Query(
-    OrganisationQuery,
-    PersonQuery,
-    EventQuery,
-    ProgrammeQuery,
-    ServiceQuery,
-    ServiceCategoryQuery,
-    PlaceQuery,
-    DocumentQuery,
-    TopicQuery,
-    CampaignQuery,
-    TaskQuery,
-    RelationshipQuery,
-    SearchQuery,
-    CrmQuery,
-    AdminQuery,
-    AnalyticsQuery,
-):
-    @strawberry.field(permission_classes=[CanRead], description="Any entity by its id, or null.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
-        found = await info.context.loaders.entity.load(str(id))
-        return to_node(found) if found else None
+class RootQuery:
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="Any entity by its id, or null.",
+        graphql_type=Node | None,
+    )
+    async def node(self, info: Info, id: strawberry.ID) -> Stored | None:
+        return await info.context.loaders.entity.load(str(id))
 
     @strawberry.field(
         permission_classes=[CanRead], description="Who you are: the name and role of your API key."
@@ -79,25 +53,13 @@ class Query(
         return Viewer(name=principal.name, role=principal.role.value)
 
 
-@strawberry.type
-class Mutation(
-    OrganisationMutation,
-    PersonMutation,
-    EventMutation,
-    ProgrammeMutation,
-    ServiceMutation,
-    ServiceCategoryMutation,
-    PlaceMutation,
-    DocumentMutation,
-    TopicMutation,
-    CampaignMutation,
-    NoteMutation,
-    TaskMutation,
-    RelationshipMutation,
-    CrmMutation,
-    AdminMutation,
-):
-    pass
+Query = merge_types(
+    "Query",
+    (EntityQuery, RelationshipQuery, SearchQuery, CrmQuery, AdminQuery, AnalyticsQuery, RootQuery),
+)
+Mutation = merge_types(
+    "Mutation", (EntityMutation, RelationshipMutation, CrmMutation, AdminMutation)
+)
 
 
 class KoostooSchema(strawberry.Schema):
@@ -117,31 +79,12 @@ class Limits:
     introspection: bool = True
 
 
-#: Every entity type, so that `node(id)` and `Entity` lists can return any of them.
-ENTITY_TYPES = (
-    Organisation,
-    Person,
-    Event,
-    Programme,
-    Service,
-    ServiceCategory,
-    Place,
-    Document,
-    Topic,
-    Note,
-    Task,
-    Campaign,
-)
-assert {t.__name__ for t in ENTITY_TYPES} == set(MODULES)
-assert all(graphql_type(label) is not None for label in MODULES)
-
-
 def build_schema(lim: Limits | None = None) -> strawberry.Schema:
     lim = lim or Limits()
     return KoostooSchema(
         query=Query,
         mutation=Mutation,
-        types=[Entity, *ENTITY_TYPES],
+        types=[Entity, *OBJECT_TYPES.values()],
         extensions=[
             *limits(
                 max_depth=lim.max_depth,

@@ -8,8 +8,9 @@ import strawberry
 
 from graph import search as graph_search
 from graph.errors import GraphError
+from graph.models.common import Stored
 from schema.context import Info
-from schema.entity import Entity, to_node
+from schema.entity import Entity
 from schema.errors import ClientError, from_graph_error
 from schema.permissions import CanRead
 
@@ -30,7 +31,7 @@ class SearchType(Enum):
 
 @strawberry.type(description="One search result and how well it matched.")
 class SearchHit:
-    node: Entity
+    node: Stored = strawberry.field(graphql_type=Entity)
     type: str = strawberry.field(description="The entity type.")
     score: float = strawberry.field(
         description="Higher is better; only comparable within a search."
@@ -67,4 +68,4 @@ class SearchQuery:
             )
         except GraphError as e:
             raise from_graph_error(e) from e
-        return [SearchHit(node=to_node(h.node), type=h.label, score=h.score) for h in hits]
+        return [SearchHit(node=h.node, type=h.label, score=h.score) for h in hits]

@@ -23,8 +23,7 @@ from neo4j import AsyncManagedTransaction
 
 from graph import bulk
 from graph.driver import Graph
-from graph.models.entities import EventKind, ProgrammeKind
-from graph.models.organisation import OrganisationKind
+from graph.models.entities import EventKind, OrganisationKind, ProgrammeKind
 from graph.models.registry import REGISTRY
 from graph.models.relationships import AttendanceRole, RelType
 

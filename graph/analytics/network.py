@@ -21,15 +21,18 @@ from graph.analytics.dates import end_of, start_of, window
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.labels import ENTITY_LABELS
+from graph.models.registry import TYPES
 from graph.models.relationships import RelType
+from graph.models.spec import DERIVED
 from graph.props import all_props, present
 
 #: Relationship types a network follows unless told otherwise (every domain type).
 DEFAULT_TYPES: Final = tuple(t.value for t in RelType)
 #: Bookkeeping properties a front-end has no use for.
-HIDDEN_PROPERTIES: Final = frozenset({"sortKey", "searchText"})
-#: Personal contact details are never part of a network view or export.
-PRIVATE_PROPERTIES: Final = frozenset({"email", "phone"})
+HIDDEN_PROPERTIES: Final = frozenset(DERIVED)
+#: Properties the model keeps out of every network view and export (personal contact
+#: details: `Prop(export=False)`).
+PRIVATE_PROPERTIES: Final = frozenset(f.key for t in TYPES for f in t.fields if not f.prop.export)
 #: Stored analytics scores (written by `koostoo analyse`), surfaced per node.
 SCORE_PREFIXES: Final = ("centrality", "community")
 MAX_NODES: Final = 5000

@@ -1,18 +1,55 @@
-"""Input, patch and stored models of every entity type except Organisation
-(which has its own module as the first vertical slice)."""
+"""The entity types of the data model, each declared once (see `graph/models/spec.py`).
+
+A class here is the stored shape of a node (what reads return) and, through the `Prop`
+on each field and its `meta`, the source of everything else: the create and update
+inputs with their validation, the GraphQL types, inputs and filters, the CRUD, the
+derived `sortKey`/`searchText`, the exports and the privacy rules.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import EmailStr, Field, field_validator
+from annotated_types import Len
+from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
-from graph.models.base import DatedMixin, DatedStored, NamedInput, NamedPatch, NamedStored
-from graph.models.common import EntityId, LongText, Model, Name, PartialDate, ShortText, Stored
+from graph.models.common import (
+    EntityId,
+    LongText,
+    Name,
+    PartialDate,
+    ShortText,
+    Tag,
+    check_order,
+)
+from graph.models.spec import Declared, Filter, FilterKind, InputOnly, Meta, Prop
+
+# --- Enumerations ----------------------------------------------------------------------
+
+
+class OrganisationKind(StrEnum):
+    """What sort of organisation."""
+
+    MINISTRY = "MINISTRY"
+    AGENCY = "AGENCY"
+    MUNICIPALITY = "MUNICIPALITY"
+    NGO = "NGO"
+    FOUNDATION = "FOUNDATION"
+    RESEARCH = "RESEARCH"
+    UNIVERSITY = "UNIVERSITY"
+    NETWORK = "NETWORK"
+    COMPANY = "COMPANY"
+    RELIGIOUS = "RELIGIOUS"
+    FUND = "FUND"
+    COUNCIL = "COUNCIL"
+    OTHER = "OTHER"
 
 
 class EventKind(StrEnum):
+    """What sort of event."""
+
     THINK_TANK_MEETING = "THINK_TANK_MEETING"
     SEMINAR = "SEMINAR"
     TRAINING = "TRAINING"
@@ -26,12 +63,16 @@ class EventKind(StrEnum):
 
 
 class ProgrammeKind(StrEnum):
+    """What sort of programme."""
+
     PROJECT = "PROJECT"
     PROGRAMME = "PROGRAMME"
     PILOT = "PILOT"
 
 
 class PlaceKind(StrEnum):
+    """What sort of place."""
+
     COUNTRY = "COUNTRY"
     COUNTY = "COUNTY"
     MUNICIPALITY = "MUNICIPALITY"
@@ -41,6 +82,8 @@ class PlaceKind(StrEnum):
 
 
 class DocumentKind(StrEnum):
+    """What sort of document."""
+
     WEB_PAGE = "WEB_PAGE"
     BROCHURE = "BROCHURE"
     REPORT = "REPORT"
@@ -50,6 +93,8 @@ class DocumentKind(StrEnum):
 
 
 class TaskStatus(StrEnum):
+    """Where a task stands."""
+
     OPEN = "OPEN"
     IN_PROGRESS = "IN_PROGRESS"
     DONE = "DONE"
@@ -57,288 +102,353 @@ class TaskStatus(StrEnum):
 
 
 class CampaignStatus(StrEnum):
+    """Where a campaign stands."""
+
     ACTIVE = "ACTIVE"
     PAUSED = "PAUSED"
     ACHIEVED = "ACHIEVED"
     ABANDONED = "ABANDONED"
 
 
-Phone = ShortText
+# --- Input types of more than one field -----------------------------------------------
 
 
-# --- Person (personal data: see graph/privacy.py) ---------------------------------
+def _website(value: str) -> str | None:
+    if value == "":
+        return None
+    from pydantic import AnyHttpUrl
+
+    AnyHttpUrl(value)  # raises a ValueError with the reason
+    return value
 
 
-class PersonCreate(NamedInput):
-    id: EntityId | None = None
-    given_name: ShortText | None = Field(default=None, alias="givenName")
-    family_name: ShortText | None = Field(default=None, alias="familyName")
-    email: EmailStr | None = None
-    phone: Phone | None = None
-    bio: LongText | None = None
+Website = Annotated[str, StringConstraints(max_length=500), AfterValidator(_website)]
+Language = Annotated[ShortText, StringConstraints(pattern=r"^[a-z]{2,3}$")]
+Names = Annotated[list[Name], Len(max_length=50)]
+Tags = Annotated[list[Tag], Len(max_length=50)]
+Examples = Annotated[list[ShortText], Len(max_length=100)]
+Body = Annotated[LongText, StringConstraints(min_length=1)]
 
 
-class PersonUpdate(NamedPatch):
-    given_name: ShortText | None = Field(default=None, alias="givenName")
-    family_name: ShortText | None = Field(default=None, alias="familyName")
-    email: EmailStr | None = None
-    phone: Phone | None = None
-    bio: LongText | None = None
+def dates_in_order(props: dict[str, Any]) -> None:
+    check_order(props.get("startDate"), props.get("endDate"), "endDate is before startDate")
 
 
-class Person(NamedStored):
-    given_name: str | None = Field(default=None, alias="givenName")
-    family_name: str | None = Field(default=None, alias="familyName")
-    email: str | None = None
-    phone: str | None = None
-    bio: str | None = None
-    erased: bool = False
+# --- Filters shared by several types ---------------------------------------------------
+
+KIND = Filter(FilterKind.KIND)
+TEXT = Filter(FilterKind.TEXT, description="Part of a name or alias, accent-insensitive.")
+TITLE_TEXT = TEXT.described("Part of the title, accent-insensitive.")
+DATE_FROM = Filter(FilterKind.DATE_FROM)
+DATE_TO = Filter(FilterKind.DATE_TO)
 
 
-# --- Event and Programme -------------------------------------------------------------
+# --- Field groups -----------------------------------------------------------------------
 
 
-class EventCreate(NamedInput, DatedMixin):
-    id: EntityId | None = None
+class Named(Declared):
+    """The names every named entity has."""
+
+    name: Annotated[str, Prop(input=Name, search=True)]
+    name_en: Annotated[str | None, Prop(input=ShortText, search=True)] = Field(
+        default=None, alias="nameEn", description="The English name, where one is known."
+    )
+    aliases: Annotated[list[str], Prop(input=Names, search=True)] = Field(
+        default_factory=list, description="Other names and spellings in use."
+    )
+    description: Annotated[str | None, Prop(input=LongText)] = None
+
+
+class Dated(Named):
+    """The dates of events and programmes (partial where the source is vague)."""
+
+    start_date: Annotated[str | None, Prop(input=PartialDate)] = Field(
+        default=None, alias="startDate", description="Partial ISO date: 2016, 2016-11, …"
+    )
+    end_date: Annotated[str | None, Prop(input=PartialDate)] = Field(default=None, alias="endDate")
+    date_inferred: bool | None = Field(
+        default=None,
+        alias="dateInferred",
+        description="True when the date was worked out rather than stated in the source.",
+    )
+    date_note: Annotated[str | None, Prop(input=ShortText)] = Field(default=None, alias="dateNote")
+
+
+# --- The entity types -------------------------------------------------------------------
+
+
+class Organisation(Named):
+    meta = Meta(
+        "Organisation",
+        "A ministry, agency, municipality, NGO, foundation, network, …",
+        unique_name=True,
+        docs={"list": "Organisations by name, filtered; paged."},
+        filters=(
+            KIND,
+            Filter(
+                FilterKind.TEXT,
+                "nameContains",
+                "Part of the name, short name, English name or an alias; case- and "
+                "accent-insensitive ('tootukassa' finds Töötukassa).",
+            ),
+            Filter(FilterKind.TAGS, description="Any of these tags."),
+            Filter(FilterKind.PLACE, description="Located in this place or somewhere inside it."),
+        ),
+    )
+
+    name: Annotated[str, Prop(input=Name, search=True)] = Field(
+        description="The name as written in the sources (Estonian)."
+    )
+    kind: OrganisationKind
+    short_name: Annotated[str | None, Prop(input=ShortText, search=True)] = Field(
+        default=None, alias="shortName"
+    )
+    website: Annotated[str | None, Prop(input=Website)] = None
+    tags: Annotated[list[str], Prop(input=Tags)] = Field(default_factory=list)
+
+
+class Person(Named):
+    meta = Meta(
+        "Person",
+        "A person named in the sources. Personal data: email and phone are shown to "
+        "editors and admins only; an erased person keeps only a placeholder name.",
+        personal=True,
+        plural="people",
+        filters=(TEXT,),
+    )
+
+    given_name: Annotated[str | None, Prop(input=ShortText)] = Field(
+        default=None, alias="givenName"
+    )
+    family_name: Annotated[str | None, Prop(input=ShortText)] = Field(
+        default=None, alias="familyName"
+    )
+    email: Annotated[str | None, Prop(input=EmailStr, personal=True, export=False)] = Field(
+        default=None, description="Email address; null for viewer keys (least exposure)."
+    )
+    phone: Annotated[str | None, Prop(input=ShortText, personal=True, export=False)] = Field(
+        default=None, description="Phone number; null for viewer keys (least exposure)."
+    )
+    bio: Annotated[str | None, Prop(input=LongText)] = None
+    erased: Annotated[bool, Prop(create=False)] = Field(
+        default=False, description="True once the person's data has been erased."
+    )
+
+
+class Event(Dated):
+    meta = Meta(
+        "Event",
+        "A meeting, seminar, training, forum part, info day, call, …",
+        date_property="startDate",
+        sort_by_date=True,
+        checks=(dates_in_order,),
+        filters=(
+            KIND,
+            TEXT,
+            Filter(FilterKind.PLACE, description="Held at this place or somewhere inside it."),
+            DATE_FROM.described("Overlapping this partial date or later."),
+            DATE_TO.described("Overlapping this partial date or earlier."),
+        ),
+    )
+
     kind: EventKind
 
 
-class EventUpdate(NamedPatch):
-    kind: EventKind | None = None
-    start_date: PartialDate | None = Field(default=None, alias="startDate")
-    end_date: PartialDate | None = Field(default=None, alias="endDate")
-    date_inferred: bool | None = Field(default=None, alias="dateInferred")
-    date_note: ShortText | None = Field(default=None, alias="dateNote")
+class Programme(Dated):
+    meta = Meta(
+        "Programme",
+        "A project, programme or pilot.",
+        date_property="startDate",
+        sort_by_date=True,
+        checks=(dates_in_order,),
+        filters=(
+            KIND,
+            TEXT,
+            DATE_FROM.described("Running on this partial date or later."),
+            DATE_TO.described("Running on this partial date or earlier."),
+        ),
+    )
 
-    @classmethod
-    def required_on_update(cls) -> tuple[str, ...]:
-        return ("name", "kind")
-
-
-class Event(DatedStored):
-    kind: EventKind
-
-
-class ProgrammeCreate(NamedInput, DatedMixin):
-    id: EntityId | None = None
     kind: ProgrammeKind
 
 
-class ProgrammeUpdate(EventUpdate):
-    kind: ProgrammeKind | None = None  # type: ignore[assignment]
+class Service(Named):
+    meta = Meta(
+        "Service",
+        "A public service (delegated, commissioned or provided).",
+        filters=(TEXT,),
+        docs={"list": "Public services, filtered; paged."},
+    )
 
 
-class Programme(DatedStored):
-    kind: ProgrammeKind
+class ServiceCategory(Named):
+    meta = Meta(
+        "ServiceCategory",
+        "A category of public services (Kultuur, Noorsootöö, Sotsiaalhoolekanne, …).",
+        unique_name=True,
+        plural="serviceCategories",
+        filters=(TEXT,),
+    )
+
+    examples: Annotated[list[str], Prop(input=Examples)] = Field(default_factory=list)
 
 
-# --- Services, categories, places, topics ----------------------------------------------
+class Place(Named):
+    meta = Meta(
+        "Place", "A country, county, municipality, city, village or venue.", filters=(KIND, TEXT)
+    )
 
-
-class ServiceCreate(NamedInput):
-    id: EntityId | None = None
-
-
-class ServiceUpdate(NamedPatch):
-    pass
-
-
-class Service(NamedStored):
-    pass
-
-
-class ServiceCategoryCreate(NamedInput):
-    id: EntityId | None = None
-    examples: list[ShortText] = Field(default_factory=list, max_length=100)
-
-
-class ServiceCategoryUpdate(NamedPatch):
-    examples: list[ShortText] | None = Field(default=None, max_length=100)
-
-
-class ServiceCategory(NamedStored):
-    examples: list[str] = Field(default_factory=list)
-
-
-class PlaceCreate(NamedInput):
-    id: EntityId | None = None
     kind: PlaceKind
 
 
-class PlaceUpdate(NamedPatch):
-    kind: PlaceKind | None = None
-
-    @classmethod
-    def required_on_update(cls) -> tuple[str, ...]:
-        return ("name", "kind")
+class Topic(Named):
+    meta = Meta(
+        "Topic", "A subject events and programmes are about.", unique_name=True, filters=(TEXT,)
+    )
 
 
-class Place(NamedStored):
-    kind: PlaceKind
+class Document(Declared):
+    meta = Meta(
+        "Document",
+        "A source: web page, brochure, report, press release, …",
+        name_property="title",
+        date_property="date",
+        computed=("name",),
+        docs={"list": "Source documents; paged."},
+        filters=(KIND, TITLE_TEXT, DATE_FROM, DATE_TO),
+    )
 
-
-class TopicCreate(NamedInput):
-    id: EntityId | None = None
-
-
-class TopicUpdate(NamedPatch):
-    pass
-
-
-class Topic(NamedStored):
-    pass
-
-
-# --- Documents (sources) ---------------------------------------------------------------
-
-
-class DocumentCreate(Model):
-    id: EntityId | None = None
-    title: Name
+    title: Annotated[str, Prop(input=Name, search=True)]
     kind: DocumentKind
-    language: ShortText | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
-    date: PartialDate | None = None
-    url: ShortText | None = None
-    file: ShortText | None = None
-    publisher: EntityId | None = Field(default=None, description="An organisation id.")
-    description: LongText | None = None
-
-
-class DocumentUpdate(Model):
-    title: Name | None = None
-    kind: DocumentKind | None = None
-    language: ShortText | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
-    date: PartialDate | None = None
-    url: ShortText | None = None
-    description: LongText | None = None
-
-    @field_validator("title", "kind")
-    @classmethod
-    def _not_clearable(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("cannot be cleared")
-        return value
-
-
-class Document(Stored):
-    title: str
-    kind: DocumentKind
-    language: str | None = None
-    date: str | None = None
-    url: str | None = None
-    file: str | None = None
-    publisher: str | None = None
-    description: str | None = None
+    language: Annotated[str | None, Prop(input=Language)] = None
+    date: Annotated[str | None, Prop(input=PartialDate)] = Field(
+        default=None, description="Partial ISO date of publication."
+    )
+    url: Annotated[str | None, Prop(input=ShortText)] = None
+    file: Annotated[str | None, Prop(input=ShortText, update=False)] = Field(
+        default=None, description="The text file of the source, if kept."
+    )
+    publisher: Annotated[str | None, Prop(input=EntityId, ref="Organisation", update=False)] = (
+        Field(default=None, description="The organisation that published it.")
+    )
+    description: Annotated[str | None, Prop(input=LongText)] = None
 
     @property
     def name(self) -> str:
+        """The document's title (same as `title`)."""
         return self.title
 
 
-# --- CRM: notes, tasks, campaigns ------------------------------------------------------
+class Note(Declared):
+    meta = Meta(
+        "Note",
+        "A note about one or more entities.",
+        name_property="body",
+        queries=False,
+        searchable=False,
+        authored=True,
+        docs={"create": "Add a note about entities."},
+        inputs=(
+            InputOnly(
+                "about",
+                Annotated[list[EntityId], Len(min_length=1, max_length=20)],
+                "ABOUT",
+                ref="Entity",
+                description="Ids of the entities (1–20).",
+            ),
+        ),
+    )
+
+    body: Annotated[str, Prop(input=Body)]
+    author: Annotated[str | None, Prop(create=False)] = Field(
+        default=None, description="The API key that wrote it."
+    )
 
 
-class NoteCreate(Model):
-    id: EntityId | None = None
-    about: list[EntityId] = Field(min_length=1, max_length=20)
-    body: LongText = Field(min_length=1)
+class Task(Declared):
+    meta = Meta(
+        "Task",
+        "A follow-up task, about zero or more entities.",
+        name_property="title",
+        date_property="dueDate",
+        sort_by_date=True,
+        searchable=False,
+        authored=True,
+        docs={
+            "list": "Tasks, by due date (undated first); paged.",
+            "create": "Add a follow-up task.",
+        },
+        filters=(
+            Filter(FilterKind.STATUS),
+            Filter(FilterKind.DUE_BEFORE, description="Due before this day (not on it)."),
+            Filter(FilterKind.ASSIGNEE),
+            TITLE_TEXT,
+        ),
+        inputs=(
+            InputOnly(
+                "about",
+                Annotated[list[EntityId], Len(max_length=20)],
+                "ABOUT",
+                default=[],
+                ref="Entity",
+                description="Ids of the entities it concerns.",
+            ),
+        ),
+    )
 
-
-class NoteUpdate(Model):
-    body: LongText | None = Field(default=None, min_length=1)
-
-
-class Note(Stored):
-    body: str
-    author: str | None = None
-
-
-class TaskCreate(Model):
-    id: EntityId | None = None
-    title: Name
-    about: list[EntityId] = Field(default_factory=list, max_length=20)
+    title: Annotated[str, Prop(input=Name, search=True)]
     due_date: date | None = Field(default=None, alias="dueDate")
     status: TaskStatus = TaskStatus.OPEN
-    assignee: ShortText | None = None
-    description: LongText | None = None
-
-
-class TaskUpdate(Model):
-    title: Name | None = None
-    due_date: date | None = Field(default=None, alias="dueDate")
-    status: TaskStatus | None = None
-    assignee: ShortText | None = None
-    description: LongText | None = None
-
-
-class Task(Stored):
-    title: str
-    due_date: date | None = Field(default=None, alias="dueDate")
-    status: TaskStatus
-    assignee: str | None = None
-    description: str | None = None
-    author: str | None = None
+    assignee: Annotated[str | None, Prop(input=ShortText)] = None
+    description: Annotated[str | None, Prop(input=LongText)] = None
+    author: Annotated[str | None, Prop(create=False)] = Field(
+        default=None, description="The API key that created it."
+    )
 
     @property
     def name(self) -> str:
         return self.title
 
 
-class CampaignCreate(NamedInput):
-    id: EntityId | None = None
-    goal: LongText | None = None
+class Campaign(Named):
+    meta = Meta(
+        "Campaign",
+        "An advocacy campaign (a goal) with its stakeholders.",
+        unique_name=True,
+        filters=(Filter(FilterKind.STATUS), TEXT),
+        docs={"list": "Campaigns; paged."},
+    )
+
+    goal: Annotated[str | None, Prop(input=LongText)] = None
     status: CampaignStatus = CampaignStatus.ACTIVE
 
 
-class CampaignUpdate(NamedPatch):
-    goal: LongText | None = None
-    status: CampaignStatus | None = None
+#: Every entity type, in the order lists and the schema show them.
+DECLARED: tuple[type[Declared], ...] = (
+    Organisation,
+    Person,
+    Event,
+    Programme,
+    Service,
+    ServiceCategory,
+    Place,
+    Document,
+    Topic,
+    Note,
+    Task,
+    Campaign,
+)
 
 
-class Campaign(NamedStored):
-    goal: str | None = None
-    status: CampaignStatus = CampaignStatus.ACTIVE
-
-
-__all__ = [
-    "Campaign",
-    "CampaignCreate",
-    "CampaignStatus",
-    "CampaignUpdate",
-    "Document",
-    "DocumentCreate",
-    "DocumentKind",
-    "DocumentUpdate",
-    "Event",
-    "EventCreate",
-    "EventKind",
-    "EventUpdate",
-    "Name",
-    "Note",
-    "NoteCreate",
-    "NoteUpdate",
-    "Person",
-    "PersonCreate",
-    "PersonUpdate",
-    "Place",
-    "PlaceCreate",
-    "PlaceKind",
-    "PlaceUpdate",
-    "Programme",
-    "ProgrammeCreate",
-    "ProgrammeKind",
-    "ProgrammeUpdate",
-    "Service",
-    "ServiceCategory",
-    "ServiceCategoryCreate",
-    "ServiceCategoryUpdate",
-    "ServiceCreate",
-    "ServiceUpdate",
-    "Task",
-    "TaskCreate",
-    "TaskStatus",
-    "TaskUpdate",
-    "Topic",
-    "TopicCreate",
-    "TopicUpdate",
-]
+def __getattr__(name: str) -> Any:
+    """`OrganisationCreate`, `EventUpdate`, …: the input models derived from a declaration,
+    by name (as `EntityType.create` / `.update` build them; made at run time, so typed
+    as `Any`: `OrganisationCreate(name=…, kind=…)` takes the fields as keywords)."""
+    for suffix in ("Create", "Update"):
+        label = name.removesuffix(suffix)
+        if label != name:
+            for declared in DECLARED:
+                if declared.meta.label == label:
+                    t = declared.entity_type
+                    return t.create if suffix == "Create" else t.update
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

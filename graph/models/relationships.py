@@ -3,6 +3,8 @@ properties each carries."""
 
 from __future__ import annotations
 
+import builtins
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Final
@@ -106,6 +108,8 @@ class StakeholderProps(RelProps):
 
 
 class RelType(StrEnum):
+    """A relationship type of the model."""
+
     MEMBER_OF = "MEMBER_OF"
     PART_OF = "PART_OF"
     ATTENDED = "ATTENDED"
@@ -123,49 +127,304 @@ class RelType(StrEnum):
     STAKEHOLDER_IN = "STAKEHOLDER_IN"
 
 
-_ORG, _PERSON, _EVENT, _PROG = "Organisation", "Person", "Event", "Programme"
+@dataclass(frozen=True, slots=True)
+class Side:
+    """A field that shows a relationship on one of its ends' types.
 
-#: (from label, to label) pairs each relationship type may connect, as the model says.
-MATRIX: Final[dict[RelType, frozenset[tuple[str, str]]]] = {
-    RelType.MEMBER_OF: frozenset({(_PERSON, _ORG), (_ORG, _ORG)}),
-    RelType.PART_OF: frozenset(
-        {(_ORG, _ORG), (_EVENT, _PROG), (_EVENT, _EVENT), ("Place", "Place")}
+    `on`: the type the field is on; `field`: its GraphQL name; `other`: the types at
+    the other end it shows (all the pairs allow when left out); `single`: the first
+    related entity (or null) instead of a page of them. Fields of one name on one type
+    gather every relationship that declares them (an organisation's `events` are the
+    events it attended, organised or funded); one of them carries the description.
+    """
+
+    on: str
+    field: str
+    other: tuple[str, ...] = ()
+    description: str | None = None
+    single: bool = False
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relationship type: the pairs of types it connects (from, to), the properties
+    it carries, the fields that show it on each end, whether the explorer draws it and
+    how it reads between its ends (`reads`: "{from} is a member of {to}")."""
+
+    type: RelType
+    pairs: frozenset[tuple[str, str]]
+    reads: str
+    props: builtins.type[RelProps] = RelProps
+    outgoing: tuple[Side, ...] = ()
+    incoming: tuple[Side, ...] = ()
+    shown: bool = True
+
+    def __post_init__(self) -> None:
+        starts = {a for a, _ in self.pairs}
+        ends = {b for _, b in self.pairs}
+        for side in self.outgoing:
+            assert side.on in starts, f"{self.type}: {side.on} never starts it"
+            assert set(side.other) <= ends, f"{self.type}: {side.other} never end it"
+        for side in self.incoming:
+            assert side.on in ends, f"{self.type}: {side.on} never ends it"
+            assert set(side.other) <= starts, f"{self.type}: {side.other} never start it"
+
+    def others(self, side: Side, outgoing: bool) -> tuple[str, ...]:
+        """The types at the other end of `side`, as the pairs allow them."""
+        if side.other:
+            return side.other
+        found = [
+            b if outgoing else a for a, b in sorted(self.pairs) if (a if outgoing else b) == side.on
+        ]
+        return tuple(dict.fromkeys(found))
+
+
+_ORG, _PERSON, _EVENT, _PROG = "Organisation", "Person", "Event", "Programme"
+_SERVICE, _PLACE, _DOC = "Service", "Place", "Document"
+_EVENTS_OF = (
+    "Events it attended, organised or funded (one edge per tie, with `type` and `role`), "
+    "oldest first."
+)
+_PROGRAMMES_OF = "Programmes it organised, funded, commissioned, implemented or took part in."
+_CONCERNED_BY = "Events and programmes about it."
+
+#: Every relationship type of the model.
+RELATIONS: Final[tuple[Relation, ...]] = (
+    Relation(
+        RelType.MEMBER_OF,
+        frozenset({(_PERSON, _ORG), (_ORG, _ORG)}),
+        "is a member of",
+        MemberOfProps,
+        outgoing=(
+            Side(
+                _PERSON,
+                "memberships",
+                (_ORG,),
+                "Organisations the person is or was a member of, with role.",
+            ),
+            Side(_ORG, "memberOf", (_ORG,), "Networks this organisation is a member of."),
+        ),
+        incoming=(
+            Side(
+                _ORG,
+                "members",
+                (_PERSON,),
+                "People who are or were members (staff, board), with role.",
+            ),
+            Side(_ORG, "memberOrganisations", (_ORG,), "Member organisations (of a network)."),
+        ),
+    ),
+    Relation(
+        RelType.PART_OF,
+        frozenset({(_ORG, _ORG), (_EVENT, _PROG), (_EVENT, _EVENT), (_PLACE, _PLACE)}),
+        "is part of",
+        outgoing=(
+            Side(_ORG, "partOf", (_ORG,), "Organisations this one is part of."),
+            Side(
+                _EVENT, "partOf", (_PROG, _EVENT), "The programmes or event series it belongs to."
+            ),
+            Side(_PLACE, "partOf", (_PLACE,), "The place this one lies in.", single=True),
+        ),
+        incoming=(
+            Side(_ORG, "units", (_ORG,), "Units that are part of this organisation."),
+            Side(
+                _EVENT, "parts", (_EVENT,), "Events that are part of this one (a series' meetings)."
+            ),
+            Side(
+                _PROG, "events", (_EVENT,), "Events that are part of the programme, oldest first."
+            ),
+            Side(_PLACE, "contains", (_PLACE,), "Places inside this one."),
+        ),
     ),
     # A programme is taken part in too: a mentor, a team, the person who led it.
-    RelType.ATTENDED: frozenset(
-        {(_PERSON, _EVENT), (_ORG, _EVENT), (_PERSON, _PROG), (_ORG, _PROG)}
+    Relation(
+        RelType.ATTENDED,
+        frozenset({(_PERSON, _EVENT), (_ORG, _EVENT), (_PERSON, _PROG), (_ORG, _PROG)}),
+        "took part in",
+        AttendedProps,
+        outgoing=(
+            Side(
+                _PERSON, "events", (_EVENT,), "Events the person attended, with role, oldest first."
+            ),
+            Side(
+                _PERSON,
+                "programmes",
+                (_PROG,),
+                "Programmes the person took part in (led, mentored, trained), with role.",
+            ),
+            Side(_ORG, "events", (_EVENT,), _EVENTS_OF),
+            Side(_ORG, "programmes", (_PROG,), _PROGRAMMES_OF),
+        ),
+        incoming=(
+            Side(
+                _EVENT,
+                "attendees",
+                (_PERSON, _ORG),
+                "People and organisations that took part, with their role.",
+            ),
+            Side(
+                _PROG,
+                "participants",
+                (_PERSON, _ORG),
+                "People and organisations that took part in it (led, mentored, as a team), "
+                "with role.",
+            ),
+        ),
     ),
-    RelType.ORGANISED: frozenset({(_ORG, _EVENT), (_ORG, _PROG)}),
-    RelType.FUNDED: frozenset({(_ORG, _EVENT), (_ORG, _PROG)}),
-    RelType.COMMISSIONED: frozenset({(_ORG, _PROG), (_ORG, "Service")}),
-    RelType.IMPLEMENTED: frozenset({(_ORG, _PROG)}),
-    RelType.PROVIDES: frozenset({(_ORG, "Service")}),
-    RelType.IN_CATEGORY: frozenset({("Service", "ServiceCategory")}),
-    RelType.AVAILABLE_IN: frozenset({("Service", "Place")}),
-    RelType.HELD_AT: frozenset({(_EVENT, "Place")}),
-    RelType.LOCATED_IN: frozenset({(_ORG, "Place")}),
-    RelType.CONCERNS: frozenset(
-        {(_EVENT, "Service"), (_EVENT, "Topic"), (_PROG, "Service"), (_PROG, "Topic")}
+    Relation(
+        RelType.ORGANISED,
+        frozenset({(_ORG, _EVENT), (_ORG, _PROG)}),
+        "organised",
+        OrganisedProps,
+        outgoing=(Side(_ORG, "events", (_EVENT,)), Side(_ORG, "programmes", (_PROG,))),
+        incoming=(
+            Side(_EVENT, "organisers", (_ORG,), "Organisations that organised it."),
+            Side(_PROG, "organisers", (_ORG,), "Organisations that organised it."),
+        ),
     ),
-    RelType.PRODUCED: frozenset({(_PROG, "Document")}),
-    RelType.STAKEHOLDER_IN: frozenset({(_ORG, "Campaign"), (_PERSON, "Campaign")}),
-}
+    Relation(
+        RelType.FUNDED,
+        frozenset({(_ORG, _EVENT), (_ORG, _PROG)}),
+        "funded",
+        FundedProps,
+        outgoing=(Side(_ORG, "events", (_EVENT,)), Side(_ORG, "programmes", (_PROG,))),
+        incoming=(
+            Side(
+                _EVENT,
+                "funders",
+                (_ORG,),
+                "Organisations that funded it, with amount and instrument.",
+            ),
+            Side(
+                _PROG,
+                "funders",
+                (_ORG,),
+                "Organisations that funded it, with amount and instrument.",
+            ),
+        ),
+    ),
+    Relation(
+        RelType.COMMISSIONED,
+        frozenset({(_ORG, _PROG), (_ORG, _SERVICE)}),
+        "commissioned",
+        CommissionedProps,
+        outgoing=(Side(_ORG, "programmes", (_PROG,)), Side(_ORG, "services", (_SERVICE,))),
+        incoming=(
+            Side(_PROG, "commissioners", (_ORG,), "Organisations that commissioned it."),
+            Side(_SERVICE, "commissioners", (_ORG,), "Organisations that commission it."),
+        ),
+    ),
+    Relation(
+        RelType.IMPLEMENTED,
+        frozenset({(_ORG, _PROG)}),
+        "implemented",
+        ImplementedProps,
+        outgoing=(Side(_ORG, "programmes", (_PROG,)),),
+        incoming=(Side(_PROG, "implementers", (_ORG,), "Organisations that implemented it."),),
+    ),
+    Relation(
+        RelType.PROVIDES,
+        frozenset({(_ORG, _SERVICE)}),
+        "provides",
+        ProvidesProps,
+        outgoing=(Side(_ORG, "services", (_SERVICE,), "Services it provides or commissions."),),
+        incoming=(
+            Side(
+                _SERVICE,
+                "providers",
+                (_ORG,),
+                "Organisations that provide it, with basis and dates.",
+            ),
+        ),
+    ),
+    Relation(
+        RelType.IN_CATEGORY,
+        frozenset({(_SERVICE, "ServiceCategory")}),
+        "is in category",
+        outgoing=(
+            Side(_SERVICE, "category", description="Its service category.", single=True),
+            Side(_SERVICE, "categories", description="All its service categories."),
+        ),
+        incoming=(Side("ServiceCategory", "services", description="Services in this category."),),
+    ),
+    Relation(
+        RelType.AVAILABLE_IN,
+        frozenset({(_SERVICE, _PLACE)}),
+        "is available in",
+        AvailableInProps,
+        outgoing=(Side(_SERVICE, "places", description="Where it is available."),),
+        incoming=(Side(_PLACE, "services", description="Services available here."),),
+    ),
+    Relation(
+        RelType.HELD_AT,
+        frozenset({(_EVENT, _PLACE)}),
+        "was held at",
+        outgoing=(Side(_EVENT, "place", description="Where it was held.", single=True),),
+        incoming=(Side(_PLACE, "events", description="Events held here."),),
+    ),
+    Relation(
+        RelType.LOCATED_IN,
+        frozenset({(_ORG, _PLACE)}),
+        "is located in",
+        outgoing=(Side(_ORG, "places", description="Where it is located."),),
+        incoming=(Side(_PLACE, "organisations", description="Organisations located here."),),
+    ),
+    Relation(
+        RelType.CONCERNS,
+        frozenset({(_EVENT, _SERVICE), (_EVENT, "Topic"), (_PROG, _SERVICE), (_PROG, "Topic")}),
+        "concerns",
+        outgoing=(
+            Side(_EVENT, "concerns", description="The services and topics it concerned."),
+            Side(_PROG, "concerns", description="The services and topics it concerned."),
+        ),
+        incoming=(
+            Side(_SERVICE, "concernedBy", description=_CONCERNED_BY),
+            Side("Topic", "concernedBy", description=_CONCERNED_BY),
+        ),
+    ),
+    Relation(
+        RelType.PRODUCED,
+        frozenset({(_PROG, _DOC)}),
+        "produced",
+        outgoing=(
+            Side(
+                _PROG,
+                "produced",
+                description="Documents it produced (reports, analyses, brochures).",
+            ),
+        ),
+        incoming=(Side(_DOC, "producedBy", description="Programmes that produced it."),),
+    ),
+    Relation(
+        RelType.STAKEHOLDER_IN,
+        frozenset({(_ORG, "Campaign"), (_PERSON, "Campaign")}),
+        "is a stakeholder in",
+        StakeholderProps,
+        outgoing=(
+            Side(
+                _ORG,
+                "campaigns",
+                description="Campaigns it is a stakeholder in (latest assessment).",
+            ),
+            Side(
+                _PERSON,
+                "campaigns",
+                description="Campaigns the person is a stakeholder in (latest assessment).",
+            ),
+        ),
+        shown=False,
+    ),
+)
 
-PROPS: Final[dict[RelType, type[RelProps]]] = {
-    RelType.MEMBER_OF: MemberOfProps,
-    RelType.ATTENDED: AttendedProps,
-    RelType.ORGANISED: OrganisedProps,
-    RelType.FUNDED: FundedProps,
-    RelType.COMMISSIONED: CommissionedProps,
-    RelType.IMPLEMENTED: ImplementedProps,
-    RelType.PROVIDES: ProvidesProps,
-    RelType.AVAILABLE_IN: AvailableInProps,
-    RelType.STAKEHOLDER_IN: StakeholderProps,
-}
+RELATION: Final[dict[RelType, Relation]] = {r.type: r for r in RELATIONS}
+assert set(RELATION) == set(RelType), "every relationship type is declared once"
+
+#: (from label, to label) pairs each relationship type may connect.
+MATRIX: Final[dict[RelType, frozenset[tuple[str, str]]]] = {r.type: r.pairs for r in RELATIONS}
 
 
 def props_model(rel_type: RelType) -> type[RelProps]:
-    return PROPS.get(rel_type, RelProps)
+    return RELATION[RelType(rel_type)].props
 
 
 def allowed(rel_type: RelType, from_label: str, to_label: str) -> bool:

@@ -17,7 +17,7 @@ from graph import matching
 from graph.driver import Graph
 from graph.matching import Candidate, IdLookup, NameIndex
 from graph.models.common import SLUG, partial_date_bounds
-from graph.models.organisation import OrganisationKind
+from graph.models.entities import OrganisationKind
 from graph.models.registry import REGISTRY
 from graph.text import normalise_name, split_legal_form
 from seeds.importers.reading import Problem

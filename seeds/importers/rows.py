@@ -1,5 +1,5 @@
 """The columns of event and attendance files, and each row validated by the same
-pydantic models the API uses (`EventCreate`, `AttendedProps`, `PersonCreate`,
+pydantic models the API uses (the create inputs of Event and Person, `AttendedProps`,
 `SourceRef`).
 
 A row becomes a typed record whose references to other entities (place, programme,
@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from graph.models.common import Name, check_partial_date
-from graph.models.entities import EventCreate, PersonCreate
+from graph.models.registry import REGISTRY
 from graph.models.relationships import AttendanceRole, AttendedProps, SourceRef
 from graph.text import normalise_name, split_legal_form
 from seeds.importers.reading import Column, Columns, RawRow
@@ -107,10 +107,25 @@ class Ref:
         return repr(self.text) + (f" on {self.date}" if self.date else "")
 
 
+EVENT = REGISTRY["Event"].create
+PERSON = REGISTRY["Person"].create
+
+
+class EventInput(Protocol):
+    """What the importers read of a validated event row (the model's create input)."""
+
+    id: str | None
+    name: str
+    start_date: str | None
+    end_date: str | None
+
+    def model_dump(self, *, by_alias: bool, mode: str, exclude_none: bool) -> dict[str, Any]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class EventRecord:
     line: int
-    event: EventCreate
+    event: EventInput
     place: Ref | None
     programme: Ref | None
     organisers: tuple[Ref, ...]
@@ -240,10 +255,10 @@ def parse_event(row: RawRow) -> EventRecord:
         }.items()
         if value is not None
     }
-    event: EventCreate | None = None
+    event: EventInput | None = None
     try:
         event = _validate(
-            EventCreate, data, {**_EVENT_FIELDS, "name": "name"}, {"kind": _text(v, "kind")}
+            EVENT, data, {**_EVENT_FIELDS, "name": "name"}, {"kind": _text(v, "kind")}
         )
     except RowErrors as e:
         errors += e.errors
@@ -335,7 +350,7 @@ def _person(name: str, email: str | None) -> str | None:
     data: dict[str, Any] = {"name": name}
     if email:
         data["email"] = email
-    person = _validate(PersonCreate, data, {"name": "attendee", "email": "email"})
+    person = _validate(PERSON, data, {"name": "attendee", "email": "email"})
     return str(person.email).lower() if person.email else None
 
 
@@ -380,7 +395,7 @@ def _attendee_ref(name: str, type_text: str | None, has_org: bool, email: str | 
         if email and attendee_type is AttendeeType.PERSON:
             email = _person(name, email)
         else:
-            _validate(PersonCreate, {"name": name}, {"name": "attendee"})
+            _validate(PERSON, {"name": name}, {"name": "attendee"})
     except RowErrors as e:
         errors += e.errors
     if errors:

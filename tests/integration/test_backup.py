@@ -17,12 +17,18 @@ import pytest
 from neo4j import AsyncManagedTransaction
 from neo4j.spatial import CartesianPoint, WGS84Point
 
-from graph import audit, backup, bulk, entities, keys, maintenance, organisations
+from graph import audit, backup, bulk, entities, keys, maintenance
 from graph.driver import Graph
 from graph.errors import Conflict
 from graph.keys import Role
-from graph.models.entities import CampaignCreate, NoteCreate, TaskCreate
-from graph.models.organisation import OrganisationCreate, OrganisationKind, OrganisationUpdate
+from graph.models.entities import (
+    CampaignCreate,
+    NoteCreate,
+    OrganisationCreate,
+    OrganisationKind,
+    OrganisationUpdate,
+    TaskCreate,
+)
 from graph.models.relationships import RelType
 from seeds import dataset, loader
 
@@ -54,8 +60,9 @@ async def build_network(graph: Graph) -> str:
     """The seed network plus CRM records, audit events, an API key and odd values;
     returns the organisation id the CRM records are about."""
     await loader.load(graph, dataset.read())
-    org = await organisations.create(
+    org = await entities.create(
         graph,
+        "Organisation",
         OrganisationCreate(
             id="varuks-test-sihtasutus",
             name="Varukoopia Testsihtasutus",
@@ -63,7 +70,9 @@ async def build_network(graph: Graph) -> str:
         ),
         actor="test",
     )
-    await organisations.update(graph, org.id, OrganisationUpdate(tags=["rahastaja"]), actor="test")
+    await entities.update(
+        graph, "Organisation", org.id, OrganisationUpdate(tags=["rahastaja"]), actor="test"
+    )
     campaign = await entities.create(
         graph, "Campaign", CampaignCreate(name="Sotsiaalse ettevõtluse seadus"), actor="test"
     )
@@ -171,8 +180,8 @@ async def test_round_trip_reproduces_the_graph(graph: Graph, tmp_path: Path) -> 
     assert topic is not None
 
     # The hash notices a one-property change, so the equalities above mean something.
-    await organisations.update(
-        graph, org_id, OrganisationUpdate(website="https://kysk.ee"), actor="t"
+    await entities.update(
+        graph, "Organisation", org_id, OrganisationUpdate(website="https://kysk.ee"), actor="t"
     )
     assert await backup.content_hash(graph) != before_hash
 

@@ -13,38 +13,16 @@ from graph import audit, crm, entities, maintenance, relationships
 from graph.driver import Graph
 from graph.keys import Role
 from graph.models import entities as e
-from graph.models.organisation import OrganisationCreate
+from graph.models.entities import OrganisationCreate
 from graph.models.relationships import MemberOfProps, RelType
 from schema.admin import AdminMutation
-from schema.campaign import CampaignMutation
 from schema.crm import CrmMutation
-from schema.document import DocumentMutation
-from schema.event import EventMutation
-from schema.note import NoteMutation
-from schema.organisation import OrganisationMutation
-from schema.person import PersonMutation
-from schema.place import PlaceMutation
-from schema.programme import ProgrammeMutation
+from schema.model import EntityMutation
 from schema.relationships import RelationshipMutation
-from schema.service import ServiceMutation
-from schema.service_category import ServiceCategoryMutation
-from schema.task import TaskMutation
-from schema.topic import TopicMutation
 from tests.conftest import GraphQLClient
 
 MIXINS = (
-    OrganisationMutation,
-    PersonMutation,
-    EventMutation,
-    ProgrammeMutation,
-    ServiceMutation,
-    ServiceCategoryMutation,
-    PlaceMutation,
-    DocumentMutation,
-    TopicMutation,
-    CampaignMutation,
-    NoteMutation,
-    TaskMutation,
+    EntityMutation,
     RelationshipMutation,
     CrmMutation,
     AdminMutation,

@@ -13,11 +13,11 @@ import httpx
 import networkx as nx
 import pytest
 
-from graph import export, maintenance, organisations
+from graph import entities, export, maintenance
 from graph.analytics.network import DEFAULT_TYPES, NetworkFilter
 from graph.driver import Graph
 from graph.keys import Role
-from graph.models.organisation import OrganisationCreate
+from graph.models.entities import OrganisationCreate
 from seeds import dataset, loader
 
 CYRILLIC = "Нарвский центр социальной работы «Ёлка»"
@@ -26,8 +26,9 @@ CYRILLIC = "Нарвский центр социальной работы «Ёл
 @pytest.fixture
 async def seeded(graph: Graph) -> Graph:
     await loader.load(graph, dataset.read())
-    await organisations.create(
+    await entities.create(
         graph,
+        "Organisation",
         OrganisationCreate.model_validate(
             {"id": "narva-keskus", "name": CYRILLIC, "kind": "NGO", "tags": ["Ida-Virumaa", "тест"]}
         ),

@@ -23,11 +23,11 @@ from neo4j import AsyncGraphDatabase
 
 from api.app import create_app
 from api.settings import Settings
-from graph import audit, backup, keys, local, maintenance, migrations, organisations
+from graph import audit, backup, entities, keys, local, maintenance, migrations
 from graph.driver import Graph, connect
 from graph.errors import Unavailable
 from graph.keys import ApiKey, Role
-from graph.models.organisation import OrganisationCreate, OrganisationKind
+from graph.models.entities import Organisation, OrganisationCreate, OrganisationKind
 from schema.context import Context
 from schema.root import build_schema
 from seeds import dataset, loader
@@ -197,7 +197,7 @@ async def test_neo4j_outage_fails_fast_then_recovers_by_itself(
     assert engine.uri is not None
     check = await _graph(engine.uri)
     try:
-        found = await organisations.get_many(check, traffic.acknowledged)
+        found = await entities.get_many_of(check, Organisation, traffic.acknowledged)
         assert len(traffic.acknowledged) > 10
         assert set(found) == set(traffic.acknowledged)
     finally:
@@ -250,8 +250,9 @@ async def test_sigkill_mid_write_loses_no_acknowledged_write(engine: local.Local
         nonlocal failed
         for i in range(10_000):
             try:
-                created = await organisations.create(
+                created = await entities.create(
                     g,
+                    "Organisation",
                     OrganisationCreate(name=f"Kirjutaja {w}-{i}", kind=OrganisationKind.NGO),
                     actor="test",
                 )
@@ -278,7 +279,7 @@ async def test_sigkill_mid_write_loses_no_acknowledged_write(engine: local.Local
     assert engine.uri is not None
     after = await _graph(engine.uri)
     try:
-        found = await organisations.get_many(after, acknowledged)
+        found = await entities.get_many_of(after, Organisation, acknowledged)
         missing = set(acknowledged) - set(found)
         assert not missing, f"{len(missing)} acknowledged writes lost"
         # Each acknowledged create kept its audit record (same transaction).

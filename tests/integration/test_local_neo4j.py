@@ -12,15 +12,15 @@ from asgi_lifespan import LifespanManager
 
 from api.app import create_app
 from api.settings import Settings
-from graph import local, migrations, organisations
+from graph import entities, local, migrations
 from graph.driver import connect
-from graph.models.organisation import OrganisationCreate, OrganisationFilter, OrganisationKind
+from graph.models.entities import OrganisationCreate, OrganisationKind
 
 
 async def _count(uri: str) -> int:
     g = await connect(uri, "neo4j", "", "neo4j", attempts=20, delay=0.5)
     try:
-        page = await organisations.list_page(g, OrganisationFilter(), first=10)
+        page = await entities.list_page(g, "Organisation", entities.EntityFilter(), first=10)
         return page.total_count
     finally:
         await g.driver.close()
@@ -32,8 +32,11 @@ async def test_restart_on_the_same_directory_keeps_data(tmp_path: Path) -> None:
     try:
         g = await connect(uri, "neo4j", "", "neo4j")
         await migrations.migrate(g)
-        await organisations.create(
-            g, OrganisationCreate(name="Õismäe Äriühing", kind=OrganisationKind.COMPANY), actor="t"
+        await entities.create(
+            g,
+            "Organisation",
+            OrganisationCreate(name="Õismäe Äriühing", kind=OrganisationKind.COMPANY),
+            actor="t",
         )
         await g.driver.close()
     finally:

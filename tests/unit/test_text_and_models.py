@@ -5,7 +5,7 @@ from pydantic import ValidationError
 
 from graph.bulk import create_defaults
 from graph.models.common import partial_date_bounds
-from graph.models.organisation import OrganisationCreate, OrganisationUpdate
+from graph.models.entities import OrganisationCreate, OrganisationUpdate
 from graph.models.relationships import RelType
 from graph.text import fold, search_text
 from schema.errors import ClientError
