@@ -32,3 +32,12 @@ async def test_the_name_clash_check_seeks_the_sort_key_index(graph: Graph) -> No
     ops = operators(plan)
     assert any(o.startswith("NodeIndexSeek") for o in ops), ops
     assert not any(o.startswith("NodeByLabelScan") for o in ops), ops
+
+
+async def test_the_migrations_give_the_model_every_index_it_needs(graph: Graph) -> None:
+    assert await migrations.unmet(graph) == []
+
+
+async def test_an_index_no_migration_makes_is_unmet(graph: Graph) -> None:
+    extra = migrations.Needed("RANGE", "Organisation", ("website",))
+    assert await migrations.unmet(graph, migrations.needed() | {extra}) == [extra]
