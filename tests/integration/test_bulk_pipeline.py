@@ -12,9 +12,9 @@ import pytest
 from neo4j import AsyncManagedTransaction
 from neo4j.exceptions import ClientError
 
-from graph import bulk, maintenance, matching
+from graph import bulk, maintenance, matching, relationships
 from graph.driver import Graph, TxWork
-from graph.models.relationships import RelType
+from graph.models.relationships import AttendedProps, RelType
 
 
 def _node_batch(ids: list[str]) -> TxWork[int]:
@@ -128,13 +128,6 @@ def test_by_start_makes_batches_of_even_length() -> None:
 
 # --- one relationship per (start, type, end), also against concurrent writers --------
 
-API_MERGE = """
-MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
-MERGE (a)-[r:ATTENDED]->(b)
-ON CREATE SET r.createdAt = datetime()
-SET r += $props, r.updatedAt = datetime()
-"""
-
 
 async def _two_ends(graph: Graph) -> None:
     async def work(tx: AsyncManagedTransaction) -> None:
@@ -152,10 +145,10 @@ async def _attended(graph: Graph) -> list[dict[str, object]]:
 
 
 async def _api_merge(graph: Graph, role: str) -> None:
-    async def work(tx: AsyncManagedTransaction) -> None:
-        await tx.run(API_MERGE, {"from": "p-1", "to": "e-1", "props": {"role": role}})
-
-    await graph.write(work)
+    """The API's `connect` of p-1 to e-1 (its MERGE statement)."""
+    await relationships.connect(
+        graph, RelType.ATTENDED, "p-1", "e-1", AttendedProps(role=role), actor="test"
+    )
 
 
 async def _row(graph: Graph, with_elements: bool, **props: Any) -> dict[str, Any]:
@@ -261,13 +254,22 @@ async def test_a_bulk_write_waits_for_a_merge_of_the_same_relationship(
 
         counts.append(await graph.write(work))
 
-    async with graph.driver.session(database=graph.database) as session:
-        tx = await session.begin_transaction()
-        await tx.run(API_MERGE, {"from": "p-1", "to": "e-1", "props": {"role": "TRAINER"}})
-        writer = asyncio.create_task(bulk_write())
-        await asyncio.sleep(0.5)
-        assert not writer.done(), "the bulk write did not wait for the uncommitted MERGE"
-        await tx.commit()
+    merged, release = asyncio.Event(), asyncio.Event()
+
+    async def api_merge(tx: AsyncManagedTransaction) -> None:
+        await relationships.connect_in_tx(
+            tx, RelType.ATTENDED, "p-1", "e-1", AttendedProps(role="TRAINER"), actor="test"
+        )
+        merged.set()
+        await release.wait()  # commits once the test lets it
+
+    merge = asyncio.create_task(graph.write(api_merge))
+    await merged.wait()
+    writer = asyncio.create_task(bulk_write())
+    await asyncio.sleep(0.5)
+    assert not writer.done(), "the bulk write did not wait for the uncommitted MERGE"
+    release.set()
+    await merge
     await writer
     assert (counts[0].created, counts[0].updated) == (0, 1)
     assert await _attended(graph) == [{"role": "SPEAKER"}]
