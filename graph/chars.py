@@ -9,6 +9,7 @@ before the input check existed or by a raw Cypher statement.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Final
 
 #: The code points U+xFFFE and U+xFFFF of every plane and U+FDD0..U+FDEF: "noncharacters",
@@ -19,8 +20,9 @@ _NONCHARACTERS: Final = "\ufdd0-\ufdef" + "".join(
 #: UTF-16 surrogates: a lone one in a Python string cannot be encoded as UTF-8 at all.
 _SURROGATES: Final = "\ud800-\udfff"
 
-#: A noncharacter or a lone surrogate, refused in every text field.
-NONCHARACTER: Final = re.compile(f"[{_NONCHARACTERS}{_SURROGATES}]")
+#: A noncharacter, refused in every text field. (Input never holds a lone surrogate:
+#: pydantic refuses it as a string that is not valid Unicode.)
+NONCHARACTER: Final = re.compile(f"[{_NONCHARACTERS}]")
 
 #: What an XML 1.0 document must not hold (C0 controls but tab, LF and CR; surrogates;
 #: U+FFFE, U+FFFF) and what it discourages (DEL and the C1 controls, noncharacters).
@@ -54,3 +56,60 @@ def xml_safe_id(value: str) -> str:
     if "%" not in value and (value.isprintable() or XML_ILLEGAL.search(value) is None):
         return value
     return _ID_ESCAPED.sub(_percent, value)
+
+
+# --- invisible characters in names --------------------------------------------------
+
+#: Default_Ignorable_Code_Point characters that are not of category Cf (Unicode 15
+#: DerivedCoreProperties): combining grapheme joiner, Hangul fillers, Khmer inherent
+#: vowels, Mongolian free variation selectors, variation selectors.
+_IGNORABLE_NOT_CF: Final = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180d\u180f\u3164\ufe00-\ufe0f\uffa0"
+    "\U000e0100-\U000e01ef]"
+)
+_VARIATION_SELECTOR_EMOJI: Final = frozenset("\ufe0e\ufe0f")
+_ZWJ: Final = "\u200d"
+
+
+def _emoji(char: str) -> bool:
+    """A pictograph or an emoji modifier (skin tone): what presentation selectors and
+    zero-width joiners follow in emoji sequences."""
+    return unicodedata.category(char) in ("So", "Sk")
+
+
+def invisible(value: str) -> tuple[int, str] | None:
+    """The first character of `value` that a reader cannot see or that changes how the
+    text around it is shown, with its index: format characters (category Cf: zero-width
+    space and joiners, word joiner, BOM, soft hyphen, bidirectional controls, tags, …),
+    the other default-ignorable code points, and the line and paragraph separators.
+
+    Emoji keep their two legitimate uses: a text/emoji presentation selector
+    (U+FE0E/U+FE0F) right after a symbol, and a zero-width joiner between two symbols
+    (a ZWJ sequence). Names in Estonian and Russian never need a ZWJ or ZWNJ between
+    letters; scripts that do (Persian, Indic) would need the contextual rules of
+    RFC 5892 here."""
+    if value.isprintable() and _IGNORABLE_NOT_CF.search(value) is None:
+        return None
+    for i, char in enumerate(value):
+        if char.isprintable():
+            if _IGNORABLE_NOT_CF.match(char) is None:
+                continue
+        elif unicodedata.category(char) not in ("Cf", "Zl", "Zp"):
+            continue  # spaces; controls, surrogates and noncharacters are checked apart
+        before = value[i - 1] if i else ""
+        if char in _VARIATION_SELECTOR_EMOJI and before and _emoji(before):
+            continue
+        if char == _ZWJ and i + 1 < len(value):
+            symbol_before = (
+                value[i - 2] if before in _VARIATION_SELECTOR_EMOJI and i > 1 else before
+            )
+            if symbol_before and _emoji(symbol_before) and _emoji(value[i + 1]):
+                continue
+        return i, char
+    return None
+
+
+def describe(char: str) -> str:
+    """'U+200B ZERO WIDTH SPACE': how a message names a character nobody can see."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")

@@ -6,7 +6,16 @@ from enum import StrEnum
 
 from pydantic import AnyHttpUrl, Field, field_validator
 
-from graph.models.common import EntityId, LongText, Model, Name, ShortText, Stored, Tag
+from graph.models.common import (
+    EntityId,
+    LongText,
+    Model,
+    Name,
+    ShortText,
+    Stored,
+    Tag,
+    one_line,
+)
 
 
 class OrganisationKind(StrEnum):
@@ -29,7 +38,7 @@ def _website(value: str | None) -> str | None:
     if value is None or value == "":
         return None
     AnyHttpUrl(value)  # raises a ValueError with the reason
-    return value
+    return one_line(value)
 
 
 class OrganisationFields(Model):
