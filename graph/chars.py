@@ -14,23 +14,42 @@ from typing import Final
 
 #: The code points U+xFFFE and U+xFFFF of every plane and U+FDD0..U+FDEF: "noncharacters",
 #: never to be interchanged; XML 1.0 forbids U+FFFE/U+FFFF and discourages the rest.
-_NONCHARACTERS: Final = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
+#: Those beyond the BMP are matched apart: a character class of 40 ranges made every
+#: scan of a text several times slower, and texts beyond the BMP are rare.
+_NONCHARACTERS_BMP: Final = "\ufdd0-\ufdef\ufffe\uffff"
+_NONCHARACTERS_ASTRAL: Final = "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)
 )
 #: UTF-16 surrogates: a lone one in a Python string cannot be encoded as UTF-8 at all.
 _SURROGATES: Final = "\ud800-\udfff"
 
-#: A noncharacter, refused in every text field. (Input never holds a lone surrogate:
-#: pydantic refuses it as a string that is not valid Unicode.)
-NONCHARACTER: Final = re.compile(f"[{_NONCHARACTERS}]")
-
 #: What an XML 1.0 document must not hold (C0 controls but tab, LF and CR; surrogates;
 #: U+FFFE, U+FFFF) and what it discourages (DEL and the C1 controls, noncharacters).
 XML_ILLEGAL: Final = re.compile(
-    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SURROGATES}{_NONCHARACTERS}]"
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SURROGATES}{_NONCHARACTERS_BMP}{_NONCHARACTERS_ASTRAL}]"
 )
+_XML_ILLEGAL_BMP: Final = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_SURROGATES}{_NONCHARACTERS_BMP}]"
+)
+_BMP_NONCHARACTER: Final = re.compile(f"[{_NONCHARACTERS_BMP}]")
+_ASTRAL_NONCHARACTER: Final = re.compile(f"[{_NONCHARACTERS_ASTRAL}]")
 
 REPLACEMENT: Final = "\ufffd"
+
+
+def _beyond_bmp(value: str) -> bool:
+    return not value.isascii() and max(value) > "\uffff"
+
+
+def find_noncharacter(value: str) -> re.Match[str] | None:
+    """The first noncharacter of `value`, or None: what every text field refuses.
+    (Input never holds a lone surrogate: pydantic refuses it as invalid Unicode.)"""
+    found = _BMP_NONCHARACTER.search(value)
+    if _beyond_bmp(value):
+        astral = _ASTRAL_NONCHARACTER.search(value)
+        if astral is not None and (found is None or astral.start() < found.start()):
+            return astral
+    return found
 
 
 def xml_safe(value: str) -> str:
@@ -39,7 +58,10 @@ def xml_safe(value: str) -> str:
     as it is without a regex pass: every such character is unprintable."""
     if value.isprintable():
         return value
-    return XML_ILLEGAL.sub(REPLACEMENT, value)
+    value = _XML_ILLEGAL_BMP.sub(REPLACEMENT, value)
+    if _beyond_bmp(value):
+        value = _ASTRAL_NONCHARACTER.sub(REPLACEMENT, value)
+    return value
 
 
 _ID_ESCAPED: Final = re.compile(f"{XML_ILLEGAL.pattern}|%")

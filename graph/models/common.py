@@ -10,7 +10,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from graph.chars import NONCHARACTER, describe, invisible
+from graph.chars import describe, find_noncharacter, invisible
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
 #: ASCII digits only: `\d` would also take "２０２０" or "٢٠٢٠", which sort and filter as text
@@ -51,8 +51,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _refuse(pattern: re.Pattern[str], what: str, value: str) -> None:
-    found = pattern.search(value)
+def _refuse(found: re.Match[str] | None, what: str) -> None:
     if found:
         raise ValueError(
             f"contains {what} (U+{ord(found.group()):04X}) at position {found.start() + 1}"
@@ -60,12 +59,12 @@ def _refuse(pattern: re.Pattern[str], what: str, value: str) -> None:
 
 
 def _no_control(pattern: re.Pattern[str], value: str) -> None:
-    _refuse(pattern, "a control character", value)
+    _refuse(pattern.search(value), "a control character")
 
 
 def _no_noncharacter(value: str) -> None:
     """No noncharacter (U+FFFE, U+FFFF, …): XML cannot hold them and no text needs them."""
-    _refuse(NONCHARACTER, "a noncharacter", value)
+    _refuse(find_noncharacter(value), "a noncharacter")
 
 
 def _no_invisible(value: str) -> None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from graph.chars import invisible
+from graph.chars import find_noncharacter, invisible
 from graph.models.common import LongText, Name, ShortText, Tag
 from graph.models.entities import PersonCreate
 from graph.models.organisation import OrganisationCreate
@@ -145,3 +145,20 @@ def _snake(name: str) -> str:
 def test_descriptions_keep_format_characters_and_line_breaks() -> None:
     text = "rida 1\nrida 2\tpikk\u00adsõna, \u200bnull-laiusega tühik"
     assert TypeAdapter(LongText).validate_python(text) == text
+
+
+def _is_noncharacter(char: str) -> bool:
+    return 0xFDD0 <= ord(char) <= 0xFDEF or ord(char) & 0xFFFE == 0xFFFE
+
+
+@settings(derandomize=True, max_examples=400, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(NONCHARACTERS[:-1]) | st.characters(exclude_categories=["Cs"]),
+        max_size=20,
+    ).map("".join)
+)
+def test_the_first_noncharacter_is_found_in_the_bmp_and_beyond(text: str) -> None:
+    first = next((i for i, c in enumerate(text) if _is_noncharacter(c)), None)
+    found = find_noncharacter(text)
+    assert (found.start() if found else None) == first
