@@ -13,7 +13,7 @@ from graph.driver import Graph
 from graph.models.common import new_id, to_native
 
 #: Properties that are bookkeeping, not content, and so not worth a diff.
-_NOISE = frozenset({"updatedAt", "sortKey", "searchText"})
+_NOISE = frozenset({"updatedAt", "sortKey", "searchText", "nameKey"})
 
 
 class AuditEvent(BaseModel):

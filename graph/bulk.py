@@ -211,7 +211,7 @@ async def upsert_nodes(
                 {
                     k: v
                     for k, v in r["props"].items()
-                    if v is not None and k not in ("sortKey", "searchText")
+                    if v is not None and k not in ("sortKey", "searchText", "nameKey")
                 },
                 ensure_ascii=False,
                 sort_keys=True,

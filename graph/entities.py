@@ -47,8 +47,22 @@ RETURN {all_props("n")} AS n, [l IN labels(n) WHERE l IN $labels][0] AS label
 ENTITY_EXISTS = "MATCH (n:Entity {id: $id}) RETURN n.id AS id"
 
 
-def _same_name(label: str) -> str:
-    return f"MATCH (n:{label} {{sortKey: $sortKey}}) WHERE n.id <> $id RETURN n.id AS id LIMIT 1"
+def _same_names(label: str) -> str:
+    """Per row `{i, id, sortKey, nameKey}`: another `label` entity with the same folded
+    name or one that looks the same (both keys indexed), the former first."""
+    return f"""
+UNWIND $rows AS row
+CALL (row) {{
+  MATCH (n:{label} {{sortKey: row.sortKey}}) WHERE n.id <> row.id
+  RETURN n, true AS same ORDER BY n.id LIMIT 1
+  UNION
+  MATCH (n:{label} {{nameKey: row.nameKey}}) WHERE n.id <> row.id
+  RETURN n, false AS same ORDER BY n.id LIMIT 1
+}}
+WITH row, n, same ORDER BY same DESC
+WITH row, collect([n.id, n[$nameProperty], same])[0] AS clash
+RETURN row.i AS i, clash
+"""
 
 
 def _create(label: str) -> str:
@@ -251,16 +265,43 @@ def properties(label: str, data: Model, *, partial: bool = False) -> dict[str, A
     return props
 
 
-async def _check_name_free(tx: AsyncManagedTransaction, label: str, name: str, own_id: str) -> None:
+async def name_clashes(
+    tx: AsyncManagedTransaction, label: str, names: list[tuple[str, str]]
+) -> dict[int, str]:
+    """For each `(id, name)` of `names` (by index) that a `label` entity other than `id`
+    already has, or that looks the same as another's name (the same confusable
+    skeleton): why the name cannot be used. Empty for a type without unique names.
+
+    The one check every way of naming an entity goes through: creates and renames
+    (`create_in_tx`, `update_in_tx`: the API, the CRM, merges) and the importers'
+    `--create-missing`."""
     spec = REGISTRY[label]
-    if not spec.unique_name:
-        return
-    clash = await (await tx.run(_same_name(label), sortKey=fold(name), id=own_id)).single()
-    if clash:
-        raise Conflict(
-            f"a {label} named {name!r} already exists (id {clash['id']!r})",
-            field=spec.name_property,
+    if not spec.unique_name or not names:
+        return {}
+    rows = []
+    for i, (own_id, name) in enumerate(names):
+        keys = spec.derived({spec.name_property: name})
+        rows.append({"i": i, "id": own_id, "sortKey": keys["sortKey"], "nameKey": keys["nameKey"]})
+    result = await tx.run(_same_names(spec.label), rows=rows, nameProperty=spec.name_property)
+    found: dict[int, str] = {}
+    async for r in result:
+        if r["clash"] is None:
+            continue
+        other_id, other_name, same = r["clash"]
+        name = names[r["i"]][1]
+        found[r["i"]] = (
+            f"a {label} named {name!r} already exists (id {other_id!r})"
+            if same
+            else f"{name!r} looks like the {label} {other_name!r} (id {other_id!r}): they "
+            "differ only in characters that look alike"
         )
+    return found
+
+
+async def _check_name_free(tx: AsyncManagedTransaction, label: str, name: str, own_id: str) -> None:
+    clash = (await name_clashes(tx, label, [(own_id, name)])).get(0)
+    if clash:
+        raise Conflict(clash, field=REGISTRY[label].name_property)
 
 
 async def create_in_tx(

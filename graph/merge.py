@@ -92,7 +92,9 @@ async def merge(graph: Graph, keep_id: str, remove_id: str, *, actor: str) -> St
                 ).single()
                 moved += row["moved"] if row else 0
         changes = _merged_props(keep, gone, keep_label)
-        changes = {k: v for k, v in changes.items() if k not in ("sortKey", "searchText")}
+        changes = {
+            k: v for k, v in changes.items() if k not in ("sortKey", "searchText", "nameKey")
+        }
         after = await entities.update_in_tx(
             tx, keep_label, keep_id, changes, actor=actor, action="merge"
         )

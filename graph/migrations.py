@@ -7,12 +7,14 @@ as `(:KoostooMigration {version, name, appliedAt})` nodes.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from neo4j import AsyncManagedTransaction
 
 from graph.driver import Graph
 from graph.labels import ENTITY, ENTITY_LABELS, INTERNAL_LABELS, NAMED_LABELS
+from graph.models.registry import TYPES, EntityType
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +22,8 @@ class Migration:
     version: int
     name: str
     statements: tuple[str, ...]
+    #: a data step after the statements; idempotent, so that a rerun finds nothing to do
+    data: Callable[[Graph], Awaitable[int]] | None = None
 
 
 def _unique_id(label: str) -> str:
@@ -36,6 +40,47 @@ def _fulltext() -> str:
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding', "
         "`fulltext.eventually_consistent`: false}}"
     )
+
+
+#: How many names one step of `fill_name_keys` reads and writes.
+NAME_KEY_PAGE = 1000
+
+
+def _missing_name_keys(label: str) -> str:
+    return f"""
+MATCH (n:{label}) WHERE n.nameKey IS NULL
+WITH n ORDER BY n.id LIMIT $page
+RETURN collect([n.id, n[$nameProperty]]) AS rows
+"""
+
+
+def _set_name_keys(label: str) -> str:
+    return f"UNWIND $rows AS row MATCH (n:{label} {{id: row[0]}}) SET n.nameKey = row[1]"
+
+
+def _fill_step(spec: EntityType) -> Callable[[AsyncManagedTransaction], Awaitable[int]]:
+    async def step(tx: AsyncManagedTransaction) -> int:
+        read = _missing_name_keys(spec.label)
+        found = await (
+            await tx.run(read, page=NAME_KEY_PAGE, nameProperty=spec.name_property)
+        ).single(strict=True)
+        rows = [[i, spec.derived({spec.name_property: n})["nameKey"]] for i, n in found["rows"]]
+        await tx.run(_set_name_keys(spec.label), rows=rows)
+        return len(rows)
+
+    return step
+
+
+async def fill_name_keys(graph: Graph) -> int:
+    """Give every entity of a type with unique names that has no `nameKey` (written
+    before there was one, or by a raw statement) the key `EntityType.derived` gives new
+    ones; return how many were given one."""
+    filled = 0
+    for spec in (t for t in TYPES if t.unique_name):
+        step = _fill_step(spec)
+        while (done := await graph.write(step)) > 0:
+            filled += done
+    return filled
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -70,6 +115,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             for label in ENTITY_LABELS
         ),
     ),
+    Migration(
+        6,
+        "look-alike name keys of the types with unique names (creates, renames, imports)",
+        tuple(
+            f"CREATE INDEX {t.label.lower()}_name_key IF NOT EXISTS FOR (n:{t.label}) "
+            "ON (n.nameKey)"
+            for t in TYPES
+            if t.unique_name
+        ),
+        fill_name_keys,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -96,6 +152,8 @@ async def migrate(graph: Graph) -> list[Migration]:
             for statement in migration.statements:
                 await (await session.run(statement)).consume()
             await (await session.run("CALL db.awaitIndexes(300)")).consume()
+        if migration.data is not None:
+            await migration.data(graph)
         await graph.write(_record(migration))
         applied.append(migration)
     return applied

@@ -27,7 +27,7 @@ from graph.props import all_props, present
 #: Relationship types a network follows unless told otherwise (every domain type).
 DEFAULT_TYPES: Final = tuple(t.value for t in RelType)
 #: Bookkeeping properties a front-end has no use for.
-HIDDEN_PROPERTIES: Final = frozenset({"sortKey", "searchText"})
+HIDDEN_PROPERTIES: Final = frozenset({"sortKey", "searchText", "nameKey"})
 #: Personal contact details are never part of a network view or export.
 PRIVATE_PROPERTIES: Final = frozenset({"email", "phone"})
 #: Stored analytics scores (written by `koostoo analyse`), surfaced per node.

@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import AnyHttpUrl, Field, field_validator
+from pydantic import AfterValidator, AnyHttpUrl, Field, field_validator
 
-from graph.models.common import EntityId, LongText, Model, Name, ShortText, Stored, Tag
+from graph.chars import describe
+from graph.models.common import (
+    EntityId,
+    LongText,
+    Model,
+    Name,
+    ShortText,
+    Stored,
+    Tag,
+    one_line,
+)
+from graph.text import mixed_script_word
 
 
 class OrganisationKind(StrEnum):
@@ -29,7 +41,24 @@ def _website(value: str | None) -> str | None:
     if value is None or value == "":
         return None
     AnyHttpUrl(value)  # raises a ValueError with the reason
+    return one_line(value)
+
+
+def _one_script_per_word(value: str) -> str:
+    """An organisation name may not mix scripts within a word: 'Tööt' with a Cyrillic
+    'о' would pass for the Latin name. (Whole words in Cyrillic stay valid.)"""
+    found = mixed_script_word(value)
+    if found:
+        index, scripts = found
+        raise ValueError(
+            f"mixes {' and '.join(scripts)} letters in one word: {describe(value[index])} at "
+            f"position {index + 1}"
+        )
     return value
+
+
+#: The name of an organisation: a `Name` whose every word is written in one script.
+OrganisationName = Annotated[Name, AfterValidator(_one_script_per_word)]
 
 
 class OrganisationFields(Model):
@@ -38,24 +67,24 @@ class OrganisationFields(Model):
     website: str | None = Field(default=None, max_length=500)
     description: LongText | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=50)
-    aliases: list[Name] = Field(default_factory=list, max_length=50)
+    aliases: list[OrganisationName] = Field(default_factory=list, max_length=50)
 
     _check_website = field_validator("website")(staticmethod(_website))
 
 
 class OrganisationCreate(OrganisationFields):
     id: EntityId | None = None
-    name: Name
+    name: OrganisationName
     kind: OrganisationKind
 
 
 class OrganisationUpdate(OrganisationFields):
     """A patch: only the fields that were set are changed; `None` clears a field."""
 
-    name: Name | None = None
+    name: OrganisationName | None = None
     kind: OrganisationKind | None = None
     tags: list[Tag] | None = Field(default=None, max_length=50)  # type: ignore[assignment]
-    aliases: list[Name] | None = Field(default=None, max_length=50)  # type: ignore[assignment]
+    aliases: list[OrganisationName] | None = Field(default=None, max_length=50)  # type: ignore[assignment]
 
     @field_validator("name", "kind")
     @classmethod

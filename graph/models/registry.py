@@ -8,7 +8,7 @@ from typing import Any, Final
 from graph.models import entities as e
 from graph.models import organisation as o
 from graph.models.common import Model, Stored
-from graph.text import fold, search_text
+from graph.text import confusable_key, fold, search_text
 
 
 @dataclass(frozen=True)
@@ -19,20 +19,25 @@ class EntityType:
     stored: type[Stored]
     #: the property that names a node of this type
     name_property: str = "name"
-    #: refuse a second entity of this type with the same folded name
+    #: refuse a second entity of this type with the same folded name, or a name that
+    #: looks the same (the same confusable skeleton)
     unique_name: bool = False
     #: holds personal data (export, erasure, least exposure)
     personal: bool = False
 
     def derived(self, props: dict[str, Any]) -> dict[str, Any]:
-        """Properties kept for sorting and accent-insensitive matching."""
+        """Properties kept for sorting and accent-insensitive matching, and for a type
+        whose names are unique, the key of names that look alike (`nameKey`)."""
         name = props.get(self.name_property) or ""
-        return {
+        derived = {
             "sortKey": fold(name),
             "searchText": search_text(
                 name, props.get("shortName"), props.get("nameEn"), props.get("aliases") or []
             ),
         }
+        if self.unique_name:
+            derived["nameKey"] = confusable_key(name)
+        return derived
 
 
 TYPES: Final = (

@@ -4,7 +4,7 @@ from typing import Any
 
 from graph import migrations
 from graph.driver import Graph
-from graph.entities import _same_name
+from graph.entities import _same_names
 
 
 async def test_migrations_twice_change_nothing(graph: Graph) -> None:
@@ -19,9 +19,11 @@ async def test_migrations_twice_change_nothing(graph: Graph) -> None:
     assert "organisation_id" in schema_before
 
 
-async def test_the_name_clash_check_seeks_the_sort_key_index(graph: Graph) -> None:
+async def test_the_name_clash_check_seeks_the_sort_key_and_name_key_indexes(graph: Graph) -> None:
+    row = {"i": 0, "id": "x", "sortKey": "sev", "nameKey": "SEV"}
     async with graph.driver.session(database=graph.database) as session:
-        result = await session.run("EXPLAIN " + _same_name("Organisation"), sortKey="sev", id="x")
+        query = "EXPLAIN " + _same_names("Organisation")
+        result = await session.run(query, rows=[row], nameProperty="name")
         plan = (await result.consume()).plan
     assert plan is not None
 
@@ -30,5 +32,5 @@ async def test_the_name_clash_check_seeks_the_sort_key_index(graph: Graph) -> No
         return [p["operatorType"].split("@")[0], *below]
 
     ops = operators(plan)
-    assert any(o.startswith("NodeIndexSeek") for o in ops), ops
+    assert sum(o.startswith("NodeIndexSeek") for o in ops) == 2, ops
     assert not any(o.startswith("NodeByLabelScan") for o in ops), ops
