@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,11 @@ from graph.models.common import new_id, to_native
 
 #: Properties that are bookkeeping, not content, and so not worth a diff.
 _NOISE = frozenset({"updatedAt", "sortKey", "searchText"})
+
+#: Entity types whose audit trail only admins may read: console queries (text and
+#: parameters, which can hold anyone's e-mail), API keys (names, roles, prefixes) and
+#: the audit's own maintenance.
+ADMIN_ONLY: Final = ("Console", "ApiKey", "Audit")
 
 
 class AuditEvent(BaseModel):
@@ -60,14 +66,17 @@ async def record(
     )
 
 
-async def history(graph: Graph, entity_id: str, limit: int = 200) -> list[AuditEvent]:
-    """The audit trail of one entity, oldest first."""
+async def history(
+    graph: Graph, entity_id: str, limit: int = 200, *, hidden: Iterable[str] = ()
+) -> list[AuditEvent]:
+    """The audit trail of one entity, oldest first, without events of `hidden` types."""
 
     async def work(tx: AsyncManagedTransaction) -> list[AuditEvent]:
         result = await tx.run(
-            "MATCH (a:AuditEvent {entityId: $id}) "
+            "MATCH (a:AuditEvent {entityId: $id}) WHERE NOT a.entityType IN $hidden "
             "RETURN a {.*} AS a ORDER BY a.at, a.id LIMIT $limit",
             id=entity_id,
+            hidden=list(hidden),
             limit=limit,
         )
         events = []
