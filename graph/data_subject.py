@@ -8,7 +8,9 @@ merge, for an id folded into them) up to and including that moment.
 
 An audit event concerns the person when, within the lifetime of the id concerned,
 
-- OWN: its `entityId` is one of their ids;
+- OWN: it is a Person or relationship event whose `entityId` is one of their ids
+  (console, API-key, import and audit events have ids of their own: a person whose id
+  is `console` does not own the console's trail);
 - RELATIONSHIP: it records a change of a relationship with them at one end (`fromId` /
   `toId` of the snapshot; `from` / `to` in events written before the ends had keys of
   their own);
