@@ -17,7 +17,7 @@ from rich.table import Table
 
 from api.runtime import neo4j_uri, open_graph
 from api.settings import Settings
-from graph import backup, bulk, keys, local, maintenance, migrations
+from graph import audit, backup, bulk, keys, local, maintenance, migrations
 from graph.driver import Graph
 from graph.errors import GraphError
 from seeds import dataset, loader
@@ -36,6 +36,8 @@ import_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(import_app, name="import")
+audit_app = typer.Typer(help="The audit trail: retention.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 out = Console()
 err = Console(stderr=True)
@@ -477,6 +479,29 @@ def keys_revoke(
 
     revoked = with_graph(work)
     out.print(f"revoked {revoked.name!r} (id {revoked.id})")
+
+
+@audit_app.command("prune")
+def audit_prune(dry_run: _DryRun = False, batch_size: _BatchSize = 10_000) -> None:
+    """Delete audit events older than KOOSTOO_AUDIT_RETENTION_DAYS (default 730; 0 keeps
+    them forever). The pruning is itself audited. Run it daily, e.g. from cron."""
+    days = _settings().audit_retention_days
+    if days == 0:
+        out.print("KOOSTOO_AUDIT_RETENTION_DAYS is 0: audit events are kept forever; nothing to do")
+        return
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    report = with_graph(
+        lambda graph: audit.prune(
+            graph, before=cutoff, actor=CLI_ACTOR, dry_run=dry_run, batch_size=batch_size
+        )
+    )
+    verb = "would delete" if dry_run else "deleted"
+    oldest = f"; the oldest from {report.oldest:%Y-%m-%d}" if report.oldest else ""
+    out.print(
+        f"{verb} {report.deleted} audit events older than {days} days "
+        f"(recorded before {cutoff:%Y-%m-%d %H:%M} UTC){oldest}",
+        soft_wrap=True,
+    )
 
 
 @app.command("bench")

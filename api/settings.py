@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     rate_limit_per_key: int = Field(default=1200, ge=0, alias="KOOSTOO_RATE_LIMIT_PER_KEY")
     rate_limit_per_ip: int = Field(default=3000, ge=0, alias="KOOSTOO_RATE_LIMIT_PER_IP")
 
+    # Audit events older than this many days are deleted by `koostoo audit prune`
+    # (run it daily, e.g. from cron); 0 keeps them forever.
+    audit_retention_days: int = Field(default=730, ge=0, alias="KOOSTOO_AUDIT_RETENTION_DAYS")
+
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
         if self.profile is Profile.PRODUCTION:

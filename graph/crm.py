@@ -78,7 +78,10 @@ async def _create_about(
 ) -> Stored:
     async def work(tx: AsyncManagedTransaction) -> Stored:
         await _check_exist(tx, list(data.about))
-        created = await entities.create_in_tx(tx, label, data, actor=actor, extra={"author": actor})
+        # `about` is recorded in the audit so that erasure finds the note after it is gone.
+        created = await entities.create_in_tx(
+            tx, label, data, actor=actor, extra={"author": actor}, audited={"about": data.about}
+        )
         await tx.run(ABOUT, id=created["id"], about=list(data.about))
         return to_model(label, created)
 
@@ -331,8 +334,9 @@ async def record_meeting(graph: Graph, data: MeetingInput, *, actor: str) -> Eve
                 raise InvalidInput([(field, m) for _, m in e.problems]) from e
         if data.note:
             note = NoteCreate(about=[event_id], body=data.note)
+            about = {"about": note.about}
             made = await entities.create_in_tx(
-                tx, "Note", note, actor=actor, extra={"author": actor}
+                tx, "Note", note, actor=actor, extra={"author": actor}, audited=about
             )
             await tx.run(ABOUT, id=made["id"], about=[event_id])
         event = to_model("Event", created)

@@ -311,8 +311,10 @@ async def create_in_tx(
     *,
     actor: str,
     extra: dict[str, Any] | None = None,
+    audited: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Create one entity in the caller's transaction; return its stored properties."""
+    """Create one entity in the caller's transaction; return its stored properties.
+    `audited`: facts that are not properties (the `about` of a note) for the audit."""
     spec = entity_type(label)
     entity_id = getattr(data, "id", None) or new_id()
     props = properties(label, data) | (extra or {})
@@ -330,7 +332,7 @@ async def create_in_tx(
         entity_id=entity_id,
         entity_type=label,
         before=None,
-        after=created,
+        after=created | (audited or {}),
     )
     return created
 

@@ -53,9 +53,9 @@ def _merged_props(keep: dict[str, Any], gone: dict[str, Any], label: str) -> dic
     changes = {
         k: v
         for k, v in gone.items()
-        if keep.get(k) in (None, [], "") and k not in ("id", "createdAt", "updatedAt")
+        if keep.get(k) in (None, [], "") and k not in ("id", "createdAt", "updatedAt", "erased")
     }
-    if "aliases" in spec.stored.model_fields:
+    if "aliases" in spec.stored.model_fields and not gone.get("erased"):
         names = [gone.get(spec.name_property), gone.get("shortName"), *(gone.get("aliases") or [])]
         aliases = list(keep.get("aliases") or [])
         for n in names:
@@ -63,6 +63,23 @@ def _merged_props(keep: dict[str, Any], gone: dict[str, Any], label: str) -> dic
                 aliases.append(n)
         changes["aliases"] = aliases
     return changes
+
+
+def _check_erasure(keep: dict[str, Any], gone: dict[str, Any]) -> None:
+    """Refuse to merge an erased person with one that is not: the erased one's
+    memberships and attendances would be tied to a named person again (or an erased
+    placeholder would gain personal data). Two erased placeholders may merge."""
+    if bool(keep.get("erased")) == bool(gone.get("erased")):
+        return
+    if gone.get("erased"):
+        raise InvalidInput(
+            [("removeId", f"{gone['id']!r} is an erased person; it cannot merge into "
+              f"{keep['id']!r}, who is not erased")]
+        )  # fmt: skip
+    raise InvalidInput(
+        [("keepId", f"{keep['id']!r} is an erased person; {gone['id']!r}, who is not "
+          "erased, cannot merge into it")]
+    )  # fmt: skip
 
 
 async def merge(graph: Graph, keep_id: str, remove_id: str, *, actor: str) -> Stored:
@@ -84,6 +101,7 @@ async def merge(graph: Graph, keep_id: str, remove_id: str, *, actor: str) -> St
         get = "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n"
         keep = dict((await (await tx.run(get, id=keep_id)).single(strict=True))["n"])
         gone = dict((await (await tx.run(get, id=remove_id)).single(strict=True))["n"])
+        _check_erasure(keep, gone)
         moved = 0
         for rel_type in MOVABLE:
             for outgoing in (True, False):

@@ -327,9 +327,14 @@ def _snapshot(
 ) -> dict[str, Any] | None:
     if props is None:
         return None
-    return {"type": rel_type.value, "from": from_id, "to": to_id} | {
-        k: v for k, v in props.items() if k not in ("createdAt", "updatedAt")
-    }
+    # The ends also go last under keys of their own: period properties named `from` and
+    # `to` (MEMBER_OF dates) overwrite the first two, and erasure and export must find
+    # the change by the ids of its ends (graph/data_subject.py).
+    return (
+        {"type": rel_type.value, "from": from_id, "to": to_id}
+        | {k: v for k, v in props.items() if k not in ("createdAt", "updatedAt")}
+        | {"fromId": from_id, "toId": to_id}
+    )
 
 
 async def record_change(

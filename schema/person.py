@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import strawberry
 
@@ -33,6 +33,16 @@ if TYPE_CHECKING:
     from schema.programme import Programme
 
 from graph.entities import SortDirection, SortField
+
+#: Contact details: personal data shown to editors and up only (least exposure), on
+#: Person and in the audit snapshots of `history`.
+CONTACT: Final = ("email", "phone")
+
+
+def sees_contact(info: Info) -> bool:
+    """True if the caller may see people's contact details."""
+    return info.context.has_role(Role.EDITOR)
+
 
 MEMBERSHIPS = spec(RelType.MEMBER_OF, "out", "Organisation")
 EVENTS = spec(RelType.ATTENDED, "out", "Event")
@@ -78,11 +88,11 @@ class Person(Entity):
 
     @strawberry.field(description="Email address; null for viewer keys (least exposure).")
     def email(self, info: Info) -> str | None:
-        return self.private_email if info.context.has_role(Role.EDITOR) else None
+        return self.private_email if sees_contact(info) else None
 
     @strawberry.field(description="Phone number; null for viewer keys (least exposure).")
     def phone(self, info: Info) -> str | None:
-        return self.private_phone if info.context.has_role(Role.EDITOR) else None
+        return self.private_phone if sees_contact(info) else None
 
     @strawberry.field(description="Organisations the person is or was a member of, with role.")
     async def memberships(
