@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=2000, ge=10, alias="KOOSTOO_MAX_TOKENS")
     max_page_size: int = Field(default=100, ge=1, le=10000, alias="KOOSTOO_MAX_PAGE_SIZE")
     max_body_bytes: int = Field(default=1_000_000, ge=1024, alias="KOOSTOO_MAX_BODY_BYTES")
+    # Arrays and objects nested deeper than this in a JSON body (or a JSON query
+    # parameter) are refused with 400: no legitimate operation comes close.
+    max_json_depth: int = Field(default=32, ge=4, le=200, alias="KOOSTOO_MAX_JSON_DEPTH")
+    # Slow clients: a request body must keep coming (no pause over the read timeout)
+    # and be complete within the body timeout, else 408.
+    body_read_timeout: float = Field(default=10.0, gt=0, alias="KOOSTOO_BODY_READ_TIMEOUT")
+    body_timeout: float = Field(default=30.0, gt=0, alias="KOOSTOO_BODY_TIMEOUT")
     cors_origins: list[str] = Field(default_factory=list, alias="KOOSTOO_CORS_ORIGINS")
 
     # Fail fast when Neo4j is down: the driver's retry budget for a transaction and its
