@@ -9,7 +9,7 @@ import time
 import uuid
 from collections.abc import Iterable
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -206,4 +206,10 @@ class ApiKeyAuth:
 
     @staticmethod
     def _is_ide_page(scope: Scope, headers: Headers) -> bool:
-        return scope["method"] == "GET" and "text/html" in headers.get("accept", "")
+        """The bare GraphiQL page: a browser's GET that carries no operation. A `query`
+        parameter (even an empty one) makes it an operation, which needs a key."""
+        return (
+            scope["method"] == "GET"
+            and "text/html" in headers.get("accept", "")
+            and "query" not in QueryParams(scope["query_string"])
+        )

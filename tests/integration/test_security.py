@@ -23,7 +23,7 @@ from api import logs
 from api.app import create_app
 from api.ratelimit import TokenBuckets
 from api.settings import Settings
-from graph import backup, keys
+from graph import backup, keys, maintenance
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.keys import Role
@@ -392,3 +392,29 @@ async def test_production_turns_off_graphiql_and_introspection_unless_enabled(
             assert "introspection" in body["errors"][0]["message"].lower()
         health = await c.get("/healthz")
         assert health.headers["strict-transport-security"].startswith("max-age=")
+
+
+async def test_a_get_with_a_query_needs_a_key_even_from_a_browser(
+    client: httpx.AsyncClient, graph: Graph, api_keys: dict[Role, str]
+) -> None:
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = await client.get("/graphql", headers=html)
+    assert page.status_code == 200 and "graphiql" in page.text.lower()  # dev: the bare page
+    for params in (
+        {"query": INTROSPECT},
+        {"query": VIEWER},
+        {"query": VIEWER, "variables": "{}"},
+        {"query": ""},
+    ):
+        refused = await client.get("/graphql", params=params, headers=html)
+        assert refused.status_code == 401, (params, refused.text)
+    # With a key, GET runs queries; never mutations.
+    admin = bearer(api_keys[Role.ADMIN])
+    answer = await client.get("/graphql", params={"query": VIEWER}, headers=admin)
+    assert answer.json() == {"data": {"viewer": {"name": "test-admin", "role": "admin"}}}
+    before = await maintenance.count_data_nodes(graph)
+    mutation = 'mutation { createOrganisation(input: {name: "GET MTÜ", kind: NGO}) { __typename } }'
+    refused = await client.get("/graphql", params={"query": mutation}, headers=admin)
+    assert refused.status_code in (400, 405), refused.text
+    assert "mutation" in refused.json()["errors"][0]["message"].lower()
+    assert await maintenance.count_data_nodes(graph) == before
