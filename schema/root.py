@@ -7,6 +7,7 @@ mixin; to add yours, import it and add it to the bases below (one line each).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -101,6 +102,21 @@ class Mutation(
 
 
 class KoostooSchema(strawberry.Schema):
+    def __init__(self, *args: Any, suggestions: bool = True, **kwargs: Any) -> None:
+        """`suggestions`: whether errors may say "Did you mean …?" — only where
+        introspection shows the schema anyway (validation: see `CachedValidation`)."""
+        super().__init__(*args, **kwargs)
+        self.suggestions = suggestions
+
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        # graphql-core's switch for the errors of variable values ("Did you mean the
+        # enum value …", "… input field …"); Strawberry passes these on to `execute`.
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        kwargs["hide_suggestions"] = not self.suggestions
+        return kwargs
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -151,4 +167,5 @@ def build_schema(lim: Limits | None = None) -> strawberry.Schema:
             ),
             MaskUnexpectedErrors,
         ],
+        suggestions=lim.introspection,
     )

@@ -418,3 +418,44 @@ async def test_a_get_with_a_query_needs_a_key_even_from_a_browser(
     assert refused.status_code in (400, 405), refused.text
     assert "mutation" in refused.json()["errors"][0]["message"].lower()
     assert await maintenance.count_data_nodes(graph) == before
+
+
+#: Near misses of real names: each draws a "Did you mean …?" where suggestions are on.
+NEAR_MISSES: list[tuple[str, dict[str, Any]]] = [
+    ('{ organisaton(id: "sev") { id } }', {}),
+    ('{ organisation(id: "sev") { nmae } }', {}),
+    ("{ organisations(frist: 1) { totalCount } }", {}),
+    ("query($f: OrganisationFiltr) { organisations(filter: $f) { totalCount } }", {}),
+    ('mutation { createOrganisation(input: {name: "x", kind: NG}) { __typename } }', {}),
+    ('mutation { createOrganisation(input: {nme: "x", kind: NGO}) { __typename } }', {}),
+    (
+        "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { __typename } }",
+        {"i": {"nam": "Maasika MTÜ", "kind": "NGO"}},
+    ),
+    (
+        "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { __typename } }",
+        {"i": {"name": "Maasika MTÜ", "kind": "NG"}},
+    ),
+]
+
+
+@pytest.mark.parametrize("profile", ["dev", "production"])
+async def test_no_suggestions_where_introspection_is_off(
+    graph: Graph, neo4j_server: str, tmp_path: Path, profile: str
+) -> None:
+    settings = Settings(
+        NEO4J_URI=neo4j_server,
+        NEO4J_PASSWORD="a-long-real-secret",
+        KOOSTOO_PROFILE=profile,
+        KOOSTOO_DATA_DIR=tmp_path,
+    )
+    _, secret = await keys.create(graph, name="typo", role=Role.ADMIN, actor="test")
+    async with _client(graph, settings) as c:
+        for query, variables in NEAR_MISSES:
+            response = await c.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=bearer(secret)
+            )
+            messages = [e["message"] for e in response.json()["errors"]]
+            assert messages, query
+            suggested = any("Did you mean" in m for m in messages)
+            assert suggested is (profile == "dev"), (query, messages)
