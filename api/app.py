@@ -46,6 +46,8 @@ class GraphQLApp(GraphQL[Context, None]):
                     max_aliases=settings.max_aliases,
                     max_tokens=settings.max_tokens,
                     introspection=settings.introspection_enabled,
+                    max_cost=settings.max_query_cost,
+                    assumed_page_size=settings.max_page_size,
                 )
             ),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,

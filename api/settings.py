@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=1, alias="KOOSTOO_MAX_QUERY_DEPTH")
     max_aliases: int = Field(default=30, ge=1, alias="KOOSTOO_MAX_ALIASES")
     max_tokens: int = Field(default=2000, ge=10, alias="KOOSTOO_MAX_TOKENS")
+    # The cost budget of one operation (schema/cost.py): a whole-network analytics
+    # field costs 5,000, every object 1, multiplied by the `first` of the lists above
+    # it. 25,000 holds four whole-network analyses and a few smaller ones, or a page of
+    # 100 organisations × 10 members × 5 events (13,301).
+    max_query_cost: int = Field(default=25_000, ge=1, alias="KOOSTOO_MAX_QUERY_COST")
     max_page_size: int = Field(default=100, ge=1, le=10000, alias="KOOSTOO_MAX_PAGE_SIZE")
     max_body_bytes: int = Field(default=1_000_000, ge=1024, alias="KOOSTOO_MAX_BODY_BYTES")
     # Arrays and objects nested deeper than this in a JSON body (or a JSON query

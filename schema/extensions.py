@@ -21,6 +21,7 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from graph.errors import GraphError, Unavailable
+from schema.cost import cost_rule
 from schema.errors import from_graph_error
 
 log = logging.getLogger("koostoo.graphql")
@@ -127,7 +128,13 @@ class CachedValidation(SchemaExtension):
 
 
 def limits(
-    *, max_depth: int, max_aliases: int, max_tokens: int, introspection: bool
+    *,
+    max_depth: int,
+    max_aliases: int,
+    max_tokens: int,
+    introspection: bool,
+    max_cost: int,
+    assumed_page_size: int,
 ) -> list[ExtensionFactory]:
     """Factories, so that every operation gets extension instances of its own.
 
@@ -136,7 +143,11 @@ def limits(
     request a validation cache key of its own. Without introspection, validation
     errors carry no suggestions (nor do variable errors: see `KoostooSchema`).
     """
-    rules: list[type[ASTValidationRule]] = [depth_rule(max_depth, None), aliases_rule(max_aliases)]
+    rules: list[type[ASTValidationRule]] = [
+        depth_rule(max_depth, None),
+        aliases_rule(max_aliases),
+        cost_rule(max_cost, assumed_page_size),
+    ]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     return [

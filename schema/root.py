@@ -131,6 +131,9 @@ class Limits:
     max_aliases: int = 30
     max_tokens: int = 2000
     introspection: bool = True
+    max_cost: int = 25_000
+    #: What a `first` given as a variable counts as (the largest page there is).
+    assumed_page_size: int = 100
 
 
 #: Every entity type, so that `node(id)` and `Entity` lists can return any of them.
@@ -164,6 +167,8 @@ def build_schema(lim: Limits | None = None) -> strawberry.Schema:
                 max_aliases=lim.max_aliases,
                 max_tokens=lim.max_tokens,
                 introspection=lim.introspection,
+                max_cost=lim.max_cost,
+                assumed_page_size=lim.assumed_page_size,
             ),
             MaskUnexpectedErrors,
         ],
