@@ -88,6 +88,25 @@ async def test_body_that_is_not_a_json_object_is_400(viewer: GraphQLClient) -> N
         assert "must be a JSON object" in message and f"not {kind}" in message
 
 
+async def test_members_of_the_wrong_type_are_refused_cleanly(viewer: GraphQLClient) -> None:
+    docs: list[dict[str, Any]] = [
+        {"query": 5},
+        {"query": ["{ viewer { name } }"]},
+        {"query": VIEWER, "variables": [1, 2]},
+        {"query": VIEWER, "extensions": "x"},
+        {"query": VIEWER, "operationName": 5},
+        {"query": VIEWER, "operationName": {"a": [1]}},
+        {"variables": {}},
+    ]
+    for doc in docs:
+        response = await post_raw(viewer, json.dumps(doc).encode())
+        assert response.status_code < 500, (doc, response.text)
+        errors = response.json()["errors"]
+        assert errors and all(
+            (e.get("extensions") or {}).get("code") != "INTERNAL_SERVER_ERROR" for e in errors
+        ), (doc, errors)
+
+
 async def test_bad_json_and_huge_numbers_are_400(viewer: GraphQLClient) -> None:
     message = refusal(await post_raw(viewer, b'{"query": "{ viewer { name } }",\n "x": }'), 400)
     assert "not valid JSON" in message and "line 2" in message
@@ -164,11 +183,21 @@ def bodies(draw: st.DrawFn) -> bytes:
             ]
         )
     )
-    shape = draw(st.sampled_from(["object", "variables-as-is", "bare", "truncated"]))
+    shape = draw(st.sampled_from(["object", "variables-as-is", "members", "bare", "truncated"]))
     if shape == "object":
         doc: Any = {"query": query, "variables": {"x": variables}}
     elif shape == "variables-as-is":
         doc = {"query": query, "variables": variables}
+    elif shape == "members":  # any member of the request may be of any shape
+        doc = {
+            name: draw(st.just(sensible) | nested())
+            for name, sensible in (
+                ("query", query),
+                ("variables", {"x": variables}),
+                ("operationName", None),
+                ("extensions", {}),
+            )
+        }
     else:
         doc = variables
     text = json.dumps(doc, ensure_ascii=draw(st.booleans()))
@@ -185,12 +214,15 @@ def bodies(draw: st.DrawFn) -> bytes:
     return text.encode(encoding, errors="replace")
 
 
-@settings(
+CORPUS = settings(
     max_examples=150,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+
+
+@CORPUS
 @given(body=bodies())
 async def test_nested_bodies_of_any_shape_are_never_a_5xx(
     gql: dict[Role, GraphQLClient], body: bytes
@@ -204,12 +236,7 @@ async def test_nested_bodies_of_any_shape_are_never_a_5xx(
         assert "Traceback" not in error["message"] and "Error:" not in error["message"], error
 
 
-@settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(CORPUS, max_examples=60)
 @given(value=nested())
 async def test_nested_get_variables_are_never_a_5xx(viewer: GraphQLClient, value: Any) -> None:
     params = {"query": "query($x: [[String]]) { viewer { name } }", "variables": json.dumps(value)}
