@@ -107,6 +107,7 @@ def serve(
     """Serve the API and the explorer (starting a local Neo4j when NEO4J_URI is unset)."""
     from api import logs
     from api.app import create_app
+    from api.server import config as server_config
 
     settings = _settings()
     logs.configure(settings.log_level)
@@ -144,8 +145,13 @@ def serve(
                     f"(Neo4j: {uri}; press Ctrl-C to stop)\n"
                 )
             server = _Server(
-                uvicorn.Config(
-                    create_app(settings), host=host, port=port, log_config=None, lifespan="on"
+                server_config(
+                    create_app(settings),
+                    settings,
+                    host=host,
+                    port=port,
+                    log_config=None,
+                    lifespan="on",
                 )
             )
             server.banner = banner

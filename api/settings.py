@@ -40,8 +40,28 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=1, alias="KOOSTOO_MAX_QUERY_DEPTH")
     max_aliases: int = Field(default=30, ge=1, alias="KOOSTOO_MAX_ALIASES")
     max_tokens: int = Field(default=2000, ge=10, alias="KOOSTOO_MAX_TOKENS")
+    # The cost budget of one operation (schema/cost.py): a whole-network analytics
+    # field costs 5,000, every object 1, multiplied by the `first` of the lists above
+    # it. 25,000 holds four whole-network analyses and a few smaller ones, or a page of
+    # 100 organisations × 10 members × 5 events (13,301).
+    max_query_cost: int = Field(default=25_000, ge=1, alias="KOOSTOO_MAX_QUERY_COST")
     max_page_size: int = Field(default=100, ge=1, le=10000, alias="KOOSTOO_MAX_PAGE_SIZE")
     max_body_bytes: int = Field(default=1_000_000, ge=1024, alias="KOOSTOO_MAX_BODY_BYTES")
+    # Arrays and objects nested deeper than this in a JSON body (or a JSON query
+    # parameter) are refused with 400: no legitimate operation comes close.
+    max_json_depth: int = Field(default=32, ge=4, le=200, alias="KOOSTOO_MAX_JSON_DEPTH")
+    # Slow clients: a request body must keep coming (no pause over the read timeout)
+    # and be complete within the body timeout, else 408. The server (api/server.py)
+    # answers 408 to a request whose line and headers take longer than the header
+    # timeout, 431 to headers over the size, closes a connection idle for the
+    # keep-alive timeout between requests, and answers 503 while `max_connections`
+    # connections are open.
+    body_read_timeout: float = Field(default=10.0, gt=0, alias="KOOSTOO_BODY_READ_TIMEOUT")
+    body_timeout: float = Field(default=30.0, gt=0, alias="KOOSTOO_BODY_TIMEOUT")
+    header_timeout: float = Field(default=10.0, gt=0, alias="KOOSTOO_HEADER_TIMEOUT")
+    max_header_bytes: int = Field(default=65_536, ge=4096, alias="KOOSTOO_MAX_HEADER_BYTES")
+    keep_alive_timeout: int = Field(default=5, ge=1, alias="KOOSTOO_KEEP_ALIVE_TIMEOUT")
+    max_connections: int = Field(default=1000, ge=1, alias="KOOSTOO_MAX_CONNECTIONS")
     cors_origins: list[str] = Field(default_factory=list, alias="KOOSTOO_CORS_ORIGINS")
 
     # Fail fast when Neo4j is down: the driver's retry budget for a transaction and its
