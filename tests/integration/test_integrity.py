@@ -1,5 +1,5 @@
 """Integrity under concurrent writers (issue 21, items 10-12), through the GraphQL API on
-the real Neo4j: unique folded names and derived fields."""
+the real Neo4j: unique folded names, derived fields, opposite merges, PART_OF cycles."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+
+import pytest
 
 from graph.driver import Graph
 from graph.keys import Role
@@ -146,3 +148,173 @@ async def test_concurrent_renames_and_description_edits_keep_derived_fields(
     [org] = [p for _, p in await stored_entities(graph) if p["id"] == org_id]
     assert org["name"].startswith("Ühing nr ") and org["description"].startswith("kirjeldus")
     await assert_invariants(graph)
+
+
+async def test_opposite_concurrent_merges_apply_once(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    """Merge a into b while b merges into a, for several pairs at once: one of each pair
+    is applied, the other is a clean NotFoundProblem, never an error.
+
+    Staged: b-into-a starts first and waits for a's lock to remove it; a-into-b starts
+    next and, before the merges took their locks first, read a while it still existed,
+    waited for the same lock to update a, and wrote into a node removed meanwhile."""
+    editor, admin = gql[Role.EDITOR], gql[Role.ADMIN]
+
+    pairs = [(f"org-a-{i}", f"org-b-{i}") for i in range(6)]
+    for a, b in pairs:
+        for org_id in (a, b):
+            made = await editor(CREATE, input={"id": org_id, "name": org_id, "kind": "NGO"})
+            assert made["createOrganisation"]["__typename"] == "Organisation"
+
+    # A merge that would make a PART_OF cycle is refused: b's tie to c would become a's.
+    await make(gql, "Organisation", "a", "b", "c")
+    assert (await part_of(gql, "c", "a"))["__typename"] == "Relationship"
+    assert (await part_of(gql, "b", "c"))["__typename"] == "Relationship"
+    refused = (await admin(MERGE, k="a", r="b"))["mergeEntities"]
+    assert refused["__typename"] == "ValidationProblem", refused
+    assert refused["field"] == "removeId" and "(a → c → a)" in refused["message"]
+    assert await part_of_ties(graph) == {("c", "a"), ("b", "c")}
+    assert (await admin(MERGE, k="a", r="c"))["mergeEntities"]["__typename"] == "Merged"
+
+    async with held(graph, [a for a, _ in pairs]):
+        b_into_a = asyncio.gather(*(admin.post(MERGE, k=b, r=a) for a, b in pairs))
+        await blocked(graph, len(pairs))
+        a_into_b = asyncio.gather(*(admin.post(MERGE, k=a, r=b) for a, b in pairs))
+        await blocked(graph, 2 * len(pairs))
+    responses = [*await b_into_a, *await a_into_b]
+    assert [r.status_code for r in responses] == [200] * 12, [r.text for r in responses]
+    bodies = [r.json() for r in responses]
+    assert all("errors" not in body for body in bodies), bodies
+    stored = {p["id"] for _, p in await stored_entities(graph)}
+    for i, (a, b) in enumerate(pairs):
+        results = [body["data"]["mergeEntities"] for body in bodies[i :: len(pairs)]]
+        assert sorted(r["__typename"] for r in results) == ["Merged", "NotFoundProblem"], results
+        assert len(stored & {a, b}) == 1
+    await assert_invariants(graph)
+
+
+CONNECT = """
+mutation($i: ConnectInput!) {
+  connect(input: $i) {
+    __typename
+    ... on Relationship { type from { id } to { id } }
+    ... on ValidationProblem { field message }
+    ... on NotFoundProblem { id }
+  }
+}
+"""
+
+CREATE_ANY = {
+    "Organisation": (
+        "mutation($id: String!) { createOrganisation(input: {id: $id, name: $id, kind: NGO}) "
+        "{ __typename } }"
+    ),
+    "Place": (
+        "mutation($id: String!) { createPlace(input: {id: $id, name: $id, kind: VILLAGE}) "
+        "{ __typename } }"
+    ),
+    "Event": (
+        "mutation($id: String!) { createEvent(input: {id: $id, name: $id, kind: MEETING, "
+        'startDate: "2024-05-01"}) { __typename } }'
+    ),
+}
+
+
+async def make(gql: dict[Role, GraphQLClient], label: str, *ids: str) -> None:
+    for entity_id in ids:
+        made = await gql[Role.EDITOR](CREATE_ANY[label], id=entity_id)
+        assert next(iter(made.values()))["__typename"] == label, made
+
+
+async def part_of(gql: dict[Role, GraphQLClient], child: str, parent: str) -> dict[str, Any]:
+    data = await gql[Role.EDITOR](CONNECT, i={"type": "PART_OF", "fromId": child, "toId": parent})
+    result: dict[str, Any] = data["connect"]
+    return result
+
+
+async def part_of_ties(graph: Graph) -> set[tuple[str, str]]:
+    async def work(tx: Any) -> set[tuple[str, str]]:
+        result = await tx.run("MATCH (a)-[:PART_OF]->(b) RETURN a.id AS a, b.id AS b")
+        return {(r["a"], r["b"]) async for r in result}
+
+    return await graph.read(work)
+
+
+@pytest.mark.parametrize("label", ["Organisation", "Place", "Event"])
+async def test_part_of_cycles_are_refused(
+    graph: Graph, gql: dict[Role, GraphQLClient], label: str
+) -> None:
+    await make(gql, label, "a", "b", "c", "d")
+    loop = await part_of(gql, "a", "a")
+    assert loop["__typename"] == "ValidationProblem", loop
+    assert loop["field"] == "toId" and "itself" in loop["message"]
+
+    assert (await part_of(gql, "a", "b"))["__typename"] == "Relationship"
+    two = await part_of(gql, "b", "a")
+    assert two["__typename"] == "ValidationProblem", two
+    assert "'a' is already part of 'b' (a → b)" in two["message"]
+
+    assert (await part_of(gql, "b", "c"))["__typename"] == "Relationship"
+    three = await part_of(gql, "c", "a")
+    assert three["__typename"] == "ValidationProblem", three
+    assert "(a → b → c)" in three["message"]
+
+    # Not a cycle: a second parent, and a tie that exists already (its update).
+    assert (await part_of(gql, "a", "c"))["__typename"] == "Relationship"
+    assert (await part_of(gql, "a", "b"))["__typename"] == "Relationship"
+    assert (await part_of(gql, "d", "a"))["__typename"] == "Relationship"
+    assert await part_of_ties(graph) == {("a", "b"), ("b", "c"), ("a", "c"), ("d", "a")}
+
+
+async def test_record_meeting_part_of_itself_is_refused(gql: dict[Role, GraphQLClient]) -> None:
+    await make(gql, "Organisation", "org")
+    result = await gql[Role.EDITOR](
+        """mutation($i: RecordMeetingInput!) { recordMeeting(input: $i) {
+             __typename ... on ValidationProblem { field message } } }""",
+        i={
+            "id": "kohtumine",
+            "name": "Kohtumine",
+            "startDate": "2024-05-01",
+            "partOf": "kohtumine",
+            "attendees": [{"id": "org"}],
+        },
+    )
+    assert result["recordMeeting"]["__typename"] == "ValidationProblem"
+    assert result["recordMeeting"]["field"] == "partOf"
+
+
+async def test_concurrent_ties_that_close_a_cycle_together_are_refused(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    """Opposite ties at once (a 2-cycle), and two ties that close a 4-cycle between them
+    without sharing an end: exactly one of each pair is made."""
+    for round_ in range(4):
+        a, b, c, d = (f"{x}{round_}" for x in "abcd")
+        await make(gql, "Organisation", a, b, c, d)
+        opposite = await asyncio.gather(part_of(gql, a, b), part_of(gql, b, a))
+        kinds = sorted(r["__typename"] for r in opposite)
+        assert kinds == ["Relationship", "ValidationProblem"], opposite
+
+        await gql[Role.EDITOR](
+            "mutation($a: ID!, $b: ID!) { disconnect(input: {type: PART_OF, fromId: $a, "
+            "toId: $b}) { __typename } }",
+            a=a if opposite[0]["__typename"] == "Relationship" else b,
+            b=b if opposite[0]["__typename"] == "Relationship" else a,
+        )
+        assert (await part_of(gql, b, c))["__typename"] == "Relationship"
+        assert (await part_of(gql, d, a))["__typename"] == "Relationship"
+        apart = await asyncio.gather(part_of(gql, a, b), part_of(gql, c, d))
+        kinds = sorted(r["__typename"] for r in apart)
+        assert kinds == ["Relationship", "ValidationProblem"], apart
+    assert await cycles(graph) == 0
+
+
+async def cycles(graph: Graph) -> int:
+    async def work(tx: Any) -> int:
+        row = await (
+            await tx.run("MATCH (n) WHERE EXISTS { (n)-[:PART_OF]->+(n) } RETURN count(n) AS n")
+        ).single(strict=True)
+        return int(row["n"])
+
+    return await graph.read(work)
