@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import pytest
 
+from graph import keys
 from graph.driver import Graph
 from graph.keys import Role
 from graph.models.registry import REGISTRY
@@ -318,3 +320,113 @@ async def cycles(graph: Graph) -> int:
         return int(row["n"])
 
     return await graph.read(work)
+
+
+NOTE = """
+mutation($body: String!) {
+  createNote(input: {about: ["org"], body: $body}) { __typename ... on Note { id author } }
+}
+"""
+UPDATE_NOTE = """
+mutation($id: ID!, $input: UpdateNoteInput!) {
+  updateNote(id: $id, input: $input) { __typename ... on Note { body author } }
+}
+"""
+DELETE_NOTE = "mutation($id: ID!) { deleteNote(id: $id) { __typename } }"
+TASK = """
+mutation($assignee: String) {
+  createTask(input: {about: ["org"], title: "Helista", assignee: $assignee}) {
+    __typename ... on Task { id author } }
+}
+"""
+UPDATE_TASK = """
+mutation($id: ID!, $input: UpdateTaskInput!) {
+  updateTask(id: $id, input: $input) { __typename ... on Task { title status author } }
+}
+"""
+DELETE_TASK = "mutation($id: ID!) { deleteTask(id: $id) { __typename } }"
+
+
+async def editor_named(
+    graph: Graph, gql: dict[Role, GraphQLClient], name: str
+) -> tuple[GraphQLClient, str]:
+    key, secret = await keys.create(graph, name=name, role=Role.EDITOR, actor="test")
+    return GraphQLClient(gql[Role.EDITOR].client, secret), key.id
+
+
+def forbidden(response: httpx.Response) -> bool:
+    """Refused as FORBIDDEN (not a 5xx, not a silent success)."""
+    body = response.json()
+    assert response.status_code == 200, response.text
+    codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+    return codes == ["FORBIDDEN"] and body["data"] is None
+
+
+async def test_only_the_author_or_an_admin_changes_a_note(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    await make(gql, "Organisation", "org")
+    anu, anu_key = await editor_named(graph, gql, "Anu Õunapuu")
+    boris, _ = await editor_named(graph, gql, "Борис")
+    note = (await anu(NOTE, body="Kohtusime Narvas."))["createNote"]
+    assert note["author"] == f"key:Anu Õunapuu:{anu_key}"
+
+    assert forbidden(await boris.post(UPDATE_NOTE, id=note["id"], input={"body": "Boris"}))
+    assert forbidden(await boris.post(DELETE_NOTE, id=note["id"]))
+    # The author is not part of the update input at all.
+    spoof = await boris.post(UPDATE_NOTE, id=note["id"], input={"author": "key:x:y"})
+    assert spoof.status_code < 500 and spoof.json().get("data") is None, spoof.text
+    assert "author" in spoof.json()["errors"][0]["message"]
+    stored = (
+        await gql[Role.VIEWER](
+            "query($id: ID!) { node(id: $id) { ... on Note { body author } } }", id=note["id"]
+        )
+    )["node"]
+    assert stored == {"body": "Kohtusime Narvas.", "author": note["author"]}
+
+    mine = await anu(UPDATE_NOTE, id=note["id"], input={"body": "Kohtusime Narvas, 2 h."})
+    assert mine["updateNote"] == {
+        "__typename": "Note",
+        "body": "Kohtusime Narvas, 2 h.",
+        "author": note["author"],
+    }
+    # A rotated key is the same holder: the note stays theirs.
+    _, rotated = await keys.rotate(graph, anu_key, actor="test")
+    anu = GraphQLClient(anu.client, rotated)
+    again = await anu(UPDATE_NOTE, id=note["id"], input={"body": "Pärast võtme vahetust."})
+    assert again["updateNote"]["author"] == note["author"]
+
+    admin = gql[Role.ADMIN]
+    fixed = await admin(UPDATE_NOTE, id=note["id"], input={"body": "Parandas admin."})
+    assert fixed["updateNote"]["author"] == note["author"]
+    other = (await boris(NOTE, body="Борис пишет."))["createNote"]
+    assert (await admin(DELETE_NOTE, id=other["id"]))["deleteNote"]["__typename"] == "Deleted"
+    assert (await anu(DELETE_NOTE, id=note["id"]))["deleteNote"]["__typename"] == "Deleted"
+    missing = await boris(DELETE_NOTE, id=note["id"])
+    assert missing["deleteNote"]["__typename"] == "NotFoundProblem"
+
+
+async def test_a_tasks_assignee_may_change_its_status_only(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    await make(gql, "Organisation", "org")
+    mari, _ = await editor_named(graph, gql, "Mari")
+    kadri, _ = await editor_named(graph, gql, "kadri")
+    boris, _ = await editor_named(graph, gql, "Борис")
+    task = (await mari(TASK, assignee="Kadri"))["createTask"]
+
+    done = await kadri(UPDATE_TASK, id=task["id"], input={"status": "DONE"})
+    assert done["updateTask"]["status"] == "DONE"
+    assert forbidden(await kadri.post(UPDATE_TASK, id=task["id"], input={"title": "Kirjuta"}))
+    assert forbidden(await kadri.post(DELETE_TASK, id=task["id"]))
+    assert forbidden(await boris.post(UPDATE_TASK, id=task["id"], input={"status": "OPEN"}))
+
+    retitled = await mari(UPDATE_TASK, id=task["id"], input={"title": "Kirjuta"})
+    assert retitled["updateTask"] == {
+        "__typename": "Task",
+        "title": "Kirjuta",
+        "status": "DONE",
+        "author": task["author"],
+    }
+    gone = await gql[Role.ADMIN](DELETE_TASK, id=task["id"])
+    assert gone["deleteTask"]["__typename"] == "Deleted"
