@@ -129,7 +129,13 @@ def _constraint_conflict(e: neo4j_errors.ConstraintError) -> Conflict:
     label, prop, value = found.group("label", "property", "value")
     if prop == "id":
         return Conflict("an entity with this id already exists", field="id")
-    return Conflict(f"a {label} with the {prop} {value.strip()} already exists", field=prop)
+    article = "an" if label[:1] in "AEIOU" else "a"
+    what = _PROPERTY_WORDS.get(prop, prop)
+    return Conflict(f"{article} {label} with the {what} {value.strip()} already exists", field=prop)
+
+
+#: How a constrained property is called in a message.
+_PROPERTY_WORDS = {"sortKey": "folded name"}
 
 
 async def connect(

@@ -7,16 +7,24 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from neo4j import AsyncTransaction
 
-from graph import keys
+from graph import bulk, keys, maintenance, merge, organisations
 from graph.driver import Graph
+from graph.errors import Conflict, InvalidInput, NotFound
 from graph.keys import Role
+from graph.models.organisation import OrganisationCreate, OrganisationUpdate
 from graph.models.registry import REGISTRY
+from seeds.importers.runner import Options, import_events
 from tests.conftest import GraphQLClient
+from tests.factories import make_organisation
 
 CREATE = """
 mutation($input: CreateOrganisationInput!) {
@@ -98,17 +106,17 @@ async def test_fifty_concurrent_creates_of_one_name_make_one(
 
 
 @asynccontextmanager
-async def held(graph: Graph, ids: list[str]) -> AsyncIterator[None]:
-    """Hold the write locks of these entities until the block ends. Writers started in
-    the block (`await blocked(...)` until they are there) queue for the locks after
-    whatever reads they do first: the interleavings of lost updates, staged every time
-    rather than met now and then."""
+async def held(graph: Graph, ids: list[str]) -> AsyncIterator[AsyncTransaction]:
+    """Hold the write locks of these entities until the block ends (in a transaction it
+    may write in as well). Writers started in the block (`await blocked(...)` until they
+    are there) queue for the locks after whatever reads they do first: the interleavings
+    of lost updates, staged every time rather than met now and then."""
     async with graph.driver.session(database=graph.database) as session:
         tx = await session.begin_transaction()
         await (
             await tx.run("MATCH (n:Entity) WHERE n.id IN $ids SET n.id = n.id", ids=ids)
         ).consume()
-        yield
+        yield tx
         await tx.commit()
 
 
@@ -430,3 +438,128 @@ async def test_a_tasks_assignee_may_change_its_status_only(
     }
     gone = await gql[Role.ADMIN](DELETE_TASK, id=task["id"])
     assert gone["deleteTask"]["__typename"] == "Deleted"
+
+
+UPDATE_EVENT = """
+mutation($id: ID!, $input: UpdateEventInput!) {
+  updateEvent(id: $id, input: $input) { __typename }
+}
+"""
+
+
+async def test_an_import_does_not_undo_a_concurrent_rename(
+    graph: Graph, gql: dict[Role, GraphQLClient], tmp_path: Path
+) -> None:
+    """An events file updates an event it finds by name while another writer renames
+    the event: the import, whose write waits for the rename, does not write the old
+    name's derived keys back."""
+    await make(gql, "Event", "kohtumine")
+    await gql[Role.EDITOR](UPDATE_EVENT, id="kohtumine", input={"name": "Vana kohtumine"})
+    rows = tmp_path / "events.csv"
+    rows.write_text(
+        "name,kind,startDate,description\nVana kohtumine,MEETING,2024-05-01,Kirjeldus\n",
+        encoding="utf-8",
+    )
+    new = {"name": "Õhtune kohtumine"}
+    async with held(graph, ["kohtumine"]) as rename:
+        imported = asyncio.ensure_future(import_events(graph, rows, Options()))
+        await blocked(graph, 1)
+        await rename.run(
+            "MATCH (n:Event {id: 'kohtumine'}) SET n += $props",
+            props=new | REGISTRY["Event"].derived(new),
+        )
+    assert (await imported).report.node("Event").updated == 1
+    [event] = [p for _, p in await stored_entities(graph) if p["id"] == "kohtumine"]
+    assert (event["name"], event["description"]) == ("Õhtune kohtumine", "Kirjeldus")
+    await assert_invariants(graph)
+
+
+async def test_bulk_writers_obey_the_unique_folded_names(graph: Graph) -> None:
+    """What the importers' --create-missing and the seed loader write goes through
+    `bulk.upsert_nodes`, which the constraint holds as it holds the API."""
+    await make_organisation(graph, "Eesti Töötukassa", id="tootukassa")
+
+    async def write(tx: Any) -> None:
+        rows = [{"id": "import-tk", "props": {"name": "EESTI TÖÖTUKASSA", "kind": "AGENCY"}}]
+        await bulk.upsert_nodes(tx, "Organisation", rows, actor="import")
+
+    with pytest.raises(Conflict) as clash:
+        await graph.write(write)
+    assert clash.value.field == "sortKey"
+    assert str(clash.value) == (
+        "an Organisation with the folded name 'eesti tootukassa' already exists"
+    )
+    assert [p["id"] for _, p in await stored_entities(graph)] == ["tootukassa"]
+
+
+#: Names that fold into three (case, accents, spacing, ё/е), and one apart.
+NAMES = [
+    "Eesti Töötukassa",
+    "EESTI  TÖÖTUKASSA",
+    "eesti tootukassa",
+    "Sillamäe Ühing",
+    "SILLAMAE UHING",
+    "Шахтёрский клуб",
+    "шахтерский КЛУБ",
+    "Koostöö",
+]
+SLOTS = 4
+Write = tuple[Any, ...]
+writes = st.lists(
+    st.one_of(
+        st.tuples(st.just("create"), st.sampled_from(NAMES)),
+        st.tuples(st.just("rename"), st.integers(0, SLOTS - 1), st.sampled_from(NAMES)),
+        st.tuples(st.just("describe"), st.integers(0, SLOTS - 1), st.sampled_from(["üks", "два"])),
+        st.tuples(
+            st.just("aliases"),
+            st.integers(0, SLOTS - 1),
+            st.lists(st.sampled_from(NAMES), max_size=2, unique=True),
+        ),
+        st.tuples(st.just("merge"), st.integers(0, SLOTS - 1), st.integers(0, SLOTS - 1)),
+    ),
+    min_size=4,
+    max_size=16,
+)
+
+
+async def _apply(graph: Graph, write: Write) -> str:
+    """One write; its outcome: done, or the expected error it was refused with."""
+    what, *args = write
+    slot = f"slot-{args[0]}" if what != "create" else ""
+    try:
+        if what == "create":
+            data = OrganisationCreate.model_validate({"name": args[0], "kind": "NGO"})
+            await organisations.create(graph, data, actor="corpus")
+        elif what == "merge":
+            await merge.merge(graph, slot, f"slot-{args[1]}", actor="corpus")
+        else:
+            field = {"rename": "name", "describe": "description", "aliases": "aliases"}[what]
+            patch = OrganisationUpdate.model_validate({field: args[1]})
+            await organisations.update(graph, slot, patch, actor="corpus")
+    except (Conflict, NotFound, InvalidInput) as e:
+        return type(e).__name__
+    return "done"
+
+
+@settings(
+    derandomize=True,
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(batch=writes)
+async def test_generated_concurrent_writers_keep_names_unique_and_keys_true(
+    graph: Graph, batch: list[Write]
+) -> None:
+    """Random mixes of creates, renames, description and alias edits and merges on a few
+    names that fold alike, all at once: each is done or cleanly refused, and afterwards
+    folded names are unique and every derived key agrees with its entity's names."""
+    await maintenance.wipe(graph, allow_data=True)
+    for i in range(SLOTS):
+        data = OrganisationCreate.model_validate(
+            {"id": f"slot-{i}", "name": f"Algus {i}"} | {"kind": "NGO"}
+        )
+        await organisations.create(graph, data, actor="corpus")
+    outcomes = await asyncio.gather(*(_apply(graph, w) for w in batch))
+    assert set(outcomes) <= {"done", "Conflict", "NotFound", "InvalidInput"}, outcomes
+    await assert_invariants(graph)
