@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from neo4j import AsyncManagedTransaction
 from pydantic import Field
 
 from graph import audit
-from graph.driver import Graph
+from graph.driver import Graph, TxWork
 from graph.errors import Conflict, NotFound
 from graph.labels import ENTITY_LABELS, checked_label
 from graph.models.common import Model, Page, PartialDate, Stored, new_id, partial_date_bounds
@@ -46,6 +46,21 @@ RETURN {all_props("n")} AS n, [l IN labels(n) WHERE l IN $labels][0] AS label
 
 ENTITY_EXISTS = "MATCH (n:Entity {id: $id}) RETURN n.id AS id"
 
+T = TypeVar("T")
+
+
+#: Takes the write locks of entities in the order of their ids (two writers that lock the
+#: same entities cannot deadlock on them) and returns the ids of those that still exist
+#: once locked. A read takes no lock in Neo4j: a writer that reads, decides and then
+#: writes locks first, so that what it read stays true until it commits. (A node deleted
+#: while this waited for its lock still matches, but without properties.)
+LOCK = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+SET n.id = n.id
+RETURN collect(n.id) AS locked
+"""
+
 
 def _same_names(label: str) -> str:
     """Per row `{i, id, sortKey, nameKey}`: another `label` entity with the same folded
@@ -73,8 +88,8 @@ RETURN n {{.*}} AS n
 """
 
 
-def _get_one(label: str) -> str:
-    return f"MATCH (n:{label} {{id: $id}}) RETURN n {{.*}} AS n"
+def _locked_one(label: str) -> str:
+    return f"MATCH (n:{label} {{id: $id}}) SET n.id = n.id RETURN n {{.*}} AS n"
 
 
 def _update(label: str) -> str:
@@ -177,6 +192,13 @@ async def label_of(graph: Graph, entity_id: str) -> str | None:
         return await label_in_tx(tx, entity_id)
 
     return await graph.read(work)
+
+
+async def lock_in_tx(tx: AsyncManagedTransaction, ids: list[str]) -> set[str]:
+    """Lock the entities with these ids (write locks, held until the transaction ends,
+    taken in id order); return the ids of those that exist."""
+    row = await (await tx.run(LOCK, ids=sorted(set(ids)))).single(strict=True)
+    return set(row["locked"])
 
 
 async def label_in_tx(tx: AsyncManagedTransaction, entity_id: str) -> str | None:
@@ -304,6 +326,27 @@ async def _check_name_free(tx: AsyncManagedTransaction, label: str, name: str, o
         raise Conflict(clash, field=REGISTRY[label].name_property)
 
 
+async def _write_named(graph: Graph, label: str, name: Any, work: TxWork[T]) -> T:
+    """`graph.write(work)` for a write that sets the name `name` (or None): a violation of
+    the unique folded name (a concurrent writer committed the name first; the constraint
+    of migration 6 is the guarantee, `name_clashes` the friendly check before it) becomes
+    the same Conflict as `_check_name_free`'s, naming the entity that has the name."""
+    try:
+        return await graph.write(work)
+    except Conflict as e:
+        if e.field != "sortKey" or not REGISTRY[label].unique_name or not isinstance(name, str):
+            raise
+
+        async def holder(tx: AsyncManagedTransaction) -> str | None:
+            return (await name_clashes(tx, label, [("", name)])).get(0)
+
+        clash = await graph.read(holder)
+        raise Conflict(
+            clash or f"a {label} named {name!r} already exists",
+            field=REGISTRY[label].name_property,
+        ) from e
+
+
 async def create_in_tx(
     tx: AsyncManagedTransaction,
     label: str,
@@ -341,11 +384,12 @@ async def create(
     graph: Graph, label: str, data: Model, *, actor: str, extra: dict[str, Any] | None = None
 ) -> Stored:
     """Create an entity of type `label` from its validated `…Create` model."""
+    name = getattr(data, entity_type(label).name_property, None)
 
     async def work(tx: AsyncManagedTransaction) -> Stored:
         return to_model(label, await create_in_tx(tx, label, data, actor=actor, extra=extra))
 
-    return await graph.write(work)
+    return await _write_named(graph, label, name, work)
 
 
 async def update_in_tx(
@@ -357,10 +401,14 @@ async def update_in_tx(
     actor: str,
     action: str = "update",
 ) -> dict[str, Any]:
-    """Apply property `changes` (None clears) in the caller's transaction; audited."""
+    """Apply property `changes` (None clears) in the caller's transaction; audited.
+
+    The node is locked before it is read: the derived `sortKey`/`searchText` are made
+    from what is stored and what changes, and a concurrent writer must not change the
+    stored part in between (a rename meanwhile would leave the old name's keys)."""
     spec = entity_type(label)
-    row = await (await tx.run(_get_one(spec.label), id=entity_id)).single()
-    if row is None:
+    row = await (await tx.run(_locked_one(spec.label), id=entity_id)).single()
+    if row is None or not row["n"]:
         raise NotFound(entity_id, label)
     merged = dict(row["n"]) | changes
     if spec.name_property in changes:
@@ -385,30 +433,38 @@ async def update_in_tx(
 async def update(graph: Graph, label: str, entity_id: str, patch: Model, *, actor: str) -> Stored:
     """Apply a validated `…Update` patch: only the fields that were set change."""
     changes = properties(label, patch, partial=True)
+    name = changes.get(entity_type(label).name_property)
 
     async def work(tx: AsyncManagedTransaction) -> Stored:
         return to_model(label, await update_in_tx(tx, label, entity_id, changes, actor=actor))
 
-    return await graph.write(work)
+    return await _write_named(graph, label, name, work)
 
 
 async def delete(graph: Graph, label: str, entity_id: str, *, actor: str) -> str:
     """Delete the entity and its relationships; the audit keeps what it was."""
-    spec = entity_type(label)
 
     async def work(tx: AsyncManagedTransaction) -> str:
-        row = await (await tx.run(_delete(spec.label), id=entity_id)).single()
-        if row is None:
-            raise NotFound(entity_id, label)
-        await audit.record(
-            tx,
-            actor=actor,
-            action="delete",
-            entity_id=entity_id,
-            entity_type=label,
-            before=row["before"],
-            after=None,
-        )
-        return entity_id
+        return await delete_in_tx(tx, label, entity_id, actor=actor)
 
     return await graph.write(work)
+
+
+async def delete_in_tx(
+    tx: AsyncManagedTransaction, label: str, entity_id: str, *, actor: str
+) -> str:
+    """`delete` in the caller's transaction."""
+    spec = entity_type(label)
+    row = await (await tx.run(_delete(spec.label), id=entity_id)).single()
+    if row is None:
+        raise NotFound(entity_id, label)
+    await audit.record(
+        tx,
+        actor=actor,
+        action="delete",
+        entity_id=entity_id,
+        entity_type=label,
+        before=row["before"],
+        after=None,
+    )
+    return entity_id

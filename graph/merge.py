@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 
-from graph import audit, entities
+from graph import audit, entities, relationships
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.models.common import Stored
@@ -88,6 +88,12 @@ async def merge(graph: Graph, keep_id: str, remove_id: str, *, actor: str) -> St
         raise InvalidInput([("removeId", "cannot merge an entity into itself")])
 
     async def work(tx: AsyncManagedTransaction) -> Stored:
+        # Both locked first (in id order): of two opposite merges run at once, the
+        # second waits, then finds the entity it was to keep or remove gone (NotFound).
+        present = await entities.lock_in_tx(tx, [keep_id, remove_id])
+        for entity_id in (keep_id, remove_id):
+            if entity_id not in present:
+                raise NotFound(entity_id)
         keep_label = await entities.label_in_tx(tx, keep_id)
         if keep_label is None:
             raise NotFound(keep_id)
@@ -109,6 +115,17 @@ async def merge(graph: Graph, keep_id: str, remove_id: str, *, actor: str) -> St
                     await tx.run(_move(rel_type, outgoing), keep=keep_id, remove=remove_id)
                 ).single()
                 moved += row["moved"] if row else 0
+        cycle = await relationships.part_of_path(tx, keep_id, keep_id)
+        if cycle is not None:
+            raise InvalidInput(
+                [
+                    (
+                        "removeId",
+                        f"merging {remove_id!r} into {keep_id!r} would make a PART_OF cycle "
+                        f"({' → '.join(cycle)}); disconnect one of its ties first",
+                    )
+                ]
+            )
         changes = _merged_props(keep, gone, keep_label)
         changes = {
             k: v for k, v in changes.items() if k not in ("sortKey", "searchText", "nameKey")

@@ -1,20 +1,26 @@
 """Versioned, idempotent schema migrations, recorded in the graph itself.
 
 Each migration is a list of schema statements written with `IF NOT EXISTS`, so a
-migration interrupted half-way can simply be run again. Applied versions are kept
-as `(:KoostooMigration {version, name, appliedAt})` nodes.
+migration interrupted half-way can simply be run again; one that needs the data in
+line first has a `prepare` step (idempotent too), which may refuse with a `Conflict`
+that says what to fix. Applied versions are kept as
+`(:KoostooMigration {version, name, appliedAt})` nodes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Final
 
 from neo4j import AsyncManagedTransaction
+from neo4j import exceptions as neo4j_errors
 
+from graph import derived
 from graph.driver import Graph
+from graph.errors import Conflict
 from graph.labels import ENTITY, ENTITY_LABELS, INTERNAL_LABELS, NAMED_LABELS
-from graph.models.registry import TYPES, EntityType
+from graph.models.registry import REGISTRY, TYPES, EntityType
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +30,8 @@ class Migration:
     statements: tuple[str, ...]
     #: a data step after the statements; idempotent, so that a rerun finds nothing to do
     data: Callable[[Graph], Awaitable[int]] | None = None
+    #: runs before the statements; raises (and nothing is recorded) if it cannot
+    prepare: Callable[[Graph], Awaitable[None]] | None = None
 
 
 def _unique_id(label: str) -> str:
@@ -83,6 +91,68 @@ async def fill_name_keys(graph: Graph) -> int:
     return filled
 
 
+#: Labels whose folded names are unique (`EntityType.unique_name`).
+UNIQUE_NAMED: Final = tuple(t.label for t in TYPES if t.unique_name)
+
+#: Duplicates listed in a refusal, at the most.
+_LISTED = 20
+
+
+def _same_folded_names(label: str) -> str:
+    return f"""
+MATCH (n:{label}) WHERE n.sortKey IS NOT NULL
+WITH n.sortKey AS key, n ORDER BY n.id
+WITH key, collect([n.id, n.{REGISTRY[label].name_property}]) AS holders WHERE size(holders) > 1
+RETURN key, holders ORDER BY key LIMIT $limit
+"""
+
+
+async def duplicate_names(graph: Graph) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(label, folded name, [(id, name), …]) for each name that more than one entity of a
+    unique-name type has once case, accents and spacing are folded away."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        found = []
+        for label in UNIQUE_NAMED:
+            result = await tx.run(_same_folded_names(label), limit=_LISTED + 1)
+            found += [(label, r["key"], [(i, n) for i, n in r["holders"]]) async for r in result]
+        return found
+
+    return await graph.read(work)
+
+
+async def _unique_names_ready(graph: Graph) -> None:
+    """Before folded names become unique: every entity's derived keys made again from its
+    names (a lost update may have left an old name's), then a refusal that lists the
+    entities whose names are one name when folded, if there are any."""
+    await derived.repair(graph)
+    same = await duplicate_names(graph)
+    if not same:
+        return
+    listed = "; ".join(
+        f"{label} {key!r}: " + ", ".join(f"{i!r} ({n})" for i, n in holders)
+        for label, key, holders in same[:_LISTED]
+    )
+    more = " and more" if len(same) > _LISTED else ""
+    raise Conflict(
+        "migration 6 (unique folded names) cannot be applied: these entities have one name "
+        "once case, accents and spacing are ignored; merge the duplicates (mergeEntities) "
+        f"or rename them, then start again: {listed}{more}",
+        field="name",
+    )
+
+
+def _unique_name(label: str) -> tuple[str, ...]:
+    """The uniqueness constraint on the folded name replaces the plain sort-key index of
+    migration 5 (Neo4j allows one index per label and property; the constraint's serves
+    the name-ordered lists and the name-clash check alike)."""
+    return (
+        f"DROP INDEX {label.lower()}_sort_key IF EXISTS",
+        f"CREATE CONSTRAINT {label.lower()}_name_unique IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.sortKey IS UNIQUE",
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -117,6 +187,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         6,
+        "unique folded names (Organisation, ServiceCategory, Topic, Campaign)",
+        tuple(s for label in UNIQUE_NAMED for s in _unique_name(label)),
+        prepare=_unique_names_ready,
+    ),
+    Migration(
+        7,
         "look-alike name keys of the types with unique names (creates, renames, imports)",
         tuple(
             f"CREATE INDEX {t.label.lower()}_name_key IF NOT EXISTS FOR (n:{t.label}) "
@@ -146,11 +222,20 @@ async def migrate(graph: Graph) -> list[Migration]:
     for migration in MIGRATIONS:
         if migration.version in done:
             continue
+        if migration.prepare is not None:
+            await migration.prepare(graph)
         # Schema commands cannot share a transaction with data writes: run each in
         # its own auto-commit transaction, then record the version.
         async with graph.driver.session(database=graph.database) as session:
             for statement in migration.statements:
-                await (await session.run(statement)).consume()
+                try:
+                    await (await session.run(statement)).consume()
+                except neo4j_errors.Neo4jError:
+                    # A constraint Neo4j cannot create over data that a writer changed
+                    # since `prepare`: say why as `prepare` does, if that is why.
+                    if migration.prepare is not None:
+                        await migration.prepare(graph)
+                    raise
             await (await session.run("CALL db.awaitIndexes(300)")).consume()
         if migration.data is not None:
             await migration.data(graph)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar, cast
 
 import strawberry
 
-from graph import entities, relationships
+from graph import crm, entities, relationships
 from graph.errors import GraphError
 from graph.models.common import Stored
 from graph.models.registry import REGISTRY
@@ -281,6 +281,37 @@ async def update_entity(info: Info, label: str, id: strawberry.ID, input: Any) -
 async def delete_entity(info: Info, label: str, id: strawberry.ID) -> Any:
     try:
         await entities.delete(info.context.graph, label, str(id), actor=info.context.actor)
+    except GraphError as e:
+        return problem_for(e)
+    return Deleted(id=id)
+
+
+async def update_owned_entity(info: Info, label: str, id: strawberry.ID, input: Any) -> Any:
+    """`update_entity` for a note or task: its author or an admin only (a task's assignee
+    may change its status); anyone else gets a FORBIDDEN error."""
+    patch = parse(REGISTRY[label].update, input)
+    if isinstance(patch, ValidationProblem):
+        return patch
+    try:
+        updated = await crm.update_owned(
+            info.context.graph,
+            label,
+            str(id),
+            patch,
+            actor=info.context.actor,
+            principal=info.context.key,
+        )
+    except GraphError as e:
+        return problem_for(e)
+    return to_node(updated)
+
+
+async def delete_owned_entity(info: Info, label: str, id: strawberry.ID) -> Any:
+    """`delete_entity` for a note or task: its author or an admin only."""
+    try:
+        await crm.delete_owned(
+            info.context.graph, label, str(id), actor=info.context.actor, principal=info.context.key
+        )
     except GraphError as e:
         return problem_for(e)
     return Deleted(id=id)

@@ -11,7 +11,7 @@ from graph import crm
 from graph.errors import GraphError
 from graph.models import entities as m
 from schema.context import Info
-from schema.entity import DeleteResult, Entity, delete_entity, to_node, update_entity
+from schema.entity import DeleteResult, Entity, delete_owned_entity, to_node, update_owned_entity
 from schema.errors import NotFoundProblem, ValidationProblem, problem_for
 from schema.inputs import parse
 from schema.permissions import CanWrite
@@ -67,14 +67,19 @@ class NoteMutation:
             return problem_for(e)  # type: ignore[return-value]
         return Note.from_model(note)
 
-    @strawberry.mutation(permission_classes=[CanWrite])
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Change a note: its author or an admin only.",
+    )
     async def update_note(
         self, info: Info, id: strawberry.ID, input: UpdateNoteInput
     ) -> NoteResult:
-        result: Any = await update_entity(info, "Note", id, input)
+        result: Any = await update_owned_entity(info, "Note", id, input)
         return result  # type: ignore[no-any-return]
 
-    @strawberry.mutation(permission_classes=[CanWrite])
+    @strawberry.mutation(
+        permission_classes=[CanWrite], description="Delete a note: its author or an admin only."
+    )
     async def delete_note(self, info: Info, id: strawberry.ID) -> DeleteResult:
-        result: Any = await delete_entity(info, "Note", id)
+        result: Any = await delete_owned_entity(info, "Note", id)
         return result  # type: ignore[no-any-return]

@@ -12,7 +12,14 @@ from graph.entities import SortDirection, SortField
 from graph.errors import GraphError
 from graph.models import entities as m
 from schema.context import Info
-from schema.entity import DeleteResult, Entity, delete_entity, entity_list, to_node, update_entity
+from schema.entity import (
+    DeleteResult,
+    Entity,
+    delete_owned_entity,
+    entity_list,
+    to_node,
+    update_owned_entity,
+)
 from schema.errors import NotFoundProblem, ValidationProblem, problem_for
 from schema.inputs import parse
 from schema.pagination import Connection
@@ -123,14 +130,20 @@ class TaskMutation:
             return problem_for(e)  # type: ignore[return-value]
         return Task.from_model(task)
 
-    @strawberry.mutation(permission_classes=[CanWrite])
+    @strawberry.mutation(
+        permission_classes=[CanWrite],
+        description="Change a task: its author or an admin only; its assignee (the name of "
+        "the assignee's key) may change its status.",
+    )
     async def update_task(
         self, info: Info, id: strawberry.ID, input: UpdateTaskInput
     ) -> TaskResult:
-        result: Any = await update_entity(info, "Task", id, input)
+        result: Any = await update_owned_entity(info, "Task", id, input)
         return result  # type: ignore[no-any-return]
 
-    @strawberry.mutation(permission_classes=[CanWrite])
+    @strawberry.mutation(
+        permission_classes=[CanWrite], description="Delete a task: its author or an admin only."
+    )
     async def delete_task(self, info: Info, id: strawberry.ID) -> DeleteResult:
-        result: Any = await delete_entity(info, "Task", id)
+        result: Any = await delete_owned_entity(info, "Task", id)
         return result  # type: ignore[no-any-return]

@@ -39,6 +39,17 @@ class EntityType:
             derived["nameKey"] = confusable_key(name)
         return derived
 
+    @property
+    def derived_from(self) -> tuple[str, ...]:
+        """The properties `derived` reads that this type has: a write that changes one
+        of them rewrites the derived ones, made from all of them."""
+        own = {f.alias or n for n, f in self.stored.model_fields.items()}
+        return tuple(
+            p
+            for p in (self.name_property, "shortName", "nameEn", "aliases")
+            if p == self.name_property or p in own
+        )
+
 
 TYPES: Final = (
     EntityType(
