@@ -1,7 +1,7 @@
 """Whole-graph backups: a versioned JSON Lines export, a restore into an empty
 database, and a content hash that proves a round trip reproduced the same graph.
 
-The file is one JSON object per line:
+The file is one JSON object per line (values as in `graph/backup_values.py`):
 
     {"kind": "header", "format": "koostoo-backup", "version": 1, "schemaVersion": 3, …}
     {"kind": "node", "key": 0, "labels": ["Entity", "Organisation"], "properties": {…}}
@@ -9,10 +9,7 @@ The file is one JSON object per line:
     {"kind": "end", "nodes": 123, "relationships": 456, "hash": "…"}
 
 Every node but the migration records is exported (entities, CRM records, audit events,
-API-key hashes), and every relationship between them. Values that JSON cannot carry
-as they are (Neo4j temporal values, points, byte arrays, non-finite floats) are written
-as tagged objects such as `{"$t": "datetime", "v": "2026-01-02T03:04:05.123456789+00:00",
-"zone": "UTC"}`; property values are never maps in Neo4j, so an object is always a tag.
+API-key hashes), and every relationship between them.
 
 The trailer carries the counts and the content hash, so a truncated or edited file is
 refused before anything is written. A restore validates the whole file first, then
@@ -22,24 +19,20 @@ the restored graph against the trailer.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import math
 import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-import neo4j.time as nt
-import pytz
 from neo4j import AsyncManagedTransaction
-from neo4j.spatial import CartesianPoint, Point, WGS84Point
 
 from graph import maintenance, migrations
+from graph.backup_values import decode_value, encode_properties, encode_value
 from graph.driver import Graph, Rows
 from graph.errors import Conflict, GraphError
 
@@ -86,117 +79,6 @@ class BackupError(GraphError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems[:5]) + (" …" if len(problems) > 5 else ""))
         self.problems = problems
-
-
-# --- values ----------------------------------------------------------------------------
-
-
-def _zone_name(tz: object) -> str | None:
-    for attr in ("zone", "key"):  # pytz, zoneinfo
-        name = getattr(tz, attr, None)
-        if isinstance(name, str) and name:
-            return name
-    return None
-
-
-def encode_value(value: Any) -> Any:
-    """A Neo4j property value → a JSON value (tagged where JSON has no such type)."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        return {
-            "$t": "float",
-            "v": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf"),
-        }
-    if isinstance(value, nt.DateTime):
-        if value.tzinfo is None:
-            return {"$t": "localdatetime", "v": value.iso_format()}
-        return {"$t": "datetime", "v": value.iso_format(), "zone": _zone_name(value.tzinfo)}
-    if isinstance(value, nt.Date):
-        return {"$t": "date", "v": value.iso_format()}
-    if isinstance(value, nt.Time):
-        if value.tzinfo is None:
-            return {"$t": "localtime", "v": value.iso_format()}
-        return {"$t": "time", "v": value.iso_format()}
-    if isinstance(value, nt.Duration):
-        return {
-            "$t": "duration",
-            "months": value.months,
-            "days": value.days,
-            "seconds": value.seconds,
-            "nanoseconds": value.nanoseconds,
-        }
-    if isinstance(value, Point):
-        return {"$t": "point", "srid": value.srid, "coordinates": [float(c) for c in value]}
-    # After the temporal and spatial types: Duration and Point are tuples too.
-    if isinstance(value, list | tuple):
-        return [encode_value(v) for v in value]
-    if isinstance(value, bytes | bytearray):
-        return {"$t": "bytes", "v": base64.b64encode(bytes(value)).decode("ascii")}
-    raise BackupError([f"a property value of type {type(value).__name__} cannot be exported"])
-
-
-def decode_value(value: Any) -> Any:
-    """The inverse of `encode_value`: JSON → a value the driver sends as the same type."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, list):
-        return [decode_value(v) for v in value]
-    if not isinstance(value, dict):
-        raise ValueError(f"unexpected JSON value {value!r}")
-    tag = value.get("$t")
-    if tag == "float":
-        return float(value["v"])
-    if tag == "localdatetime":
-        parsed = nt.DateTime.from_iso_format(value["v"])
-        if parsed.tzinfo is not None:
-            raise ValueError("a localdatetime must not carry an offset")
-        return parsed
-    if tag == "datetime":
-        parsed = nt.DateTime.from_iso_format(value["v"])
-        if parsed.tzinfo is None:
-            raise ValueError("a datetime needs an offset")
-        zone = value.get("zone")
-        if zone:
-            # pytz, as the driver hydrates zone ids: zoneinfo's C code reads a
-            # neo4j.time.DateTime as if it were a datetime (wrong offsets, segfaults).
-            try:
-                return parsed.astimezone(pytz.timezone(zone))
-            except pytz.UnknownTimeZoneError as e:
-                raise ValueError(f"unknown time zone {zone!r}") from e
-        offset = parsed.utcoffset()
-        assert offset is not None
-        return parsed.replace(tzinfo=timezone(offset))
-    if tag == "date":
-        return nt.Date.from_iso_format(value["v"])
-    if tag in ("time", "localtime"):
-        parsed_time = nt.Time.from_iso_format(value["v"])
-        if (parsed_time.tzinfo is None) != (tag == "localtime"):
-            raise ValueError(
-                f"a {tag} {'must not carry' if tag == 'localtime' else 'needs'} an offset"
-            )
-        return parsed_time
-    if tag == "duration":
-        return nt.Duration(
-            months=int(value["months"]),
-            days=int(value["days"]),
-            seconds=int(value["seconds"]),
-            nanoseconds=int(value["nanoseconds"]),
-        )
-    if tag == "point":
-        srid = int(value["srid"])
-        coordinates = [float(c) for c in value["coordinates"]]
-        point_type = WGS84Point if srid in (4326, 4979) else CartesianPoint
-        return point_type(coordinates)
-    if tag == "bytes":
-        return bytearray(base64.b64decode(value["v"], validate=True))
-    raise ValueError(f"unknown value tag {tag!r}")
-
-
-def encode_properties(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: encode_value(v) for k, v in props.items()}
 
 
 # --- the content hash --------------------------------------------------------------------
@@ -246,11 +128,18 @@ async def _walk(graph: Graph, on_node: NodeSink, on_relationship: RelSink) -> No
 
     async def work(tx: AsyncManagedTransaction) -> None:
         async for r in await tx.run(EXPORT_NODES):
-            await on_node(r["id"], list(r["labels"]), encode_properties(r["props"]))
+            await on_node(r["id"], list(r["labels"]), _encoded(r["props"]))
         async for r in await tx.run(EXPORT_RELATIONSHIPS):
-            await on_relationship(r["type"], r["start"], r["end"], encode_properties(r["props"]))
+            await on_relationship(r["type"], r["start"], r["end"], _encoded(r["props"]))
 
     await graph.read(work)
+
+
+def _encoded(props: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return encode_properties(props)
+    except ValueError as e:
+        raise BackupError([str(e)]) from e
 
 
 async def content_hash(graph: Graph) -> str:
@@ -621,6 +510,8 @@ __all__ = [
     "RestoreReport",
     "check_file",
     "content_hash",
+    "decode_value",
+    "encode_value",
     "export_all",
     "restore",
 ]
