@@ -258,7 +258,12 @@ def _backup_key(settings: Settings) -> bytes:
 def restore(
     file: Annotated[Path, typer.Argument(help="A file written by `koostoo export --all`.")],
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the data of a non-empty database.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the data of a non-empty database (saved first to "
+            "KOOSTOO_DATA_DIR/backups, and put back if the restore fails).",
+        ),
     ] = False,
     trust_unsigned: Annotated[
         bool,
@@ -268,9 +273,17 @@ def restore(
             "vouch for; its API keys are not restored.",
         ),
     ] = False,
+    in_batches: Annotated[
+        bool,
+        typer.Option(
+            "--in-batches",
+            help="Do not try one transaction first (a graph larger than Neo4j's transaction "
+            "memory); a failure still puts the replaced graph back.",
+        ),
+    ] = False,
 ) -> None:
-    """Restore a backup into an empty database: its MAC and every line are checked before
-    anything is written."""
+    """Restore a backup: its MAC and every line are checked before anything is written,
+    and the graph it replaces is never lost."""
     settings = _settings()
     key = _backup_key(settings)
 
@@ -283,6 +296,8 @@ def restore(
                 key=key,
                 force=force,
                 trust_unsigned=trust_unsigned,
+                saved_dir=settings.data_dir / "backups",
+                one_transaction=not in_batches,
                 progress=lambda what, n: bar.update(task, advance=n, description=what),
                 notice=lambda line: bar.console.print(line, soft_wrap=True, markup=False),
             )
@@ -295,7 +310,10 @@ def restore(
         f"{m.schema_version}, made {m.created_at}, {signer}"
     ]
     if report.wiped:
-        lines.append(f"replaced {report.wiped} existing nodes")
+        how = "in one transaction" if report.one_transaction else "in batches"
+        lines.append(
+            f"replaced {report.wiped} existing nodes {how}; they are saved in {report.saved}"
+        )
     lines.append(
         f"restored {report.nodes} nodes and {report.relationships} relationships; "
         f"content hash {report.hash} verified"

@@ -1,6 +1,6 @@
-"""Whole-graph backups: a signed, versioned JSON Lines export, a restore into an empty
-database that checks the whole file first, and a content hash that proves a round trip
-reproduced the same graph.
+"""Whole-graph backups: a signed, versioned JSON Lines export; a restore that cannot
+lose the graph it replaces; and a content hash that proves a round trip reproduced the
+same graph.
 
 The file (format version 2) is one JSON object per line:
 
@@ -19,8 +19,16 @@ A restore checks the whole file before it changes anything: the MAC over the raw
 then the header (format, the current schema version), every line (labels and types on
 the allow-lists, values Neo4j stores as written, one node per key and per (label, id),
 relationship ends that exist), and the counts and content hash of the end line. Then it
-writes nodes and relationships in batched transactions and checks the content hash of
-the restored graph against the file's.
+replaces the graph so that no failure can lose data:
+
+- a database with data is replaced only with `force`, and its graph is first exported
+  to a safety file (signed with the same key, read back and checked);
+- the replacement is one transaction (delete, write, content hash checked inside it,
+  commit), so any failure rolls it back and readers never see half a graph;
+- if Neo4j refuses a transaction that large (its transaction-memory limits or its
+  transaction timeout), it replaces in batches instead; any failure then deletes what
+  was written and restores the safety file (checked by content hash); if even that
+  fails, the error names the safety file to restore by hand.
 
 Unsigned files of format version 1 (before backups were signed) are read only when the
 caller trusts them explicitly, and their API keys are never restored.
@@ -39,13 +47,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Final, Protocol, TypeVar
 
+import neo4j
 from neo4j import AsyncManagedTransaction, AsyncTransaction
+from neo4j import exceptions as neo4j_errors
 
 from graph import backup_signing, maintenance, migrations
 from graph.backup_signing import SignatureError
 from graph.backup_values import NAME, check_value, decode_value, encode_properties, encode_value
 from graph.driver import Graph, Rows
-from graph.errors import Conflict, GraphError
+from graph.errors import Conflict, GraphError, Unavailable
 from graph.labels import ENTITY, ENTITY_LABELS, INTERNAL_LABELS
 from graph.models.relationships import RelType
 
@@ -83,6 +93,15 @@ RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props
 EXPORT_RELATIONSHIPS = """
 MATCH (a)-[r]->(b) WHERE NOT a:KoostooMigration AND NOT b:KoostooMigration
 RETURN type(r) AS type, elementId(a) AS start, elementId(b) AS end, properties(r) AS props
+"""
+
+#: The one-transaction replacement's delete; the counts tell whether the graph is still
+#: the one just saved to the safety file.
+DELETE_ALL = """
+MATCH (n) WHERE NOT n:KoostooMigration
+WITH n, COUNT { (n)-->() } AS out
+DETACH DELETE n
+RETURN count(n) AS nodes, coalesce(sum(out), 0) AS relationships
 """
 
 RESTORE_NODES = """
@@ -725,6 +744,10 @@ class RestoreReport:
     hash: str
     #: data nodes the restore replaced
     wiped: int
+    #: the replaced graph, exported before anything changed (None: the database was empty)
+    saved: Path | None
+    #: replaced in one transaction (else in batches: Neo4j refused one that large)
+    one_transaction: bool
     manifest: Manifest
 
 
@@ -734,9 +757,13 @@ T = TypeVar("T")
 
 
 class _Run(Protocol):
-    """Runs one unit of work (as a transaction of its own)."""
+    """Runs one unit of work: inside the one transaction, or as a transaction of its own."""
 
     def __call__(self, work: Callable[[Tx], Awaitable[T]], /) -> Awaitable[T]: ...
+
+
+class _TooBig(Exception):
+    """Neo4j refused the one-transaction restore for its size (rolled back)."""
 
 
 async def _create_nodes(params: Rows, tx: Tx) -> dict[int, str]:
@@ -792,6 +819,165 @@ async def _write(
     await flush_relationships()
 
 
+def _saved_path(directory: Path) -> Path:
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return directory / f"pre-restore-{datetime.now(UTC):%Y%m%dT%H%M%S.%fZ}.jsonl"
+
+
+async def _save(graph: Graph, directory: Path, key: bytes) -> ExportReport:
+    """Export the graph a restore is about to replace, and read the file back."""
+    saved = await export_all(graph, _saved_path(directory), key=key)
+    check_file(saved.path, key=key)
+    return saved
+
+
+def _too_big(e: neo4j_errors.Neo4jError) -> bool:
+    """Neo4j's transaction-memory limits (db.memory.transaction.max,
+    dbms.memory.transaction.total.max), its heap, or its transaction timeout
+    (db.transaction.timeout): too big for one transaction."""
+    code = e.code or ""
+    return "OutOfMemory" in code or "TransactionTimedOut" in code
+
+
+async def _replace_at_once(
+    graph: Graph,
+    rows: Callable[[], Iterator[NodeRow | RelRow]],
+    manifest: Manifest,
+    saved: ExportReport | None,
+    batch_size: int,
+    progress: Progress | None,
+) -> int:
+    """Delete the graph and write the file's in one explicit transaction, committed only
+    if the content hash read inside it is the file's: any failure rolls it all back.
+    Returns how many nodes it replaced; raises `_TooBig` if Neo4j refuses the size."""
+    try:
+        async with graph.driver.session(
+            database=graph.database, default_access_mode=neo4j.WRITE_ACCESS
+        ) as session:
+            tx = await session.begin_transaction()
+            try:
+                deleted = await (await tx.run(DELETE_ALL)).single(strict=True)
+                wiped, relationships = int(deleted["nodes"]), int(deleted["relationships"])
+                before = (saved.nodes, saved.relationships) if saved else (0, 0)
+                if (wiped, relationships) != before:
+                    raise BackupError(
+                        [
+                            "the graph changed since it was "
+                            + (f"saved to {saved.path}" if saved else "found empty")
+                            + f" ({before[0]} nodes and {before[1]} relationships, now {wiped} "
+                            f"and {relationships}): stop the writers (the API) and restore "
+                            "again; nothing was changed"
+                        ]
+                    )
+
+                async def run(work: Callable[[Tx], Awaitable[T]]) -> T:
+                    return await work(tx)
+
+                await _write(run, rows(), batch_size, progress)
+                restored = await _content_hash_in(tx)
+                if restored != manifest.hash:
+                    raise BackupError(
+                        [
+                            f"the restored graph's content hash {restored[:12]}… differs from "
+                            f"the file's {manifest.hash[:12]}…; rolled back: nothing was changed"
+                        ]
+                    )
+                await tx.commit()
+                return wiped
+            finally:
+                await tx.close()
+    except neo4j_errors.Neo4jError as e:
+        if _too_big(e):
+            raise _TooBig(f"{e.code}: {e.message}") from e
+        raise BackupError(
+            [f"Neo4j refused the restore ({e.code}: {e.message}); rolled back: nothing was changed"]
+        ) from e
+    except (neo4j_errors.DriverError, OSError) as e:
+        raise Unavailable(
+            f"Neo4j could not be reached during the restore ({e}). A transaction it did not "
+            "commit is rolled back: the database holds its previous graph or, if the commit "
+            "went through, the whole file (compare `content hash`)"
+            + (f"; the previous graph is saved in {saved.path}" if saved else "")
+        ) from e
+
+
+async def _replace_in_batches(
+    graph: Graph,
+    rows: Callable[[], Iterator[NodeRow | RelRow]],
+    manifest: Manifest,
+    saved: ExportReport | None,
+    key: bytes | None,
+    batch_size: int,
+    progress: Progress | None,
+) -> int:
+    """Delete the graph and write the file's in batched transactions; on any failure,
+    delete what was written and put the saved graph back."""
+    now = await maintenance.count_data_nodes(graph)
+    if now != (saved.nodes if saved else 0):
+        raise BackupError(
+            [
+                "the graph changed since it was "
+                + (f"saved to {saved.path}" if saved else "found empty")
+                + f" (now {now} nodes): stop the writers (the API) and restore again; "
+                "nothing was changed"
+            ]
+        )
+    try:
+        wiped = await maintenance.wipe(graph, allow_data=True, batch_size=batch_size)
+        await _write(graph.write, rows(), batch_size, progress)
+        restored = await content_hash(graph)
+        if restored != manifest.hash:
+            raise BackupError(
+                [
+                    f"the restored graph's content hash {restored[:12]}… differs from the "
+                    f"file's {manifest.hash[:12]}…"
+                ]
+            )
+    except Exception as e:
+        await _put_back(graph, saved, key, batch_size, e)
+    return wiped
+
+
+async def _put_back(
+    graph: Graph,
+    saved: ExportReport | None,
+    key: bytes | None,
+    batch_size: int,
+    failure: Exception,
+) -> None:
+    """After a failed batched restore: the database as it was, or a message that says
+    where the previous graph is. Always raises."""
+    try:
+        await maintenance.wipe(graph, allow_data=True, batch_size=batch_size)
+        if saved is not None:
+            assert key is not None
+            with _open(saved.path) as f:
+                previous = _check(f, str(saved.path), key, False)
+                await _write(graph.write, _rows(f, str(saved.path), previous), batch_size, None)
+            if await content_hash(graph) != previous.hash:
+                raise BackupError([f"the content hash of the graph put back is not {saved.path}'s"])
+    except Exception as e:
+        where = (
+            f"it is saved in {saved.path}: restore it with `koostoo restore --force {saved.path}`"
+            if saved
+            else "the database was empty before; empty it with `koostoo restore --force` of "
+            "a good file, or by hand"
+        )
+        raise BackupError(
+            [
+                f"the restore failed: {failure}",
+                f"putting the previous graph back failed: {e}",
+                where,
+            ]
+        ) from failure
+    outcome = (
+        f"the previous graph was put back (content hash verified; also saved in {saved.path})"
+        if saved
+        else "the database was emptied again, as it was before"
+    )
+    raise BackupError([f"the restore failed: {failure}", outcome]) from failure
+
+
 async def restore(
     graph: Graph,
     path: Path,
@@ -799,15 +985,19 @@ async def restore(
     key: bytes | None,
     force: bool = False,
     trust_unsigned: bool = False,
+    saved_dir: Path | None = None,
     batch_size: int = BATCH_SIZE,
+    one_transaction: bool = True,
     progress: Progress | None = None,
     notice: Notice | None = None,
 ) -> RestoreReport:
-    """Restore a backup into this database: the file is checked whole with `key` first
-    (an unsigned file only with `trust_unsigned`); the database must hold no data unless
-    `force` (then it is wiped first). Writes in batched transactions and verifies the
-    restored graph's content hash against the file's. `notice` receives a line for each
-    step an operator should know of."""
+    """Restore a backup so that no failure loses data (see the module's docstring).
+
+    The file is checked whole with `key` first; an unsigned file only with
+    `trust_unsigned`. A database holding data is replaced only with `force`, after its
+    graph is exported to `saved_dir` (default: the file's directory), signed with the
+    same key. `one_transaction=False` goes straight to the batched replacement.
+    `notice` receives a line for each step an operator should know of."""
     path = Path(path)
     say = notice or (lambda _: None)
     with _open(path) as f:
@@ -825,17 +1015,36 @@ async def restore(
                 f"refusing to restore into a database that holds {existing} nodes; "
                 "use --force to replace them"
             )
-        wiped = await maintenance.wipe(graph, allow_data=True) if existing else 0
-        await _write(graph.write, _rows(f, str(path), manifest), batch_size, progress)
-    restored = await content_hash(graph)
-    if restored != manifest.hash:
-        raise BackupError(
-            [
-                f"the restored graph's content hash {restored[:12]}… differs from the file's "
-                f"{manifest.hash[:12]}…"
-            ]
-        )
-    return RestoreReport(manifest.nodes, manifest.relationships, manifest.hash, wiped, manifest)
+        saved: ExportReport | None = None
+        if existing:
+            if key is None:
+                raise BackupError(["a backup key is needed to save the graph a restore replaces"])
+            saved = await _save(graph, Path(saved_dir) if saved_dir else path.parent, key)
+            say(
+                f"saved the current graph ({saved.nodes} nodes, {saved.relationships} "
+                f"relationships) to {saved.path}"
+            )
+        rows = partial(_rows, f, str(path), manifest)
+        at_once = one_transaction
+        if one_transaction:
+            try:
+                wiped = await _replace_at_once(graph, rows, manifest, saved, batch_size, progress)
+            except _TooBig as e:
+                say(f"Neo4j refused one transaction of this size ({e}): replacing in batches")
+                at_once = False
+        if not at_once:
+            wiped = await _replace_in_batches(
+                graph, rows, manifest, saved, key, batch_size, progress
+            )
+    return RestoreReport(
+        manifest.nodes,
+        manifest.relationships,
+        manifest.hash,
+        wiped,
+        saved.path if saved else None,
+        at_once,
+        manifest,
+    )
 
 
 __all__ = [

@@ -1,7 +1,8 @@
 """Backups: `export --all` / `restore` reproduce the same graph (content hash equal),
 CRM and audit records included; a file is refused unless its keyed MAC (over every byte,
-header included) verifies and every line checks out, before anything is written (issue
-21, item 7, and the duplicate ids of item 6)."""
+header included) verifies and every line checks out, before anything is written; and a
+restore that fails part-way leaves the graph it was replacing as it was (issue 21,
+items 6 and 7)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import re
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,12 @@ from graph import (
     console,
     entities,
     keys,
+    local,
     maintenance,
     migrations,
     organisations,
 )
-from graph.driver import Graph
+from graph.driver import Graph, connect
 from graph.errors import Conflict
 from graph.keys import Role
 from graph.models.entities import CampaignCreate, NoteCreate, TaskCreate
@@ -264,6 +266,10 @@ async def good(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+async def saved_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.glob("pre-restore-*"))  # noqa: ASYNC240
+
+
 # --- values ----------------------------------------------------------------------------------
 
 
@@ -322,7 +328,7 @@ async def test_round_trip_reproduces_the_graph(graph: Graph, tmp_path: Path) -> 
     assert await backup.content_hash(graph) != before_hash
     report = await backup.restore(graph, file, key=KEY, batch_size=97)
     assert (report.nodes, report.relationships) == (exported.nodes, exported.relationships)
-    assert report.wiped == 0
+    assert report.one_transaction and report.saved is None and report.wiped == 0
     assert await backup.content_hash(graph) == before_hash
     assert await maintenance.label_counts(graph) == before_labels
     assert await maintenance.relationship_counts(graph) == before_rels
@@ -338,12 +344,23 @@ async def test_round_trip_reproduces_the_graph(graph: Graph, tmp_path: Path) -> 
     assert await backup.content_hash(graph) != before_hash
 
 
-async def test_a_restored_key_still_authenticates(graph: Graph, tmp_path: Path) -> None:
+async def test_a_forced_restore_saves_the_graph_it_replaces(graph: Graph, tmp_path: Path) -> None:
     _, secret = await keys.create(graph, name="survivor", role=Role.VIEWER, actor="test")
     await backup.export_all(graph, tmp_path / "keys.jsonl", key=KEY)
-    await backup.restore(graph, tmp_path / "keys.jsonl", key=KEY, force=True)
+    await keys.create(graph, name="newer", role=Role.VIEWER, actor="test")
+    newer = await backup.content_hash(graph)
+
+    report = await backup.restore(
+        graph, tmp_path / "keys.jsonl", key=KEY, force=True, saved_dir=tmp_path / "saved"
+    )
     key = await keys.authenticate(graph, secret)
     assert key is not None and key.name == "survivor"
+    assert report.one_transaction and report.wiped == 4  # two keys, two audit events
+    # The replaced graph is in a signed file that restores as it was.
+    assert report.saved is not None and report.saved.parent == tmp_path / "saved"
+    assert stat.S_IMODE(report.saved.stat().st_mode) == 0o600
+    await backup.restore(graph, report.saved, key=KEY, force=True, saved_dir=tmp_path / "saved")
+    assert await backup.content_hash(graph) == newer
 
 
 # --- issue 21, item 6: a failed restore --force leaves the graph as it was --------------------
@@ -360,12 +377,158 @@ async def test_a_duplicate_id_file_under_force_changes_nothing(
     before = await console.fingerprint(seeded)
 
     with pytest.raises(backup.BackupError) as refused:
-        await backup.restore(seeded, bad, key=KEY, force=True)
+        await backup.restore(seeded, bad, key=KEY, force=True, saved_dir=tmp_path)
     assert f"dup.jsonl:{line_number}: a second Organisation with id {org_id!r}" in str(
         refused.value
     )
     assert await console.fingerprint(seeded) == before
     assert await maintenance.count_data_nodes(seeded) == good.nodes
+    assert await saved_files(tmp_path) == []  # refused before anything, even the safety copy
+
+
+class Boom(Exception):
+    """A failure in the middle of a restore (the progress callback raises it)."""
+
+
+def fail_after(what: str, batches: int) -> Callable[[str, int], None]:
+    seen = 0
+
+    def progress(phase: str, n: int) -> None:
+        nonlocal seen
+        if phase == what:
+            seen += 1
+            if seen >= batches:
+                raise Boom(f"failure after {seen} batches of {phase}")
+
+    return progress
+
+
+@pytest.fixture
+async def older(seeded: Graph, tmp_path: Path) -> Path:
+    """A backup of the seeded graph, which has changed since."""
+    older = await backup.export_all(seeded, tmp_path / "older.jsonl", key=KEY)
+    await organisations.update(
+        seeded, "tootukassa", OrganisationUpdate(website="https://tootukassa.ee/uus"), actor="t"
+    )
+    assert await backup.content_hash(seeded) != older.hash
+    return older.path
+
+
+@pytest.mark.parametrize("phase", ["nodes", "relationships"])
+async def test_a_failure_inside_the_one_transaction_changes_nothing(
+    seeded: Graph, older: Path, tmp_path: Path, phase: str
+) -> None:
+    before = await backup.content_hash(seeded)
+    with pytest.raises(Boom):
+        await backup.restore(
+            seeded,
+            older,
+            key=KEY,
+            force=True,
+            saved_dir=tmp_path,
+            batch_size=50,
+            progress=fail_after(phase, 2),
+        )
+    assert await backup.content_hash(seeded) == before
+
+
+@pytest.mark.parametrize("phase", ["nodes", "relationships"])
+async def test_a_failed_batched_restore_puts_the_previous_graph_back(
+    seeded: Graph, older: Path, tmp_path: Path, phase: str
+) -> None:
+    before = await backup.content_hash(seeded)
+    with pytest.raises(backup.BackupError, match="previous graph was put back") as failed:
+        await backup.restore(
+            seeded,
+            older,
+            key=KEY,
+            force=True,
+            saved_dir=tmp_path / "saved",
+            batch_size=50,
+            one_transaction=False,
+            progress=fail_after(phase, 2),
+        )
+    assert isinstance(failed.value.__cause__, Boom)
+    assert "failure after 2 batches" in str(failed.value)
+    assert await backup.content_hash(seeded) == before
+    (saved,) = await saved_files(tmp_path / "saved")
+    assert saved in str(failed.value)
+
+
+async def test_a_failed_batched_restore_into_an_empty_database_empties_it(
+    seeded: Graph, tmp_path: Path
+) -> None:
+    file = await backup.export_all(seeded, tmp_path / "all.jsonl", key=KEY)
+    await maintenance.wipe(seeded, allow_data=True)
+    with pytest.raises(backup.BackupError, match="emptied again"):
+        await backup.restore(
+            seeded,
+            file.path,
+            key=KEY,
+            batch_size=50,
+            one_transaction=False,
+            progress=fail_after("relationships", 3),
+        )
+    assert await maintenance.count_data_nodes(seeded) == 0
+    report = await backup.restore(seeded, file.path, key=KEY, one_transaction=False)
+    assert not report.one_transaction and report.hash == file.hash
+    assert await backup.content_hash(seeded) == file.hash
+
+
+def fat_file(path: Path, nodes: int, chars: int = 50_000) -> Path:
+    """A signed file of `nodes` topics with `chars` characters of text each."""
+    rows = [
+        dumps(
+            {
+                "kind": "node",
+                "key": i,
+                "labels": ["Entity", "Topic"],
+                "properties": {"id": f"pikk-{i}", "name": f"Pikk teema {i}", "text": "š" * chars},
+            }
+        )
+        for i in range(nodes)
+    ]
+    return write_lines(path, resign(recount([HEADER, *rows, dumps({"kind": "end"})])))
+
+
+@pytest.fixture
+def small_engine(tmp_path: Path) -> Iterator[str]:
+    """A Neo4j whose running transactions may hold 10 MiB in all (its minimum)."""
+    engine = local.LocalNeo4j(home=tmp_path / "neo4j", port=0, pagecache="64m", tx_memory="10m")
+    yield engine.start()
+    engine.stop()
+
+
+async def test_a_restore_too_big_for_one_transaction_goes_in_batches(
+    small_engine: str, tmp_path: Path
+) -> None:
+    """Neo4j refuses one transaction of 11 MiB of text: the restore says so, replaces in
+    batches and verifies the result; the replaced graph is saved."""
+    small = await connect(small_engine, "neo4j", "", "neo4j")
+    try:
+        await migrations.migrate(small)
+        await backup.restore(small, fat_file(tmp_path / "121.jsonl", 121), key=KEY, batch_size=5)
+        before = await backup.content_hash(small)
+        fat = fat_file(tmp_path / "120.jsonl", 120)
+        notices: list[str] = []
+        report = await backup.restore(
+            small,
+            fat,
+            key=KEY,
+            force=True,
+            saved_dir=tmp_path / "saved",
+            batch_size=5,
+            notice=notices.append,
+        )
+        assert not report.one_transaction and report.wiped == 121
+        assert "MemoryPoolOutOfMemoryError" in notices[-1] and "in batches" in notices[-1]
+        assert (
+            await backup.content_hash(small) == report.hash == backup.check_file(fat, key=KEY).hash
+        )
+        assert report.saved is not None
+        assert backup.check_file(report.saved, key=KEY).hash == before
+    finally:
+        await small.driver.close()
 
 
 # --- issue 21, item 7: a keyed MAC over the whole file ------------------------------------------
@@ -410,7 +573,7 @@ async def test_tampered_files_are_refused_and_nothing_is_written(
 ) -> None:
     bad = write_lines(tmp_path / "bad.jsonl", TAMPERING[name](lines_of(good)))
     with pytest.raises(backup.BackupError, match=r"altered|not signed|incomplete"):
-        await backup.restore(graph, bad, key=KEY, force=True)
+        await backup.restore(graph, bad, key=KEY, force=True, saved_dir=tmp_path)
     assert await maintenance.count_data_nodes(graph) == 0
     assert await keys.authenticate(graph, SECRET) is None
 
@@ -677,6 +840,13 @@ async def test_cli_export_and_restore(
 
     forced = cli(["restore", "--force", str(file)], cli_env)
     assert forced.returncode == 0, forced.stderr
+    assert "in one transaction" in forced.stdout
+    assert await backup.content_hash(graph) == before
+    (saved,) = sorted((tmp_path / "backups").glob("pre-restore-*.jsonl"))
+    assert str(saved) in forced.stdout
+    batched = cli(["restore", "--force", "--in-batches", str(file)], cli_env)
+    assert batched.returncode == 0, batched.stderr
+    assert "in batches" in batched.stdout
     assert await backup.content_hash(graph) == before
 
     # Issue 21, item 6, from the command line: refused by line, the graph unchanged.
