@@ -78,7 +78,7 @@ def signed_mac(line: bytes) -> str | None:
     """The MAC a last line carries, or None if it is no MAC line."""
     try:
         obj = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(obj, dict) or obj.get("kind") != "mac":
         return None

@@ -564,6 +564,7 @@ TAMPERING: dict[str, Callable[[list[str]], list[str]]] = {
         [*lines[:-3], *lines[-2:]]
     ),
     "two node lines swapped": lambda lines: [lines[0], lines[2], lines[1], *lines[3:]],
+    "deep JSON as the last line": lambda lines: [*lines, "[" * 2000 + "]" * 2000],
 }
 
 
