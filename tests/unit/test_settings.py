@@ -42,3 +42,4 @@ def test_a_backup_key_is_secret_and_long_enough() -> None:
         Settings(KOOSTOO_BACKUP_KEY="lühike")
     s = Settings(KOOSTOO_BACKUP_KEY="v" * 32)
     assert s.backup_key is not None and "v" * 32 not in repr(s)
+    assert Settings(KOOSTOO_BACKUP_KEY="").backup_key is None  # `KOOSTOO_BACKUP_KEY=`: unset
