@@ -78,6 +78,22 @@ class Settings(BaseSettings):
     # (run it daily, e.g. from cron); 0 keeps them forever.
     audit_retention_days: int = Field(default=730, ge=0, alias="KOOSTOO_AUDIT_RETENTION_DAYS")
 
+    # The key of the backups' MAC (HMAC-SHA256 over the whole file), held by the
+    # operator apart from the backups. Production exports and restores only with it;
+    # dev without it keeps a generated one in KOOSTOO_DATA_DIR (api/backup_key.py).
+    backup_key: SecretStr | None = Field(default=None, alias="KOOSTOO_BACKUP_KEY")
+
+    @model_validator(mode="after")
+    def _refuse_short_backup_keys(self) -> Settings:
+        if self.backup_key is not None and not self.backup_key.get_secret_value():
+            self.backup_key = None  # `KOOSTOO_BACKUP_KEY=` means unset
+        if self.backup_key is not None and len(self.backup_key.get_secret_value()) < 32:
+            raise ValueError(
+                "KOOSTOO_BACKUP_KEY needs at least 32 characters "
+                "(for example the output of `openssl rand -base64 32`)"
+            )
+        return self
+
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:
         if self.profile is Profile.PRODUCTION:

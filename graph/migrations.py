@@ -205,6 +205,26 @@ MIGRATIONS: tuple[Migration, ...] = (
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
+#: Backups from this schema version on can be restored: what the later migrations add to
+#: the data (derived keys) their data steps make from the restored names.
+OLDEST_RESTORABLE = 5
+
+
+async def upgrade_data(graph: Graph, version: int) -> list[int]:
+    """Run the data steps of the migrations after `version` (on data restored from a
+    backup made at that version, into a database whose schema is current); return
+    their versions."""
+    ran = []
+    for migration in MIGRATIONS:
+        if migration.version <= version:
+            continue
+        if migration.prepare is not None:
+            await migration.prepare(graph)
+        if migration.data is not None:
+            await migration.data(graph)
+        if migration.prepare is not None or migration.data is not None:
+            ran.append(migration.version)
+    return ran
 
 
 async def applied_versions(graph: Graph) -> set[int]:
