@@ -7,7 +7,15 @@ COPY api ./api
 COPY graph ./graph
 COPY schema ./schema
 COPY seeds ./seeds
-RUN pip install . && useradd --system --uid 10001 koostoo
+# PyICU builds against Debian's ICU; the build tools go again, the library (libicu72 on
+# bookworm, libicu76 on trixie) is kept.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libicu-dev pkg-config g++ \
+ && pip install . \
+ && apt-mark manual $(dpkg-query -W -f '${Package}\n' 'libicu[0-9]*') \
+ && apt-get purge -y --auto-remove libicu-dev pkg-config g++ \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 koostoo
 COPY web ./web
 USER koostoo
 ENV KOOSTOO_PROFILE=production KOOSTOO_HOST=0.0.0.0 KOOSTOO_PORT=8000

@@ -5,18 +5,21 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from typing import Any, TypedDict
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from api import exports, web
-from api.middleware import ApiKeyAuth, BodyLimit, RequestContext
+from api import exports, json_body, web
+from api.middleware import ApiKeyAuth, BodyLimit, RequestContext, error_response
 from api.ratelimit import IpRateLimit, KeyRateLimit, TokenBuckets
 from api.security import SecurityHeaders
 from api.settings import Settings
@@ -43,12 +46,41 @@ class GraphQLApp(GraphQL[Context, None]):
                     max_aliases=settings.max_aliases,
                     max_tokens=settings.max_tokens,
                     introspection=settings.introspection_enabled,
+                    max_cost=settings.max_query_cost,
+                    assumed_page_size=settings.max_page_size,
                 )
             ),
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=True,
         )
         self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as e:
+            # Strawberry answers these in plain text; ours are GraphQL-shaped JSON.
+            response = error_response(e.status_code, e.reason, HTTPStatus(e.status_code).name)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON bounded in depth, as UTF-8. Strawberry hands a request body over as bytes
+        (which must hold an object) and a JSON query parameter (`variables`) as text."""
+        what = "the request body" if isinstance(data, bytes) else "a JSON query parameter"
+        try:
+            decoded = json_body.loads(data, max_depth=self.settings.max_json_depth, what=what)
+        except json_body.JsonRefused as e:
+            raise HTTPException(400, str(e)) from e
+        if isinstance(data, bytes) and not isinstance(decoded, dict):
+            raise HTTPException(
+                400,
+                'the request body must be a JSON object such as {"query": "{ viewer { name } }"}, '
+                f"not {_json_kind(decoded)}",
+            )
+        return decoded
 
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
         return Context(
@@ -58,6 +90,18 @@ class GraphQLApp(GraphQL[Context, None]):
             request_id=request.state.request_id,
             max_page_size=self.settings.max_page_size,
         )
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a number"
 
 
 async def healthz(request: Request) -> Response:
@@ -107,7 +151,12 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
     middleware = [
         Middleware(RequestContext),
-        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        Middleware(
+            BodyLimit,
+            max_bytes=settings.max_body_bytes,
+            read_timeout=settings.body_read_timeout,
+            total_timeout=settings.body_timeout,
+        ),
         Middleware(SecurityHeaders, hsts=not settings.is_dev),
     ]
     if settings.rate_limit_per_ip:

@@ -12,12 +12,14 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
+from api.backup_key import BackupKeyMissing, backup_key
 from api.runtime import neo4j_uri, open_graph
 from api.settings import Settings
-from graph import backup, bulk, keys, local, maintenance, migrations
+from graph import audit, backup, bulk, keys, local, maintenance, migrations
 from graph.driver import Graph
 from graph.errors import GraphError
 from seeds import dataset, loader
@@ -36,6 +38,8 @@ import_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(import_app, name="import")
+audit_app = typer.Typer(help="The audit trail: retention.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 out = Console()
 err = Console(stderr=True)
@@ -66,7 +70,8 @@ def with_graph(work: Callable[[Graph], Awaitable[T]], *, migrate_first: bool = T
 
             return asyncio.run(run())
     except GraphError as e:
-        err.print(f"[red]error:[/] {e}")
+        # Whole lines, as written: a message names files and lines (`FILE:LINE: …`).
+        err.print(f"[red]error:[/] {escape(str(e))}", soft_wrap=True)
         raise typer.Exit(1) from e
 
 
@@ -105,6 +110,7 @@ def serve(
     """Serve the API and the explorer (starting a local Neo4j when NEO4J_URI is unset)."""
     from api import logs
     from api.app import create_app
+    from api.server import config as server_config
 
     settings = _settings()
     logs.configure(settings.log_level)
@@ -142,8 +148,13 @@ def serve(
                     f"(Neo4j: {uri}; press Ctrl-C to stop)\n"
                 )
             server = _Server(
-                uvicorn.Config(
-                    create_app(settings), host=host, port=port, log_config=None, lifespan="on"
+                server_config(
+                    create_app(settings),
+                    settings,
+                    host=host,
+                    port=port,
+                    log_config=None,
+                    lifespan="on",
                 )
             )
             server.banner = banner
@@ -228,25 +239,61 @@ def export_all(
         bool, typer.Option("--all", help="Everything: entities, CRM, audit records, API keys.")
     ] = False,
 ) -> None:
-    """Back up the whole graph to a versioned JSON Lines file (`koostoo restore` reads it)."""
+    """Back up the whole graph to a signed, versioned JSON Lines file (`koostoo restore`
+    reads it; it holds personal data: store it encrypted)."""
     if not all_:
         err.print("say --all: `koostoo export --all FILE` writes the whole graph")
         raise typer.Exit(2)
-    report = with_graph(lambda graph: backup.export_all(graph, file))
+    key = _backup_key(_settings())
+    report = with_graph(lambda graph: backup.export_all(graph, file, key=key))
     out.print(
         f"exported {report.nodes} nodes and {report.relationships} relationships to "
-        f"{report.path} (content hash {report.hash})"
+        f"{report.path} (content hash {report.hash}; signed with backup key {report.key_id})",
+        soft_wrap=True,
+        markup=False,
     )
+
+
+def _backup_key(settings: Settings) -> bytes:
+    try:
+        return backup_key(settings)
+    except BackupKeyMissing as e:
+        err.print(f"[red]configuration:[/] {e}")
+        raise typer.Exit(2) from e
 
 
 @app.command()
 def restore(
     file: Annotated[Path, typer.Argument(help="A file written by `koostoo export --all`.")],
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the data of a non-empty database.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the data of a non-empty database (saved first to "
+            "KOOSTOO_DATA_DIR/backups, and put back if the restore fails).",
+        ),
+    ] = False,
+    trust_unsigned: Annotated[
+        bool,
+        typer.Option(
+            "--trust-unsigned",
+            help="Read an unsigned backup of an older Koostöö (format 1) whose origin you "
+            "vouch for; its API keys are not restored.",
+        ),
+    ] = False,
+    in_batches: Annotated[
+        bool,
+        typer.Option(
+            "--in-batches",
+            help="Do not try one transaction first (a graph larger than Neo4j's transaction "
+            "memory); a failure still puts the replaced graph back.",
+        ),
     ] = False,
 ) -> None:
-    """Restore a backup into an empty database (checked whole before anything is written)."""
+    """Restore a backup: its MAC and every line are checked before anything is written,
+    and the graph it replaces is never lost."""
+    settings = _settings()
+    key = _backup_key(settings)
 
     async def work(graph: Graph) -> backup.RestoreReport:
         with Progress(console=err, transient=True) as bar:
@@ -254,17 +301,33 @@ def restore(
             return await backup.restore(
                 graph,
                 file,
+                key=key,
                 force=force,
+                trust_unsigned=trust_unsigned,
+                saved_dir=settings.data_dir / "backups",
+                one_transaction=not in_batches,
                 progress=lambda what, n: bar.update(task, advance=n, description=what),
+                notice=lambda line: bar.console.print(line, soft_wrap=True, markup=False),
             )
 
     report = with_graph(work)
+    m = report.manifest
+    signer = f"signed with backup key {m.key_id}" if m.signed else "unsigned (trusted)"
+    lines = [
+        f"checked {file}: {m.nodes} nodes, {m.relationships} relationships, schema version "
+        f"{m.schema_version}, made {m.created_at}, {signer}"
+    ]
     if report.wiped:
-        out.print(f"replaced {report.wiped} existing nodes")
-    out.print(
+        how = "in one transaction" if report.one_transaction else "in batches"
+        lines.append(
+            f"replaced {report.wiped} existing nodes {how}; they are saved in {report.saved}"
+        )
+    lines.append(
         f"restored {report.nodes} nodes and {report.relationships} relationships; "
         f"content hash {report.hash} verified"
     )
+    for line in lines:
+        out.print(line, soft_wrap=True, markup=False)
 
 
 class _ImportProgress:
@@ -477,6 +540,29 @@ def keys_revoke(
 
     revoked = with_graph(work)
     out.print(f"revoked {revoked.name!r} (id {revoked.id})")
+
+
+@audit_app.command("prune")
+def audit_prune(dry_run: _DryRun = False, batch_size: _BatchSize = 10_000) -> None:
+    """Delete audit events older than KOOSTOO_AUDIT_RETENTION_DAYS (default 730; 0 keeps
+    them forever). The pruning is itself audited. Run it daily, e.g. from cron."""
+    days = _settings().audit_retention_days
+    if days == 0:
+        out.print("KOOSTOO_AUDIT_RETENTION_DAYS is 0: audit events are kept forever; nothing to do")
+        return
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    report = with_graph(
+        lambda graph: audit.prune(
+            graph, before=cutoff, actor=CLI_ACTOR, dry_run=dry_run, batch_size=batch_size
+        )
+    )
+    verb = "would delete" if dry_run else "deleted"
+    oldest = f"; the oldest from {report.oldest:%Y-%m-%d}" if report.oldest else ""
+    out.print(
+        f"{verb} {report.deleted} audit events older than {days} days "
+        f"(recorded before {cutoff:%Y-%m-%d %H:%M} UTC){oldest}",
+        soft_wrap=True,
+    )
 
 
 def main() -> None:

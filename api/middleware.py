@@ -1,14 +1,15 @@
-"""Pure-ASGI middleware: request ids and access logs, body-size limits, API-key auth."""
+"""Pure-ASGI middleware: request ids and access logs, body size and time limits, API-key auth."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
 import uuid
 from collections.abc import Iterable
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,7 +22,7 @@ log = logging.getLogger("koostoo.http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def _error(
+def error_response(
     status: int, message: str, code: str, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     return JSONResponse(
@@ -69,12 +70,29 @@ class RequestContext:
             request_id_var.reset(token)
 
 
-class BodyLimit:
-    """Refuses request bodies over `max_bytes` (by header, and while streaming)."""
+class _BodyRefused(Exception):
+    """Raised into the app from `receive()`; BodyLimit turns it into the answer."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, status: int, message: str, code: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class BodyLimit:
+    """Refuses request bodies over `max_bytes` (413) and bodies that arrive too slowly
+    (408): a pause of more than `read_timeout` seconds between two chunks, or more than
+    `total_timeout` seconds for the whole body. Checked by header where one is given,
+    and while the app reads (chunked bodies carry no length). An app that never reads
+    the body (a 401 for a missing key) is not held up by it."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, *, read_timeout: float, total_timeout: float
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.read_timeout = read_timeout
+        self.total_timeout = total_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,22 +100,58 @@ class BodyLimit:
             return
         length = Headers(scope=scope).get("content-length")
         if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await _error(413, f"request body over {self.max_bytes} bytes", "PAYLOAD_TOO_LARGE")(
-                scope, receive, send
-            )
+            await self._refuse(scope, receive, send, self._too_large())
             return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.total_timeout
         seen = 0
+        body_done = False
+        responding = False
 
         async def limited() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise ValueError("request body too large")
+            nonlocal seen, body_done
+            if body_done:  # e.g. waiting for a disconnect while streaming the answer
+                return await receive()
+            try:
+                async with asyncio.timeout(min(self.read_timeout, deadline - loop.time())):
+                    message = await receive()
+            except TimeoutError:
+                raise _BodyRefused(
+                    408,
+                    f"the request body did not arrive in time (a pause of over "
+                    f"{self.read_timeout:g} s, or over {self.total_timeout:g} s in all)",
+                    "REQUEST_TIMEOUT",
+                ) from None
+            if message["type"] != "http.request":
+                body_done = True
+                return message
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise self._too_large()
+            body_done = not message.get("more_body", False)
             return message
 
-        await self.app(scope, limited, send)
+        async def watched(message: Message) -> None:
+            nonlocal responding
+            responding = responding or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, watched)
+        except _BodyRefused as refused:
+            if responding:  # too late to answer; the server closes the connection
+                raise
+            await self._refuse(scope, receive, send, refused)
+
+    def _too_large(self) -> _BodyRefused:
+        return _BodyRefused(413, f"request body over {self.max_bytes} bytes", "PAYLOAD_TOO_LARGE")
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, refused: _BodyRefused) -> None:
+        # The rest of the body stays unread: the connection cannot be reused.
+        await error_response(refused.status, str(refused), refused.code, {"Connection": "close"})(
+            scope, receive, send
+        )
 
 
 class ApiKeyAuth:
@@ -124,7 +178,7 @@ class ApiKeyAuth:
             return
         scheme, _, secret = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
-            await _error(
+            await error_response(
                 401,
                 "missing API key: send `Authorization: Bearer KEY`",
                 "UNAUTHENTICATED",
@@ -135,12 +189,12 @@ class ApiKeyAuth:
         try:
             principal = await keys.authenticate(graph, secret.strip())
         except Unavailable:
-            await _error(
+            await error_response(
                 503, "the graph database is unavailable; try again shortly", "SERVICE_UNAVAILABLE"
             )(scope, receive, send)
             return
         if principal is None:
-            await _error(
+            await error_response(
                 401,
                 "unknown, revoked or expired API key",
                 "UNAUTHENTICATED",
@@ -152,4 +206,10 @@ class ApiKeyAuth:
 
     @staticmethod
     def _is_ide_page(scope: Scope, headers: Headers) -> bool:
-        return scope["method"] == "GET" and "text/html" in headers.get("accept", "")
+        """The bare GraphiQL page: a browser's GET that carries no operation. A `query`
+        parameter (even an empty one) makes it an operation, which needs a key."""
+        return (
+            scope["method"] == "GET"
+            and "text/html" in headers.get("accept", "")
+            and "query" not in QueryParams(scope["query_string"])
+        )

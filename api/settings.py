@@ -40,8 +40,28 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=10, ge=1, alias="KOOSTOO_MAX_QUERY_DEPTH")
     max_aliases: int = Field(default=30, ge=1, alias="KOOSTOO_MAX_ALIASES")
     max_tokens: int = Field(default=2000, ge=10, alias="KOOSTOO_MAX_TOKENS")
+    # The cost budget of one operation (schema/cost.py): a whole-network analytics
+    # field costs 5,000, every object 1, multiplied by the `first` of the lists above
+    # it. 25,000 holds four whole-network analyses and a few smaller ones, or a page of
+    # 100 organisations × 10 members × 5 events (13,301).
+    max_query_cost: int = Field(default=25_000, ge=1, alias="KOOSTOO_MAX_QUERY_COST")
     max_page_size: int = Field(default=100, ge=1, le=10000, alias="KOOSTOO_MAX_PAGE_SIZE")
     max_body_bytes: int = Field(default=1_000_000, ge=1024, alias="KOOSTOO_MAX_BODY_BYTES")
+    # Arrays and objects nested deeper than this in a JSON body (or a JSON query
+    # parameter) are refused with 400: no legitimate operation comes close.
+    max_json_depth: int = Field(default=32, ge=4, le=200, alias="KOOSTOO_MAX_JSON_DEPTH")
+    # Slow clients: a request body must keep coming (no pause over the read timeout)
+    # and be complete within the body timeout, else 408. The server (api/server.py)
+    # answers 408 to a request whose line and headers take longer than the header
+    # timeout, 431 to headers over the size, closes a connection idle for the
+    # keep-alive timeout between requests, and answers 503 while `max_connections`
+    # connections are open.
+    body_read_timeout: float = Field(default=10.0, gt=0, alias="KOOSTOO_BODY_READ_TIMEOUT")
+    body_timeout: float = Field(default=30.0, gt=0, alias="KOOSTOO_BODY_TIMEOUT")
+    header_timeout: float = Field(default=10.0, gt=0, alias="KOOSTOO_HEADER_TIMEOUT")
+    max_header_bytes: int = Field(default=65_536, ge=4096, alias="KOOSTOO_MAX_HEADER_BYTES")
+    keep_alive_timeout: int = Field(default=5, ge=1, alias="KOOSTOO_KEEP_ALIVE_TIMEOUT")
+    max_connections: int = Field(default=1000, ge=1, alias="KOOSTOO_MAX_CONNECTIONS")
     cors_origins: list[str] = Field(default_factory=list, alias="KOOSTOO_CORS_ORIGINS")
 
     # Fail fast when Neo4j is down: the driver's retry budget for a transaction and its
@@ -53,6 +73,26 @@ class Settings(BaseSettings):
     # this many requests at once, refilled at this many per minute; 0 turns a limit off.
     rate_limit_per_key: int = Field(default=1200, ge=0, alias="KOOSTOO_RATE_LIMIT_PER_KEY")
     rate_limit_per_ip: int = Field(default=3000, ge=0, alias="KOOSTOO_RATE_LIMIT_PER_IP")
+
+    # Audit events older than this many days are deleted by `koostoo audit prune`
+    # (run it daily, e.g. from cron); 0 keeps them forever.
+    audit_retention_days: int = Field(default=730, ge=0, alias="KOOSTOO_AUDIT_RETENTION_DAYS")
+
+    # The key of the backups' MAC (HMAC-SHA256 over the whole file), held by the
+    # operator apart from the backups. Production exports and restores only with it;
+    # dev without it keeps a generated one in KOOSTOO_DATA_DIR (api/backup_key.py).
+    backup_key: SecretStr | None = Field(default=None, alias="KOOSTOO_BACKUP_KEY")
+
+    @model_validator(mode="after")
+    def _refuse_short_backup_keys(self) -> Settings:
+        if self.backup_key is not None and not self.backup_key.get_secret_value():
+            self.backup_key = None  # `KOOSTOO_BACKUP_KEY=` means unset
+        if self.backup_key is not None and len(self.backup_key.get_secret_value()) < 32:
+            raise ValueError(
+                "KOOSTOO_BACKUP_KEY needs at least 32 characters "
+                "(for example the output of `openssl rand -base64 32`)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Settings:

@@ -29,10 +29,12 @@ from typing import Any, ParamSpec, TypeVar
 from neo4j import AsyncManagedTransaction
 from pydantic_core import to_jsonable_python
 
+from graph import derived
 from graph.driver import Graph, Rows, TxWork
 from graph.labels import checked_label
 from graph.models.common import new_id
 from graph.models.relationships import RelType, props_model
+from graph.models.spec import DERIVED
 
 
 @dataclass
@@ -200,19 +202,20 @@ RETURN status, count(*) AS n
 async def upsert_nodes(
     tx: AsyncManagedTransaction, label: str, rows: list[dict[str, Any]], *, actor: str
 ) -> Counts:
-    """`rows`: `{id, props}`; props with None remove a property. Audited per change."""
+    """`rows`: `{id, props}`; props with None remove a property. Audited per change.
+
+    A row that changes a name property gets the derived `sortKey`/`searchText` made
+    here, from its names and, for those it leaves out, the stored ones, read under the
+    node's lock (`derived.with_derived`): a concurrent rename is never undone by them."""
     label = checked_label(label)
+    rows = await derived.with_derived(tx, label, rows)
     payload = [
         {
             "id": r["id"],
             "props": r["props"],
             "auditId": new_id(),
             "audit": json.dumps(
-                {
-                    k: v
-                    for k, v in r["props"].items()
-                    if v is not None and k not in ("sortKey", "searchText")
-                },
+                {k: v for k, v in r["props"].items() if v is not None and k not in DERIVED},
                 ensure_ascii=False,
                 sort_keys=True,
                 default=str,

@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph import entities
+from graph import entities, keys
 from graph.driver import Graph
-from graph.errors import InvalidInput, NotFound
+from graph.errors import Forbidden, InvalidInput, NotFound
+from graph.keys import ApiKey, Role
 from graph.labels import ENTITY_LABELS
 from graph.models.common import EntityId, LongText, Model, Name, PartialDate, Stored, to_native
 from graph.models.entities import EventKind
@@ -27,6 +28,7 @@ from graph.models.relationships import (
     Stance,
 )
 from graph.relationships import check_allowed, connect_in_tx, record_change
+from graph.text import fold
 
 
 def _about_many(label: str) -> str:
@@ -54,6 +56,83 @@ async def create_note(graph: Graph, data: Model, *, actor: str) -> Stored:
 async def create_task(graph: Graph, data: Model, *, actor: str) -> Stored:
     """A follow-up task, about zero or more entities."""
     return await entities.create(graph, "Task", data, actor=actor)
+
+
+# --- Who may change a note or task ----------------------------------------------------
+
+#: What the assignee of a task may change without being its author.
+ASSIGNEE_MAY_CHANGE: Final = frozenset({"status"})
+
+
+def _locked_record(label: str) -> str:
+    return (
+        f"MATCH (n:{label} {{id: $id}}) SET n.id = n.id "
+        "RETURN n.id AS id, n.author AS author, n.assignee AS assignee"
+    )
+
+
+async def _check_may_change(
+    tx: AsyncManagedTransaction,
+    label: str,
+    record_id: str,
+    changed: frozenset[str] | None,
+    principal: ApiKey,
+) -> None:
+    """Forbidden unless `principal` wrote the note or task (with this key or one it
+    replaced by rotation) or is an admin; a task's assignee (its `assignee` is the key's
+    name) may change its status. `changed`: the properties a change sets, None for a
+    deletion. The record is locked first, so what is checked stays true until commit."""
+    if label not in ("Note", "Task"):
+        raise InvalidInput([("label", f"{label!r} is not Note or Task")])
+    row = await (await tx.run(_locked_record(label), id=record_id)).single()
+    if row is None or row["id"] is None:
+        raise NotFound(record_id, label)
+    if principal.role.allows(Role.ADMIN):
+        return
+    author = keys.key_id_of(row["author"] or "")
+    if author is not None and author in await keys.lineage_in_tx(tx, principal.id):
+        return
+    assignee = row["assignee"]
+    if (
+        changed is not None
+        and changed <= ASSIGNEE_MAY_CHANGE
+        and assignee
+        and fold(assignee) == fold(principal.name)
+    ):
+        return
+    what = label.lower()
+    may = " (its assignee may change its status)" if label == "Task" else ""
+    raise Forbidden(
+        f"only the author of this {what} ({row['author'] or 'unknown'}) or an admin may "
+        f"{'change' if changed is not None else 'delete'} it{may}"
+    )
+
+
+async def update_owned(
+    graph: Graph, label: str, record_id: str, patch: Model, *, actor: str, principal: ApiKey
+) -> Stored:
+    """Apply a validated patch to a note or task that `principal` may change (above)."""
+    changes = entities.properties(label, patch, partial=True)
+
+    async def work(tx: AsyncManagedTransaction) -> Stored:
+        await _check_may_change(tx, label, record_id, frozenset(changes), principal)
+        return to_model(
+            label, await entities.update_in_tx(tx, label, record_id, changes, actor=actor)
+        )
+
+    return await graph.write(work)
+
+
+async def delete_owned(
+    graph: Graph, label: str, record_id: str, *, actor: str, principal: ApiKey
+) -> str:
+    """Delete a note or task that `principal` may delete (its author's or an admin's)."""
+
+    async def work(tx: AsyncManagedTransaction) -> str:
+        await _check_may_change(tx, label, record_id, None, principal)
+        return await entities.delete_in_tx(tx, label, record_id, actor=actor)
+
+    return await graph.write(work)
 
 
 async def about_many(graph: Graph, label: str, ids: list[str]) -> dict[str, list[Stored]]:

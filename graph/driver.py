@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -99,7 +100,7 @@ def _translated() -> Iterator[None]:
     except GraphError:
         raise
     except neo4j_errors.ConstraintError as e:
-        raise Conflict(_constraint_message(e)) from e
+        raise _constraint_conflict(e) from e
     except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
         raise Unavailable(f"Neo4j is not reachable: {e}") from e
     except neo4j_errors.ClientError as e:
@@ -108,11 +109,33 @@ def _translated() -> Iterator[None]:
         raise
 
 
-def _constraint_message(e: neo4j_errors.ConstraintError) -> str:
+#: How Neo4j words a uniqueness violation: "Node(42) already exists with label
+#: `Organisation` and property `sortKey` = 'sev'".
+_ALREADY_EXISTS = re.compile(
+    r"already exists with label `(?P<label>[^`]+)` and property `(?P<property>[^`]+)`"
+    r" = (?P<value>.*)",
+    re.DOTALL,
+)
+
+
+def _constraint_conflict(e: neo4j_errors.ConstraintError) -> Conflict:
+    """A uniqueness violation as a Conflict whose `field` is the property (`id`, or
+    `sortKey` for a folded name, which `graph.entities` words with the entity that has
+    it); never Neo4j's internal node number."""
     message = e.message or str(e)
-    if "already exists" in message and "id" in message:
-        return "an entity with this id already exists"
-    return message
+    found = _ALREADY_EXISTS.search(message)
+    if found is None:
+        return Conflict(message)
+    label, prop, value = found.group("label", "property", "value")
+    if prop == "id":
+        return Conflict("an entity with this id already exists", field="id")
+    article = "an" if label[:1] in "AEIOU" else "a"
+    what = _PROPERTY_WORDS.get(prop, prop)
+    return Conflict(f"{article} {label} with the {what} {value.strip()} already exists", field=prop)
+
+
+#: How a constrained property is called in a message.
+_PROPERTY_WORDS = {"sortKey": "folded name"}
 
 
 async def connect(

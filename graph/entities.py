@@ -14,7 +14,7 @@ from neo4j import AsyncManagedTransaction
 from pydantic import Field
 
 from graph import audit
-from graph.driver import Graph
+from graph.driver import Graph, TxWork
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.labels import ENTITY_LABELS, checked_label
 from graph.models.common import Model, Page, PartialDate, Stored, new_id, partial_date_bounds
@@ -57,8 +57,38 @@ MERGE (x)-[:{rel_type}]->(t)
 """
 
 
-def _same_name(label: str) -> str:
-    return f"MATCH (n:{label} {{sortKey: $sortKey}}) WHERE n.id <> $id RETURN n.id AS id LIMIT 1"
+T = TypeVar("T")
+
+
+#: Takes the write locks of entities in the order of their ids (two writers that lock the
+#: same entities cannot deadlock on them) and returns the ids of those that still exist
+#: once locked. A read takes no lock in Neo4j: a writer that reads, decides and then
+#: writes locks first, so that what it read stays true until it commits. (A node deleted
+#: while this waited for its lock still matches, but without properties.)
+LOCK = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+SET n.id = n.id
+RETURN collect(n.id) AS locked
+"""
+
+
+def _same_names(label: str) -> str:
+    """Per row `{i, id, sortKey, nameKey}`: another `label` entity with the same folded
+    name or one that looks the same (both keys indexed), the former first."""
+    return f"""
+UNWIND $rows AS row
+CALL (row) {{
+  MATCH (n:{label} {{sortKey: row.sortKey}}) WHERE n.id <> row.id
+  RETURN n, true AS same ORDER BY n.id LIMIT 1
+  UNION
+  MATCH (n:{label} {{nameKey: row.nameKey}}) WHERE n.id <> row.id
+  RETURN n, false AS same ORDER BY n.id LIMIT 1
+}}
+WITH row, n, same ORDER BY same DESC
+WITH row, collect([n.id, n[$nameProperty], same])[0] AS clash
+RETURN row.i AS i, clash
+"""
 
 
 def _create(label: str) -> str:
@@ -69,8 +99,8 @@ RETURN n {{.*}} AS n
 """
 
 
-def _get_one(label: str) -> str:
-    return f"MATCH (n:{label} {{id: $id}}) RETURN n {{.*}} AS n"
+def _locked_one(label: str) -> str:
+    return f"MATCH (n:{label} {{id: $id}}) SET n.id = n.id RETURN n {{.*}} AS n"
 
 
 def _update(label: str) -> str:
@@ -172,6 +202,13 @@ async def label_of(graph: Graph, entity_id: str) -> str | None:
     return await graph.read(work)
 
 
+async def lock_in_tx(tx: AsyncManagedTransaction, ids: list[str]) -> set[str]:
+    """Lock the entities with these ids (write locks, held until the transaction ends,
+    taken in id order); return the ids of those that exist."""
+    row = await (await tx.run(LOCK, ids=sorted(set(ids)))).single(strict=True)
+    return set(row["locked"])
+
+
 async def label_in_tx(tx: AsyncManagedTransaction, entity_id: str) -> str | None:
     row = await (await tx.run(LABEL_OF, id=entity_id, labels=list(ENTITY_LABELS))).single()
     return row["label"] if row else None
@@ -267,16 +304,64 @@ def properties(label: str, data: Model, *, partial: bool = False) -> dict[str, A
     return props
 
 
-async def _check_name_free(tx: AsyncManagedTransaction, label: str, name: str, own_id: str) -> None:
+async def name_clashes(
+    tx: AsyncManagedTransaction, label: str, names: list[tuple[str, str]]
+) -> dict[int, str]:
+    """For each `(id, name)` of `names` (by index) that a `label` entity other than `id`
+    already has, or that looks the same as another's name (the same confusable
+    skeleton): why the name cannot be used. Empty for a type without unique names.
+
+    The one check every way of naming an entity goes through: creates and renames
+    (`create_in_tx`, `update_in_tx`: the API, the CRM, merges) and the importers'
+    `--create-missing`."""
     spec = REGISTRY[label]
-    if not spec.unique_name:
-        return
-    clash = await (await tx.run(_same_name(label), sortKey=fold(name), id=own_id)).single()
-    if clash:
-        raise Conflict(
-            f"a {label} named {name!r} already exists (id {clash['id']!r})",
-            field=spec.name_property,
+    if not spec.unique_name or not names:
+        return {}
+    rows = []
+    for i, (own_id, name) in enumerate(names):
+        keys = spec.derived({spec.name_property: name})
+        rows.append({"i": i, "id": own_id, "sortKey": keys["sortKey"], "nameKey": keys["nameKey"]})
+    result = await tx.run(_same_names(spec.label), rows=rows, nameProperty=spec.name_property)
+    found: dict[int, str] = {}
+    async for r in result:
+        if r["clash"] is None:
+            continue
+        other_id, other_name, same = r["clash"]
+        name = names[r["i"]][1]
+        found[r["i"]] = (
+            f"a {label} named {name!r} already exists (id {other_id!r})"
+            if same
+            else f"{name!r} looks like the {label} {other_name!r} (id {other_id!r}): they "
+            "differ only in characters that look alike"
         )
+    return found
+
+
+async def _check_name_free(tx: AsyncManagedTransaction, label: str, name: str, own_id: str) -> None:
+    clash = (await name_clashes(tx, label, [(own_id, name)])).get(0)
+    if clash:
+        raise Conflict(clash, field=REGISTRY[label].name_property)
+
+
+async def _write_named(graph: Graph, label: str, name: Any, work: TxWork[T]) -> T:
+    """`graph.write(work)` for a write that sets the name `name` (or None): a violation of
+    the unique folded name (a concurrent writer committed the name first; the constraint
+    of migration 6 is the guarantee, `name_clashes` the friendly check before it) becomes
+    the same Conflict as `_check_name_free`'s, naming the entity that has the name."""
+    try:
+        return await graph.write(work)
+    except Conflict as e:
+        if e.field != "sortKey" or not REGISTRY[label].unique_name or not isinstance(name, str):
+            raise
+
+        async def holder(tx: AsyncManagedTransaction) -> str | None:
+            return (await name_clashes(tx, label, [("", name)])).get(0)
+
+        clash = await graph.read(holder)
+        raise Conflict(
+            clash or f"a {label} named {name!r} already exists",
+            field=REGISTRY[label].name_property,
+        ) from e
 
 
 async def create_in_tx(
@@ -287,7 +372,9 @@ async def create_in_tx(
     actor: str,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Create one entity in the caller's transaction; return its stored properties."""
+    """Create one entity in the caller's transaction; return its stored properties.
+    The audit records the input's ties too (the `about` of a note), so that erasure
+    finds a note about a person after the note is gone."""
     spec = entity_type(label)
     entity_id = getattr(data, "id", None) or new_id()
     props = properties(label, data) | (extra or {})
@@ -295,7 +382,8 @@ async def create_in_tx(
         props["author"] = actor
     props |= spec.derived(props)
     # ids an input names, to tie the new entity to: all must exist
-    ties = {i.relationship: list(getattr(data, i.name) or []) for i in spec.meta.inputs}
+    given = {i.name: list(getattr(data, i.name) or []) for i in spec.meta.inputs}
+    ties = {i.relationship: given[i.name] for i in spec.meta.inputs}
     for targets in ties.values():
         missing = (await (await tx.run(MISSING, ids=targets)).single(strict=True))["missing"]
         if missing:
@@ -315,7 +403,7 @@ async def create_in_tx(
         entity_id=entity_id,
         entity_type=label,
         before=None,
-        after=created,
+        after=created | given,
     )
     return created
 
@@ -324,11 +412,12 @@ async def create(
     graph: Graph, label: str, data: Model, *, actor: str, extra: dict[str, Any] | None = None
 ) -> Stored:
     """Create an entity of type `label` from its validated `…Create` model."""
+    name = getattr(data, entity_type(label).name_property, None)
 
     async def work(tx: AsyncManagedTransaction) -> Stored:
         return to_model(label, await create_in_tx(tx, label, data, actor=actor, extra=extra))
 
-    return await graph.write(work)
+    return await _write_named(graph, label, name, work)
 
 
 async def update_in_tx(
@@ -340,10 +429,14 @@ async def update_in_tx(
     actor: str,
     action: str = "update",
 ) -> dict[str, Any]:
-    """Apply property `changes` (None clears) in the caller's transaction; audited."""
+    """Apply property `changes` (None clears) in the caller's transaction; audited.
+
+    The node is locked before it is read: the derived `sortKey`/`searchText` are made
+    from what is stored and what changes, and a concurrent writer must not change the
+    stored part in between (a rename meanwhile would leave the old name's keys)."""
     spec = entity_type(label)
-    row = await (await tx.run(_get_one(spec.label), id=entity_id)).single()
-    if row is None:
+    row = await (await tx.run(_locked_one(spec.label), id=entity_id)).single()
+    if row is None or not row["n"]:
         raise NotFound(entity_id, label)
     merged = dict(row["n"]) | changes
     if spec.name_property in changes:
@@ -368,30 +461,38 @@ async def update_in_tx(
 async def update(graph: Graph, label: str, entity_id: str, patch: Model, *, actor: str) -> Stored:
     """Apply a validated `…Update` patch: only the fields that were set change."""
     changes = properties(label, patch, partial=True)
+    name = changes.get(entity_type(label).name_property)
 
     async def work(tx: AsyncManagedTransaction) -> Stored:
         return to_model(label, await update_in_tx(tx, label, entity_id, changes, actor=actor))
 
-    return await graph.write(work)
+    return await _write_named(graph, label, name, work)
 
 
 async def delete(graph: Graph, label: str, entity_id: str, *, actor: str) -> str:
     """Delete the entity and its relationships; the audit keeps what it was."""
-    spec = entity_type(label)
 
     async def work(tx: AsyncManagedTransaction) -> str:
-        row = await (await tx.run(_delete(spec.label), id=entity_id)).single()
-        if row is None:
-            raise NotFound(entity_id, label)
-        await audit.record(
-            tx,
-            actor=actor,
-            action="delete",
-            entity_id=entity_id,
-            entity_type=label,
-            before=row["before"],
-            after=None,
-        )
-        return entity_id
+        return await delete_in_tx(tx, label, entity_id, actor=actor)
 
     return await graph.write(work)
+
+
+async def delete_in_tx(
+    tx: AsyncManagedTransaction, label: str, entity_id: str, *, actor: str
+) -> str:
+    """`delete` in the caller's transaction."""
+    spec = entity_type(label)
+    row = await (await tx.run(_delete(spec.label), id=entity_id)).single()
+    if row is None:
+        raise NotFound(entity_id, label)
+    await audit.record(
+        tx,
+        actor=actor,
+        action="delete",
+        entity_id=entity_id,
+        entity_type=label,
+        before=row["before"],
+        after=None,
+    )
+    return entity_id

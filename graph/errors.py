@@ -32,5 +32,9 @@ class InvalidInput(GraphError):
         self.problems = problems
 
 
+class Forbidden(GraphError):
+    """The caller's key may not change this record (a note or task someone else wrote)."""
+
+
 class Unavailable(GraphError):
     """Neo4j cannot be reached or did not answer in time."""

@@ -15,6 +15,7 @@ import contextlib
 import csv
 import io
 import json
+import math
 import re
 import zipfile
 from collections.abc import AsyncIterator, Callable
@@ -35,6 +36,7 @@ from graph.analytics.network import (
     jsonable,
     node_in_window,
 )
+from graph.chars import xml_safe, xml_safe_id
 from graph.driver import Graph
 from graph.errors import InvalidInput
 from graph.props import all_props, present
@@ -251,7 +253,9 @@ async def stream(
             buffer: list[bytes] = []
             size = 0
             async for piece in writer(tx, selection):
-                data = piece.encode("utf-8") if isinstance(piece, str) else piece
+                # "replace": a lone surrogate (which Neo4j never returns) becomes "?"
+                # instead of ending the download half-way
+                data = piece.encode("utf-8", "replace") if isinstance(piece, str) else piece
                 buffer.append(data)
                 size += len(data)
                 if size >= CHUNK_BYTES:
@@ -379,7 +383,8 @@ _ATTR_SPECIAL: Final = re.compile('[&<>"\n\r\t]')
 
 def _xml_text(value: str) -> str:
     """`value` escaped for XML character data (saxutils.escape, without its call cost:
-    an export escapes millions of mostly plain strings)."""
+    an export escapes millions of mostly plain strings), characters XML forbids replaced."""
+    value = xml_safe(value)
     if "&" in value or "<" in value or ">" in value:
         return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value
@@ -387,11 +392,17 @@ def _xml_text(value: str) -> str:
 
 def _xml_attr(value: str) -> str:
     """`value` as a double-quoted XML attribute value (as saxutils.quoteattr, which may
-    choose single quotes instead)."""
+    choose single quotes instead), characters XML forbids replaced."""
+    value = xml_safe(value)
     if _ATTR_SPECIAL.search(value) is None:
         return f'"{value}"'
     escaped = _xml_text(value).replace('"', "&quot;")
     return '"' + escaped.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
+
+
+def _xml_id(value: str) -> str:
+    """A node or edge id as an XML attribute value: see `xml_safe_id`."""
+    return _xml_attr(xml_safe_id(value))
 
 
 def _xml_value(attr: Attr, raw: Any) -> str:
@@ -426,7 +437,7 @@ async def _graphml(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[str]:
     yield '<graph id="koostoo" edgedefault="directed">\n'
     async for n in _nodes(tx, sel):
         parts = [
-            f"<node id={_xml_attr(n['id'])}>",
+            f"<node id={_xml_id(n['id'])}>",
             f'<data key="n_label">{_xml_text(n["label"])}</data>',
             f'<data key="n_type">{_xml_text(n["type"])}</data>',
         ]
@@ -436,8 +447,8 @@ async def _graphml(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[str]:
         yield "".join(parts) + "</node>\n"
     async for e in _edges(tx, sel):
         parts = [
-            f"<edge id={_xml_attr(e['id'])} source={_xml_attr(e['source'])} "
-            f"target={_xml_attr(e['target'])}>",
+            f"<edge id={_xml_id(e['id'])} source={_xml_id(e['source'])} "
+            f"target={_xml_id(e['target'])}>",
             f'<data key="e_type">{_xml_text(e["type"])}</data>',
             '<data key="e_weight">1.0</data>',
         ]
@@ -478,7 +489,7 @@ async def _gexf(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[str]:
                     f'<attvalue for="n{i}" value={_xml_attr(_plain(a, n["props"][a.key]))}/>'
                 )
         yield (
-            f"<node id={_xml_attr(n['id'])} label={_xml_attr(n['label'])}>"
+            f"<node id={_xml_id(n['id'])} label={_xml_attr(n['label'])}>"
             f"<attvalues>{''.join(values)}</attvalues></node>\n"
         )
     yield "</nodes>\n<edges>\n"
@@ -490,8 +501,8 @@ async def _gexf(tx: AsyncTransaction, sel: Selection) -> AsyncIterator[str]:
                     f'<attvalue for="e{i}" value={_xml_attr(_plain(a, e["props"][a.key]))}/>'
                 )
         yield (
-            f"<edge id={_xml_attr(e['id'])} source={_xml_attr(e['source'])} "
-            f'target={_xml_attr(e["target"])} label={_xml_attr(e["type"])} weight="1.0">'
+            f"<edge id={_xml_id(e['id'])} source={_xml_id(e['source'])} "
+            f'target={_xml_id(e["target"])} label={_xml_attr(e["type"])} weight="1.0">'
             f"<attvalues>{''.join(values)}</attvalues></edge>\n"
         )
     yield "</edges>\n</graph>\n</gexf>\n"
@@ -531,6 +542,29 @@ class _Sink(io.RawIOBase):
         return data
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection"): = + - @ and
+#: their full-width forms first, also after leading spaces or quotes (some programs trim
+#: them), or a leading tab or carriage return.
+_FORMULA: Final = re.compile(r"[\t\r]|[\s\"']*[=+\-@\uff1d\uff0b\uff0d\uff20]")
+#: The first characters `_FORMULA` can match at (a cheap test before the regex).
+_FORMULA_FIRST: Final = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\"'")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as written: text that would start a formula gets a
+    leading `'` (OWASP); a real number (int or finite float) stays a number, so that
+    `-5` in a numeric column is still -5. Text is always quoted by the writer
+    (`QUOTE_NONNUMERIC`), so a `;` or `,` inside it cannot start a new cell in a
+    program that splits on the other separator."""
+    if type(value) is str:
+        if value and (value[0] in _FORMULA_FIRST or value[0].isspace()) and _FORMULA.match(value):
+            return "'" + value
+        return value
+    if type(value) is int or (type(value) is float and math.isfinite(value)):
+        return value
+    return csv_cell("" if value is None else str(value))
+
+
 class _CsvFile:
     """CSV rows written into one member of the zip a chunk at a time (the zip writer
     costs a call and a deflate step per write, too much for one per row)."""
@@ -538,18 +572,18 @@ class _CsvFile:
     def __init__(self, member: IO[bytes]) -> None:
         self.member = member
         self.text = io.StringIO()
-        self.writer = csv.writer(self.text, lineterminator="\n")
+        self.writer = csv.writer(self.text, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
 
     def row(self, values: list[Any]) -> bool:
-        """Add a row; true when a chunk was passed on to the zip."""
-        self.writer.writerow(values)
+        """Add a row (every cell through `csv_cell`); true when a chunk was passed on."""
+        self.writer.writerow([csv_cell(v) for v in values])
         if self.text.tell() < CHUNK_BYTES:
             return False
         self.flush()
         return True
 
     def flush(self) -> None:
-        self.member.write(self.text.getvalue().encode("utf-8"))
+        self.member.write(self.text.getvalue().encode("utf-8", "replace"))
         self.text.seek(0)
         self.text.truncate()
 

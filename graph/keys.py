@@ -242,3 +242,36 @@ async def rotate(
         return _model(row["k"])
 
     return await graph.write(work), secret
+
+
+def actor_of(key: ApiKey) -> str:
+    """How a key is named in audit records and as the author of notes and tasks."""
+    return f"key:{key.name}:{key.id}"
+
+
+def key_id_of(actor: str) -> str | None:
+    """The key id in a name made by `actor_of` (None for other actors, such as `cli`)."""
+    if not actor.startswith("key:"):
+        return None
+    return actor.rsplit(":", 1)[1] or None
+
+
+#: The keys of the name of the key `$id`, with the key each replaced (rotation keeps
+#: the name and records `rotatedFrom`).
+SAME_NAME = (
+    "MATCH (k:ApiKey {id: $id}) MATCH (o:ApiKey {name: k.name}) "
+    "RETURN collect([o.id, o.rotatedFrom]) AS keys"
+)
+
+
+async def lineage_in_tx(tx: AsyncManagedTransaction, key_id: str) -> set[str]:
+    """The key `key_id` and every key it replaced by rotation, one after another: the
+    keys of one holder, whose notes stay theirs when they rotate their key."""
+    row = await (await tx.run(SAME_NAME, id=key_id)).single()
+    replaced: dict[str, str | None] = dict(row["keys"]) if row else {}
+    found = {key_id}
+    earlier = replaced.get(key_id)
+    while earlier and earlier not in found:
+        found.add(earlier)
+        earlier = replaced.get(earlier)
+    return found

@@ -122,6 +122,8 @@ class LocalNeo4j:
     port: int = 7687
     heap: str = "512m"
     pagecache: str = "256m"
+    #: cap on the memory of all running transactions (None: the launcher's 256m)
+    tx_memory: str | None = None
     #: when set, the engine stops by itself if this process dies (no orphan JVMs)
     watch_parent: bool = True
     process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
@@ -163,6 +165,8 @@ class LocalNeo4j:
         self.home.mkdir(parents=True, exist_ok=True)
         cmd = ["java", *jvm_flags(), f"-Xmx{self.heap}", "-jar", str(jar)]
         cmd += ["--home", str(self.home), "--port", str(self.port), "--pagecache", self.pagecache]
+        if self.tx_memory:
+            cmd += ["--tx-memory", self.tx_memory]
         if self.watch_parent:
             cmd += ["--parent-pid", str(os.getpid())]
         with self._out.open("wb") as out, self._err.open("wb") as err:

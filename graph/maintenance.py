@@ -30,9 +30,9 @@ async def count_entities(graph: Graph) -> int:
     return await graph.read(work)
 
 
-async def wipe(graph: Graph, *, allow_data: bool) -> int:
-    """Delete every node but the migration records; refuse a non-empty graph unless
-    `allow_data`. Returns how many nodes were deleted."""
+async def wipe(graph: Graph, *, allow_data: bool, batch_size: int = 10_000) -> int:
+    """Delete every node but the migration records, `batch_size` per inner transaction;
+    refuse a non-empty graph unless `allow_data`. Returns how many nodes were deleted."""
     existing = await count_data_nodes(graph)
     if existing and not allow_data:
         raise Conflict(f"refusing to wipe a database that holds {existing} nodes")
@@ -41,19 +41,20 @@ async def wipe(graph: Graph, *, allow_data: bool) -> int:
     # of a dense node (an event with 100k attendance records) in one inner transaction
     # needs more than the transaction memory cap. CALL … IN TRANSACTIONS needs an
     # implicit (auto-commit) transaction.
+    # Large nodes (long texts) need smaller batches: a restore passes its own size.
     async with graph.driver.session(database=graph.database) as session:
         for statement in (WIPE_RELATIONSHIPS, WIPE_NODES):
-            await (await session.run(statement)).consume()
+            await (await session.run(statement, batch=batch_size)).consume()
     return existing
 
 
 WIPE_RELATIONSHIPS = (
     "MATCH (a)-[r]->(b) WHERE NOT (a:KoostooMigration AND b:KoostooMigration) "
-    "CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS"
+    "CALL (r) { DELETE r } IN TRANSACTIONS OF $batch ROWS"
 )
 WIPE_NODES = (
     "MATCH (n) WHERE NOT n:KoostooMigration "
-    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS"
 )
 
 

@@ -7,12 +7,13 @@ from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 
-from graph import audit, entities
+from graph import audit, entities, relationships
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.models.common import Stored
 from graph.models.registry import REGISTRY, to_model
 from graph.models.relationships import RelType
+from graph.models.spec import DERIVED
 
 #: Every relationship type an entity can have: the model's, provenance and CRM.
 MOVABLE: Final = (*(t.value for t in RelType), "CITED_IN", "ABOUT")
@@ -53,9 +54,9 @@ def _merged_props(keep: dict[str, Any], gone: dict[str, Any], label: str) -> dic
     changes = {
         k: v
         for k, v in gone.items()
-        if keep.get(k) in (None, [], "") and k not in ("id", "createdAt", "updatedAt")
+        if keep.get(k) in (None, [], "") and k not in ("id", "createdAt", "updatedAt", "erased")
     }
-    if "aliases" in spec.stored.model_fields:
+    if "aliases" in spec.stored.model_fields and not gone.get("erased"):
         names = [gone.get(spec.name_property), gone.get("shortName"), *(gone.get("aliases") or [])]
         aliases = list(keep.get("aliases") or [])
         for n in names:
@@ -65,12 +66,35 @@ def _merged_props(keep: dict[str, Any], gone: dict[str, Any], label: str) -> dic
     return changes
 
 
+def _check_erasure(keep: dict[str, Any], gone: dict[str, Any]) -> None:
+    """Refuse to merge an erased person with one that is not: the erased one's
+    memberships and attendances would be tied to a named person again (or an erased
+    placeholder would gain personal data). Two erased placeholders may merge."""
+    if bool(keep.get("erased")) == bool(gone.get("erased")):
+        return
+    if gone.get("erased"):
+        raise InvalidInput(
+            [("removeId", f"{gone['id']!r} is an erased person; it cannot merge into "
+              f"{keep['id']!r}, who is not erased")]
+        )  # fmt: skip
+    raise InvalidInput(
+        [("keepId", f"{keep['id']!r} is an erased person; {gone['id']!r}, who is not "
+          "erased, cannot merge into it")]
+    )  # fmt: skip
+
+
 async def merge(graph: Graph, keep_id: str, remove_id: str, *, actor: str) -> Stored:
     """Fold `remove_id` into `keep_id` (same type); audited on both."""
     if keep_id == remove_id:
         raise InvalidInput([("removeId", "cannot merge an entity into itself")])
 
     async def work(tx: AsyncManagedTransaction) -> Stored:
+        # Both locked first (in id order): of two opposite merges run at once, the
+        # second waits, then finds the entity it was to keep or remove gone (NotFound).
+        present = await entities.lock_in_tx(tx, [keep_id, remove_id])
+        for entity_id in (keep_id, remove_id):
+            if entity_id not in present:
+                raise NotFound(entity_id)
         keep_label = await entities.label_in_tx(tx, keep_id)
         if keep_label is None:
             raise NotFound(keep_id)
@@ -84,6 +108,7 @@ async def merge(graph: Graph, keep_id: str, remove_id: str, *, actor: str) -> St
         get = "MATCH (n:Entity {id: $id}) RETURN n {.*} AS n"
         keep = dict((await (await tx.run(get, id=keep_id)).single(strict=True))["n"])
         gone = dict((await (await tx.run(get, id=remove_id)).single(strict=True))["n"])
+        _check_erasure(keep, gone)
         moved = 0
         for rel_type in MOVABLE:
             for outgoing in (True, False):
@@ -91,8 +116,19 @@ async def merge(graph: Graph, keep_id: str, remove_id: str, *, actor: str) -> St
                     await tx.run(_move(rel_type, outgoing), keep=keep_id, remove=remove_id)
                 ).single()
                 moved += row["moved"] if row else 0
+        cycle = await relationships.part_of_path(tx, keep_id, keep_id)
+        if cycle is not None:
+            raise InvalidInput(
+                [
+                    (
+                        "removeId",
+                        f"merging {remove_id!r} into {keep_id!r} would make a PART_OF cycle "
+                        f"({' → '.join(cycle)}); disconnect one of its ties first",
+                    )
+                ]
+            )
         changes = _merged_props(keep, gone, keep_label)
-        changes = {k: v for k, v in changes.items() if k not in ("sortKey", "searchText")}
+        changes = {k: v for k, v in changes.items() if k not in DERIVED}
         after = await entities.update_in_tx(
             tx, keep_label, keep_id, changes, actor=actor, action="merge"
         )

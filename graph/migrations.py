@@ -1,18 +1,27 @@
 """Versioned, idempotent schema migrations, recorded in the graph itself.
 
 Each migration is a fixed list of schema statements written with `IF NOT EXISTS`, so a
-migration interrupted half-way can simply be run again. Applied versions are kept
-as `(:KoostooMigration {version, name, appliedAt})` nodes.
+migration interrupted half-way can simply be run again; one that needs the data in
+line first has a `prepare` step (idempotent too), which may refuse with a `Conflict`
+that says what to fix, and one that fills new derived data a `data` step after its
+statements. Applied versions are kept as `(:KoostooMigration {version, name,
+appliedAt})` nodes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Final
 
 from neo4j import AsyncManagedTransaction
+from neo4j import exceptions as neo4j_errors
 
+from graph import derived
 from graph.driver import Graph, TxWork
-from graph.models.registry import TYPES
+from graph.errors import Conflict
+from graph.models.registry import REGISTRY, TYPES
+from graph.models.spec import EntityType
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +31,107 @@ class Migration:
     version: int
     name: str
     text: str
+    #: a data step after the statements; idempotent, so that a rerun finds nothing to do
+    data: Callable[[Graph], Awaitable[int]] | None = None
+    #: runs before the statements; raises (and nothing is recorded) if it cannot
+    prepare: Callable[[Graph], Awaitable[None]] | None = None
 
     @property
     def statements(self) -> tuple[str, ...]:
         parts = (" ".join(s.split()) for s in self.text.split(";"))
         return tuple(p for p in parts if p)
+
+
+#: How many names one step of `fill_name_keys` reads and writes.
+NAME_KEY_PAGE = 1000
+
+
+def _missing_name_keys(label: str) -> str:
+    return f"""
+MATCH (n:{label}) WHERE n.nameKey IS NULL
+WITH n ORDER BY n.id LIMIT $page
+RETURN collect([n.id, n[$nameProperty]]) AS rows
+"""
+
+
+def _set_name_keys(label: str) -> str:
+    return f"UNWIND $rows AS row MATCH (n:{label} {{id: row[0]}}) SET n.nameKey = row[1]"
+
+
+def _fill_step(spec: EntityType) -> Callable[[AsyncManagedTransaction], Awaitable[int]]:
+    async def step(tx: AsyncManagedTransaction) -> int:
+        read = _missing_name_keys(spec.label)
+        found = await (
+            await tx.run(read, page=NAME_KEY_PAGE, nameProperty=spec.name_property)
+        ).single(strict=True)
+        rows = [[i, spec.derived({spec.name_property: n})["nameKey"]] for i, n in found["rows"]]
+        await tx.run(_set_name_keys(spec.label), rows=rows)
+        return len(rows)
+
+    return step
+
+
+async def fill_name_keys(graph: Graph) -> int:
+    """Give every entity of a type with unique names that has no `nameKey` (written
+    before there was one, or by a raw statement) the key `EntityType.derived` gives new
+    ones; return how many were given one."""
+    filled = 0
+    for spec in (t for t in TYPES if t.unique_name):
+        step = _fill_step(spec)
+        while (done := await graph.write(step)) > 0:
+            filled += done
+    return filled
+
+
+#: Labels whose folded names are unique (`EntityType.unique_name`).
+UNIQUE_NAMED: Final = tuple(t.label for t in TYPES if t.unique_name)
+
+#: Duplicates listed in a refusal, at the most.
+_LISTED = 20
+
+
+def _same_folded_names(label: str) -> str:
+    return f"""
+MATCH (n:{label}) WHERE n.sortKey IS NOT NULL
+WITH n.sortKey AS key, n ORDER BY n.id
+WITH key, collect([n.id, n.{REGISTRY[label].name_property}]) AS holders WHERE size(holders) > 1
+RETURN key, holders ORDER BY key LIMIT $limit
+"""
+
+
+async def duplicate_names(graph: Graph) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(label, folded name, [(id, name), …]) for each name that more than one entity of a
+    unique-name type has once case, accents and spacing are folded away."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        found = []
+        for label in UNIQUE_NAMED:
+            result = await tx.run(_same_folded_names(label), limit=_LISTED + 1)
+            found += [(label, r["key"], [(i, n) for i, n in r["holders"]]) async for r in result]
+        return found
+
+    return await graph.read(work)
+
+
+async def _unique_names_ready(graph: Graph) -> None:
+    """Before folded names become unique: every entity's derived keys made again from its
+    names (a lost update may have left an old name's), then a refusal that lists the
+    entities whose names are one name when folded, if there are any."""
+    await derived.repair(graph)
+    same = await duplicate_names(graph)
+    if not same:
+        return
+    listed = "; ".join(
+        f"{label} {key!r}: " + ", ".join(f"{i!r} ({n})" for i, n in holders)
+        for label, key, holders in same[:_LISTED]
+    )
+    more = " and more" if len(same) > _LISTED else ""
+    raise Conflict(
+        "migration 6 (unique folded names) cannot be applied: these entities have one name "
+        "once case, accents and spacing are ignored; merge the duplicates (mergeEntities) "
+        f"or rename them, then start again: {listed}{more}",
+        field="name",
+    )
 
 
 #: Every migration, written out. A released migration never changes: a new label's
@@ -103,9 +208,59 @@ CREATE INDEX task_sort_key IF NOT EXISTS FOR (n:Task) ON (n.sortKey);
 CREATE INDEX campaign_sort_key IF NOT EXISTS FOR (n:Campaign) ON (n.sortKey);
 """,
     ),
+    Migration(
+        6,
+        "unique folded names (Organisation, ServiceCategory, Topic, Campaign)",
+        """
+DROP INDEX organisation_sort_key IF EXISTS;
+CREATE CONSTRAINT organisation_name_unique IF NOT EXISTS
+  FOR (n:Organisation) REQUIRE n.sortKey IS UNIQUE;
+DROP INDEX servicecategory_sort_key IF EXISTS;
+CREATE CONSTRAINT servicecategory_name_unique IF NOT EXISTS
+  FOR (n:ServiceCategory) REQUIRE n.sortKey IS UNIQUE;
+DROP INDEX topic_sort_key IF EXISTS;
+CREATE CONSTRAINT topic_name_unique IF NOT EXISTS FOR (n:Topic) REQUIRE n.sortKey IS UNIQUE;
+DROP INDEX campaign_sort_key IF EXISTS;
+CREATE CONSTRAINT campaign_name_unique IF NOT EXISTS
+  FOR (n:Campaign) REQUIRE n.sortKey IS UNIQUE;
+""",
+        prepare=_unique_names_ready,
+    ),
+    Migration(
+        7,
+        "look-alike name keys of the types with unique names (creates, renames, imports)",
+        """
+CREATE INDEX organisation_name_key IF NOT EXISTS FOR (n:Organisation) ON (n.nameKey);
+CREATE INDEX servicecategory_name_key IF NOT EXISTS FOR (n:ServiceCategory) ON (n.nameKey);
+CREATE INDEX topic_name_key IF NOT EXISTS FOR (n:Topic) ON (n.nameKey);
+CREATE INDEX campaign_name_key IF NOT EXISTS FOR (n:Campaign) ON (n.nameKey);
+""",
+        data=fill_name_keys,
+    ),
 )
 
+
 LATEST_VERSION = MIGRATIONS[-1].version
+#: Backups from this schema version on can be restored: what the later migrations add to
+#: the data (derived keys) their data steps make from the restored names.
+OLDEST_RESTORABLE = 5
+
+
+async def upgrade_data(graph: Graph, version: int) -> list[int]:
+    """Run the data steps of the migrations after `version` (on data restored from a
+    backup made at that version, into a database whose schema is current); return
+    their versions."""
+    ran = []
+    for migration in MIGRATIONS:
+        if migration.version <= version:
+            continue
+        if migration.prepare is not None:
+            await migration.prepare(graph)
+        if migration.data is not None:
+            await migration.data(graph)
+        if migration.prepare is not None or migration.data is not None:
+            ran.append(migration.version)
+    return ran
 
 
 async def applied_versions(graph: Graph) -> set[int]:
@@ -123,12 +278,23 @@ async def migrate(graph: Graph) -> list[Migration]:
     for migration in MIGRATIONS:
         if migration.version in done:
             continue
+        if migration.prepare is not None:
+            await migration.prepare(graph)
         # Schema commands cannot share a transaction with data writes: run each in
         # its own auto-commit transaction, then record the version.
         async with graph.driver.session(database=graph.database) as session:
             for statement in migration.statements:
-                await (await session.run(statement)).consume()
+                try:
+                    await (await session.run(statement)).consume()
+                except neo4j_errors.Neo4jError:
+                    # A constraint Neo4j cannot create over data that a writer changed
+                    # since `prepare`: say why as `prepare` does, if that is why.
+                    if migration.prepare is not None:
+                        await migration.prepare(graph)
+                    raise
             await (await session.run("CALL db.awaitIndexes(300)")).consume()
+        if migration.data is not None:
+            await migration.data(graph)
         await graph.write(_record(migration))
         applied.append(migration)
     return applied
@@ -178,12 +344,17 @@ class Needed:
 
 def needed() -> set[Needed]:
     """What the model's declarations need: a unique id and a sort-key index per entity
-    type, and each searchable type's names in the full-text index. A type or a field
+    type (a uniqueness constraint, and a look-alike key index, for a type with unique
+    names), and each searchable type's names in the full-text index. A type or a field
     added to the model needs a new migration to meet these (`unmet` tells)."""
     out: set[Needed] = {Needed("UNIQUENESS", "Entity", ("id",))}
     for t in TYPES:
         out.add(Needed("UNIQUENESS", t.label, ("id",)))
-        out.add(Needed("RANGE", t.label, ("sortKey",)))
+        if t.unique_name:
+            out.add(Needed("UNIQUENESS", t.label, ("sortKey",)))
+            out.add(Needed("RANGE", t.label, ("nameKey",)))
+        else:
+            out.add(Needed("RANGE", t.label, ("sortKey",)))
         if t.meta.searchable:
             out |= {Needed("FULLTEXT", t.label, (p,)) for p in t.searchable}
     return out

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from graph import audit
 from graph.driver import Graph
-from graph.entities import label_in_tx
+from graph.entities import label_in_tx, lock_in_tx
 from graph.errors import InvalidInput, NotFound
 from graph.labels import ENTITY_LABELS, checked_label
 from graph.models.common import Stored, to_native
@@ -295,6 +295,63 @@ def _delete_rel(rel_type: RelType) -> str:
     )
 
 
+#: Locks the entities with these ids (in id order) and returns, once locked, the
+#: PART_OF parents of those that exist (`[child, parent]`, parent null for none).
+_LOCKED_PARENTS = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+SET n.id = n.id
+WITH n WHERE n.id IS NOT NULL
+OPTIONAL MATCH (n)-[:PART_OF]->(p:Entity)
+RETURN collect([n.id, p.id]) AS pairs
+"""
+
+
+async def part_of_path(tx: AsyncManagedTransaction, start: str, target: str) -> list[str] | None:
+    """The PART_OF path up from `start` to `target` (`[start, …, target]`), or None.
+
+    A breadth-first walk up the hierarchy that locks every entity before it reads its
+    parents. Every PART_OF writer locks the entity the arrow starts at, so none can add
+    a tie this walk would have had to see until this transaction ends, and of two
+    writers that would close a cycle together the second sees the first's tie."""
+    via: dict[str, str] = {}
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        row = await (await tx.run(_LOCKED_PARENTS, ids=sorted(frontier))).single(strict=True)
+        frontier = []
+        for child, parent in row["pairs"]:
+            if parent is None:
+                continue
+            if parent == target:
+                path = [child, target]
+                while path[0] != start:
+                    path.insert(0, via[path[0]])
+                return path
+            if parent not in seen:
+                seen.add(parent)
+                via[parent] = child
+                frontier.append(parent)
+    return None
+
+
+async def refuse_part_of_cycle(tx: AsyncManagedTransaction, from_id: str, to_id: str) -> None:
+    """InvalidInput if `(from)-[:PART_OF]->(to)` would close a cycle (itself included)."""
+    if from_id == to_id:
+        raise InvalidInput([("toId", f"{from_id!r} cannot be PART_OF itself")])
+    path = await part_of_path(tx, to_id, from_id)
+    if path is not None:
+        raise InvalidInput(
+            [
+                (
+                    "toId",
+                    f"{from_id!r} cannot be PART_OF {to_id!r}: {to_id!r} is already part of "
+                    f"{from_id!r} ({' → '.join(path)}), and a hierarchy has no cycles",
+                )
+            ]
+        )
+
+
 def rel_properties(props: RelProps) -> dict[str, Any]:
     """Relationship properties from a validated model; None clears a property."""
     return props.model_dump(by_alias=True, mode="json")
@@ -327,9 +384,14 @@ def _snapshot(
 ) -> dict[str, Any] | None:
     if props is None:
         return None
-    return {"type": rel_type.value, "from": from_id, "to": to_id} | {
-        k: v for k, v in props.items() if k not in ("createdAt", "updatedAt")
-    }
+    # The ends also go last under keys of their own: period properties named `from` and
+    # `to` (MEMBER_OF dates) overwrite the first two, and erasure and export must find
+    # the change by the ids of its ends (graph/data_subject.py).
+    return (
+        {"type": rel_type.value, "from": from_id, "to": to_id}
+        | {k: v for k, v in props.items() if k not in ("createdAt", "updatedAt")}
+        | {"fromId": from_id, "toId": to_id}
+    )
 
 
 async def record_change(
@@ -367,7 +429,13 @@ async def connect_in_tx(
     actor: str,
 ) -> Relationship:
     rel_type = RelType(rel_type)
+    if rel_type is RelType.PART_OF:
+        # Both ends locked first, in id order: two opposite PART_OF at once wait for
+        # each other, and the second one's cycle check sees the first.
+        await lock_in_tx(tx, [from_id, to_id])
     await check_allowed(tx, rel_type, from_id, to_id)
+    if rel_type is RelType.PART_OF:
+        await refuse_part_of_cycle(tx, from_id, to_id)
     row = await (await tx.run(_get_rel(rel_type), {"from": from_id, "to": to_id})).single()
     before = dict(row["r"]) if row else None
     values = rel_properties(props)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Final
+
+import icu
 
 _SPACES = re.compile(r"\s+")
 # Letters that NFKD does not decompose but people type without the stroke.
@@ -92,3 +95,57 @@ def normalise_name(name: str) -> str:
     while end - start > 1 and words[end - 1] in LEGAL_FORMS:
         end -= 1
     return " ".join(words[start:end])
+
+
+# --- names that look alike (Unicode TS #39) ------------------------------------------
+
+_SPOOF: Final = icu.SpoofChecker()
+#: Emoji presentation selectors and joiners, the only invisible characters a name may
+#: hold (`graph.chars.invisible`); a skeleton leaves default-ignorable characters out.
+_IGNORABLE_IN_NAMES: Final = re.compile("[\ufe0e\ufe0f\u200d]")
+
+
+@lru_cache(maxsize=1 << 16)
+def confusable_key(name: str) -> str:
+    """What two names that look alike share: their Unicode TS #39 confusable skeleton,
+    as ICU computes it (Cyrillic 'о' → 'o', 'I' → 'l', 'rn' → 'm', '0' → 'O', …).
+
+    'Töötukassa' and 'Tööt\u043ekassa' (a Cyrillic о) share one; so do 'Ida-Virumaa'
+    and 'lda-Virumaa' (a lower-case L), while 'Lda-Virumaa' does not look like either.
+    It is case-sensitive, as looks are: names equal but for case, diacritics and spacing
+    share `fold` instead (the `sortKey`)."""
+    return str(_SPOOF.getSkeleton(0, _IGNORABLE_IN_NAMES.sub("", name)))
+
+
+_WORD: Final = re.compile(r"\w+")
+#: Scripts that are written together within one word (Japanese, Korean, Chinese with
+#: phonetic annotation).
+_SCRIPTS_WRITTEN_TOGETHER: Final = (
+    frozenset({"Hani", "Hira", "Kana"}),
+    frozenset({"Hani", "Hang"}),
+    frozenset({"Hani", "Bopo"}),
+)
+_NO_SCRIPT: Final = frozenset({"Zyyy", "Zinh", "Zzzz"})  # common, inherited, unknown
+
+
+def mixed_script_word(text: str) -> tuple[int, list[str]] | None:
+    """Where the first word of `text` whose letters come from more than one script
+    ('Tööt\u043ekassa': Latin and Cyrillic) takes a second script (the index of that
+    letter), with the scripts' names; None when every word is written in one script.
+    Digits, marks and punctuation belong to no script, and words are separated by
+    anything that is not a letter or digit, so 'Ida-Вирумаа' and 'SEV/СЕВ' are words
+    of one script each."""
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word.isascii():
+            continue
+        scripts: dict[str, str] = {}
+        for i, char in enumerate(word):
+            script = icu.Script.getScript(char)
+            code = script.getShortName()
+            if code in _NO_SCRIPT or code in scripts:
+                continue
+            scripts[code] = script.getName().replace("_", " ")
+            if len(scripts) > 1 and not any(set(scripts) <= s for s in _SCRIPTS_WRITTEN_TOGETHER):
+                return match.start() + i, list(scripts.values())
+    return None

@@ -3,6 +3,7 @@ and tasks about it and the changes to it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from neo4j import AsyncManagedTransaction
@@ -30,7 +31,7 @@ CALL () {
   RETURN coalesce(t.dueDate, toString(t.createdAt)) AS at, 'TASK' AS kind, t.title AS title,
          t.id AS ref, t.status AS detail
   UNION ALL
-  MATCH (a:AuditEvent {entityId: $id})
+  MATCH (a:AuditEvent {entityId: $id}) WHERE NOT a.entityType IN $hidden
   RETURN toString(a.at) AS at, 'CHANGE' AS kind, a.action + ' ' + a.entityType AS title,
          a.id AS ref, a.actor AS detail
 }
@@ -56,9 +57,13 @@ class TimelineItem(BaseModel):
     detail: str | None = None
 
 
-async def timeline(graph: Graph, entity_id: str, *, limit: int = 500) -> list[TimelineItem]:
+async def timeline(
+    graph: Graph, entity_id: str, *, limit: int = 500, hidden: Iterable[str] = ()
+) -> list[TimelineItem]:
+    """The entity's timeline; changes of the audit types in `hidden` left out."""
+
     async def work(tx: AsyncManagedTransaction) -> list[TimelineItem]:
-        result = await tx.run(TIMELINE, id=entity_id, limit=limit)
+        result = await tx.run(TIMELINE, id=entity_id, limit=limit, hidden=list(hidden))
         return [TimelineItem.model_validate(dict(r)) async for r in result]
 
     return await graph.read(work)

@@ -26,6 +26,7 @@ from graph.analytics.projection import NetworkKind
 from graph.errors import GraphError
 from schema.console import ConsoleQuery
 from schema.context import Info
+from schema.cost import NEIGHBOURHOOD, PAIR, WHOLE_NETWORK, Cost
 from schema.errors import from_graph_error
 from schema.permissions import CanRead
 
@@ -301,6 +302,7 @@ ToArg = Annotated[str | None, strawberry.argument(description=_TO_HELP)]
 class _EgoQuery:
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=NEIGHBOURHOOD)],
         description="The entities within `depth` (1–3) hops of one entity, and the edges among "
         "them: ready for cytoscape.js or d3. Per node, stored centrality scores.",
     )
@@ -323,6 +325,7 @@ class _EgoQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=WHOLE_NETWORK)],
         description="The whole network as a filter selects it (for the explorer).",
     )
     async def network_graph(
@@ -342,6 +345,7 @@ class _EgoQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=NEIGHBOURHOOD)],
         description="The shortest and the strongest introduction paths between two people or "
         "organisations; each hop says which relationship or shared event, when, and the "
         "source document and quote. `asOf` keeps only ties valid on that date.",
@@ -373,6 +377,7 @@ class _EgoQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=PAIR)],
         description="Organisations that took part in the same events and programmes, ranked "
         "by the number shared; with first and last date and the activities themselves.",
     )
@@ -656,6 +661,7 @@ def _change(t: diff.TieChange) -> TieChange:
 class NetworkQuery:
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=PAIR)],
         description="Shared events, programmes and services of two people or organisations, "
         "the organisations and people tied to both, and interlocking members.",
     )
@@ -677,6 +683,7 @@ class NetworkQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=WHOLE_NETWORK)],
         description="The most central actors (BETWEENNESS finds the brokers), computed now "
         "with igraph on the organisation or person network; ties weighted by strength. "
         "On a network of more than 2,000 actors BETWEENNESS and CLOSENESS are estimated "
@@ -711,6 +718,7 @@ class NetworkQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=WHOLE_NETWORK)],
         description="Communities of the organisation or person network, largest first.",
     )
     async def communities(
@@ -745,6 +753,7 @@ class NetworkQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=NEIGHBOURHOOD)],
         description="Per place (within `placeId`, if given): the category's services, their "
         "providers and commissioners; gaps and single points of failure.",
     )
@@ -760,6 +769,7 @@ class NetworkQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=WHOLE_NETWORK)],
         description="Cooperation partners with no shared event or note for `days` days, "
         "heaviest and most central first.",
     )
@@ -794,6 +804,7 @@ class NetworkQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
+        directives=[Cost(weight=WHOLE_NETWORK)],
         description="Ties formed and ended between two (partial) dates.",
     )
     async def network_diff(

@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from graph import console
 from graph.errors import GraphError
 from schema.context import Info
+from schema.cost import NEIGHBOURHOOD, Cost
 from schema.errors import ClientError, from_graph_error
 from schema.permissions import CanAnalyse
 
@@ -32,6 +33,7 @@ class CypherResult:
 class ConsoleQuery:
     @strawberry.field(
         permission_classes=[CanAnalyse],
+        directives=[Cost(weight=NEIGHBOURHOOD)],
         description="Run a read-only Cypher query (analyst role). Anything that could write, "
         "administer, load files or switch database is refused; a timeout and a row cap "
         "apply. Every query is audited.",

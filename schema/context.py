@@ -13,7 +13,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
-from graph import crm, entities, relationships
+from graph import crm, entities, keys, relationships
 from graph.analytics import cooperation
 from graph.driver import Graph
 from graph.keys import ApiKey, Role
@@ -112,11 +112,16 @@ class Context:
         self.loaders = make_loaders(self.graph)
 
     @property
-    def actor(self) -> str:
-        """How the caller is named in audit records."""
+    def key(self) -> ApiKey:
+        """The caller's key (the operations that use it need one to run at all)."""
         if self.principal is None:
             raise RuntimeError("an operation ran without an authenticated key")
-        return f"key:{self.principal.name}:{self.principal.id}"
+        return self.principal
+
+    @property
+    def actor(self) -> str:
+        """How the caller is named in audit records."""
+        return keys.actor_of(self.key)
 
     def has_role(self, role: Role) -> bool:
         return self.principal is not None and self.principal.role.allows(role)

@@ -26,6 +26,7 @@ from schema.errors import (
 from schema.inputs import input_dict, parse
 from schema.model import ref, union
 from schema.permissions import CanRead, CanWrite
+from schema.privacy import PERSONAL, sees_personal
 from schema.stakeholders import Stakeholder
 
 strawberry.enum(timeline.TimelineKind, description="What a timeline item is.")
@@ -44,16 +45,18 @@ class StakeholderGrid:
     monitor: list[Stakeholder] = strawberry.field(description="Low influence and low interest.")
 
 
-#: Contact details only editors and up may see, in snapshots as on Person.
-CONTACT = ("email", "phone")
-
-
 def _dump(value: dict[str, Any] | None, redact: bool) -> str | None:
     if value is None:
         return None
     if redact:
-        value = {k: ("[hidden]" if k in CONTACT and v else v) for k, v in value.items()}
+        value = {k: ("[hidden]" if k in PERSONAL and v else v) for k, v in value.items()}
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _hidden(info: Info) -> tuple[str, ...]:
+    """Audit types left out of the caller's view: for non-admins, the console's and API
+    keys' trails are simply not there (the same answer whether or not an id exists)."""
+    return () if info.context.has_role(Role.ADMIN) else audit.ADMIN_ONLY
 
 
 @strawberry.type(description="One recorded change: who did what, when, before and after.")
@@ -164,14 +167,16 @@ class CrmQuery:
 
     @strawberry.field(
         permission_classes=[CanRead],
-        description="Every recorded change to an entity (and its relationships), oldest first.",
+        description="Every recorded change to an entity (and its relationships), oldest "
+        "first. The console's and API keys' trails are for admins (empty for other roles); "
+        "contact details in snapshots are hidden from viewers.",
     )
     async def history(self, info: Info, id: strawberry.ID) -> list[Change]:
         try:
-            events = await audit.history(info.context.graph, str(id))
+            events = await audit.history(info.context.graph, str(id), hidden=_hidden(info))
         except GraphError as e:
             raise from_graph_error(e) from e
-        redact = not info.context.has_role(Role.EDITOR)
+        redact = not sees_personal(info)
         return [Change.from_model(e, redact=redact) for e in events]
 
     @strawberry.field(
@@ -181,7 +186,7 @@ class CrmQuery:
     )
     async def timeline(self, info: Info, id: strawberry.ID) -> list[TimelineItem]:
         try:
-            items = await timeline.timeline(info.context.graph, str(id))
+            items = await timeline.timeline(info.context.graph, str(id), hidden=_hidden(info))
         except GraphError as e:
             raise from_graph_error(e) from e
         return [

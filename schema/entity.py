@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 
-from graph import entities, relationships
+from graph import crm, entities, relationships
 from graph.errors import GraphError
 from graph.models.common import Stored
 from graph.models.registry import REGISTRY
@@ -242,6 +242,36 @@ async def update_entity(info: Info, label: str, id: str, input: Any) -> Stored |
 async def delete_entity(info: Info, label: str, id: strawberry.ID) -> Deleted | Problems:
     try:
         await entities.delete(info.context.graph, label, str(id), actor=info.context.actor)
+    except GraphError as e:
+        return problem_for(e)
+    return Deleted(id=id)
+
+
+async def update_owned_entity(info: Info, label: str, id: str, input: Any) -> Stored | Problems:
+    """`update_entity` for a note or task: its author or an admin only (a task's assignee
+    may change its status); anyone else gets a FORBIDDEN error."""
+    patch = parse(REGISTRY[label].update, input)
+    if isinstance(patch, ValidationProblem):
+        return patch
+    try:
+        return await crm.update_owned(
+            info.context.graph,
+            label,
+            id,
+            patch,
+            actor=info.context.actor,
+            principal=info.context.key,
+        )
+    except GraphError as e:
+        return problem_for(e)
+
+
+async def delete_owned_entity(info: Info, label: str, id: strawberry.ID) -> Deleted | Problems:
+    """`delete_entity` for a note or task: its author or an admin only."""
+    try:
+        await crm.delete_owned(
+            info.context.graph, label, str(id), actor=info.context.actor, principal=info.context.key
+        )
     except GraphError as e:
         return problem_for(e)
     return Deleted(id=id)

@@ -9,7 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from pydantic import ValidationError
 
-from graph.errors import Conflict, GraphError, InvalidInput, NotFound, Unavailable
+from graph.errors import Conflict, Forbidden, GraphError, InvalidInput, NotFound, Unavailable
 
 
 class ClientError(GraphQLError):
@@ -34,6 +34,8 @@ def from_graph_error(e: GraphError) -> ClientError:
             "BAD_USER_INPUT",
             problems=[{"field": f, "message": m} for f, m in e.problems],
         )
+    if isinstance(e, Forbidden):
+        return ClientError(str(e), "FORBIDDEN")
     if isinstance(e, Unavailable):
         return ClientError(
             "the graph database is unavailable; try again shortly", "SERVICE_UNAVAILABLE"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterator
+from functools import lru_cache, partial
 
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, validate
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -14,12 +14,14 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from graph.errors import GraphError, Unavailable
+from schema.cost import cost_rule
 from schema.errors import from_graph_error
 
 log = logging.getLogger("koostoo.graphql")
@@ -86,21 +88,71 @@ ExtensionFactory = Callable[[], SchemaExtension]
 DOCUMENT_CACHE = 256
 
 
+#: The rules Strawberry adds to every validation (`strawberry.schema.schema.validate_document`).
+STRAWBERRY_RULES: tuple[type[ASTValidationRule], ...] = (
+    MaybeNullValidationRule,
+    OneOfInputValidationRule,
+)
+
+
+@lru_cache(maxsize=DOCUMENT_CACHE)
+def _validate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    rules: tuple[type[ASTValidationRule], ...],
+    hide_suggestions: bool,
+) -> list[GraphQLError]:
+    return validate(
+        schema, document, (*rules, *STRAWBERRY_RULES), hide_suggestions=hide_suggestions
+    )
+
+
+class CachedValidation(SchemaExtension):
+    """Validates each distinct document once (as Strawberry's `ValidationCache`), and
+    without graphql-core's "Did you mean …?" suggestions when they are to be hidden:
+    with introspection off they would spell out the schema field by field."""
+
+    def __init__(self, *, hide_suggestions: bool) -> None:
+        self.hide_suggestions = hide_suggestions
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        context.pre_execution_errors = _validate(
+            context.schema._schema,
+            context.graphql_document,
+            context.validation_rules,
+            self.hide_suggestions,
+        )
+        yield
+
+
 def limits(
-    *, max_depth: int, max_aliases: int, max_tokens: int, introspection: bool
+    *,
+    max_depth: int,
+    max_aliases: int,
+    max_tokens: int,
+    introspection: bool,
+    max_cost: int,
+    assumed_page_size: int,
 ) -> list[ExtensionFactory]:
     """Factories, so that every operation gets extension instances of its own.
 
     The validation rules are built here once: `QueryDepthLimiter` and
     `MaxAliasesLimiter` build a new rule class per instance, which would give every
-    request a validation cache key of its own.
+    request a validation cache key of its own. Without introspection, validation
+    errors carry no suggestions (nor do variable errors: see `KoostooSchema`).
     """
-    rules: list[type[ASTValidationRule]] = [depth_rule(max_depth, None), aliases_rule(max_aliases)]
+    rules: list[type[ASTValidationRule]] = [
+        depth_rule(max_depth, None),
+        aliases_rule(max_aliases),
+        cost_rule(max_cost, assumed_page_size),
+    ]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     return [
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(ParserCache, maxsize=DOCUMENT_CACHE),
         partial(AddValidationRules, rules),
-        partial(ValidationCache, maxsize=DOCUMENT_CACHE),
+        partial(CachedValidation, hide_suggestions=not introspection),
     ]

@@ -23,7 +23,6 @@ import strawberry
 from pydantic import ValidationError
 
 from graph import entities, relationships
-from graph.keys import Role
 from graph.models.common import Stored
 from graph.models.registry import LINKS, REGISTRY, TYPES, Link, links
 from graph.models.spec import EntityType, Field_, FilterKind
@@ -36,10 +35,12 @@ from schema.entity import (
     RelatedConnection,
     create_entity,
     delete_entity,
+    delete_owned_entity,
     entity_list,
     related,
     related_one,
     update_entity,
+    update_owned_entity,
 )
 from schema.errors import (
     ClientError,
@@ -52,6 +53,7 @@ from schema.inputs import input_dict
 from schema.node import Node
 from schema.pagination import Connection
 from schema.permissions import CanRead, CanWrite
+from schema.privacy import sees_personal
 
 #: Fields with resolvers of their own, by the module that resolves them.
 EXTRA_FIELDS: tuple[ExtraField, ...] = (
@@ -132,7 +134,7 @@ def _personal(f: Field_) -> Any:
     name = f.name
 
     def resolve(root: Stored, info: Info) -> Any:
-        return getattr(root, name) if info.context.has_role(Role.EDITOR) else None
+        return getattr(root, name) if sees_personal(info) else None
 
     return strawberry.field(
         resolver=resolve, description=f.description, graphql_type=_nullable(_scalar(f.stored))
@@ -377,10 +379,17 @@ def _mutation_fields(t: EntityType, object_type: type) -> dict[str, Any]:
     async def create(info: Info, input: Any) -> Any:
         return await create_entity(info, label, input)
 
+    # an authored type (notes, tasks) is changed by its author or an admin only
+    owned = t.meta.authored
+
     async def update(info: Info, id: strawberry.ID, input: Any) -> Any:
+        if owned:
+            return await update_owned_entity(info, label, str(id), input)
         return await update_entity(info, label, str(id), input)
 
     async def delete(info: Info, id: strawberry.ID) -> Any:
+        if owned:
+            return await delete_owned_entity(info, label, id)
         return await delete_entity(info, label, id)
 
     create.__annotations__ = dict(create.__annotations__) | {"input": create_input}
@@ -393,10 +402,16 @@ def _mutation_fields(t: EntityType, object_type: type) -> dict[str, Any]:
             description=t.meta.docs.get("create"),
         ),
         f"update_{_camel_to_snake(label)[1:]}": strawberry.mutation(
-            resolver=update, permission_classes=[CanWrite], graphql_type=result
+            resolver=update,
+            permission_classes=[CanWrite],
+            graphql_type=result,
+            description=t.meta.docs.get("update"),
         ),
         f"delete_{_camel_to_snake(label)[1:]}": strawberry.mutation(
-            resolver=delete, permission_classes=[CanWrite], graphql_type=DeleteResult
+            resolver=delete,
+            permission_classes=[CanWrite],
+            graphql_type=DeleteResult,
+            description=t.meta.docs.get("delete"),
         ),
     }
 

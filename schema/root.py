@@ -8,6 +8,7 @@ add yours, import it and add it to the tuples below.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -63,6 +64,21 @@ Mutation = merge_types(
 
 
 class KoostooSchema(strawberry.Schema):
+    def __init__(self, *args: Any, suggestions: bool = True, **kwargs: Any) -> None:
+        """`suggestions`: whether errors may say "Did you mean …?" — only where
+        introspection shows the schema anyway (validation: see `CachedValidation`)."""
+        super().__init__(*args, **kwargs)
+        self.suggestions = suggestions
+
+    def _get_custom_context_kwargs(
+        self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
+    ) -> dict[str, Any]:
+        # graphql-core's switch for the errors of variable values ("Did you mean the
+        # enum value …", "… input field …"); Strawberry passes these on to `execute`.
+        kwargs = super()._get_custom_context_kwargs(operation_extensions, sync=sync)
+        kwargs["hide_suggestions"] = not self.suggestions
+        return kwargs
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -77,6 +93,9 @@ class Limits:
     max_aliases: int = 30
     max_tokens: int = 2000
     introspection: bool = True
+    max_cost: int = 25_000
+    #: What a `first` given as a variable counts as (the largest page there is).
+    assumed_page_size: int = 100
 
 
 def build_schema(lim: Limits | None = None) -> strawberry.Schema:
@@ -91,7 +110,10 @@ def build_schema(lim: Limits | None = None) -> strawberry.Schema:
                 max_aliases=lim.max_aliases,
                 max_tokens=lim.max_tokens,
                 introspection=lim.introspection,
+                max_cost=lim.max_cost,
+                assumed_page_size=lim.assumed_page_size,
             ),
             MaskUnexpectedErrors,
         ],
+        suggestions=lim.introspection,
     )

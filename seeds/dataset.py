@@ -18,6 +18,7 @@ from graph.models import relationships as rel
 from graph.models.common import Model
 from graph.models.registry import REGISTRY
 from graph.models.relationships import RelType, SourceRef
+from graph.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
@@ -136,6 +137,24 @@ def _loc(err: Any) -> str:
     return ".".join(str(p) for p in err["loc"]) or "record"
 
 
+def _path_up(parents: dict[str, list[str]], start: str, target: str) -> list[str] | None:
+    """The PART_OF path from `start` up to `target` (`[start, …, target]`), or None."""
+    via: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        child = frontier.pop(0)
+        if child == target:
+            path = [child]
+            while path[0] != start:
+                path.insert(0, via[path[0]])
+            return path
+        for parent in parents.get(child, []):
+            if parent not in via and parent != start:
+                via[parent] = child
+                frontier.append(parent)
+    return None
+
+
 def read(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -> Dataset:
     """Read and validate the whole dataset; raise `DatasetError` listing every problem."""
     problems: list[Problem] = []
@@ -143,6 +162,8 @@ def read(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -> Dataset:
     labels: dict[str, str] = {}
     where: dict[str, tuple[str, int]] = {}
     documents: dict[str, NodeRecord] = {}
+    #: (label, folded name) → id, for the types whose names are unique
+    named: dict[tuple[str, str], str] = {}
 
     for file_name, (key, label) in NODE_FILES.items():
         model = _seed_model(label)
@@ -165,6 +186,23 @@ def read(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -> Dataset:
                 ]
                 continue
             data = parsed.model_dump(by_alias=True, mode="json", exclude={"id", "sources"})
+            spec = REGISTRY[label]
+            if spec.unique_name:
+                folded = (label, fold(data.get(spec.name_property) or ""))
+                if folded in named:
+                    other = named[folded]
+                    problems.append(
+                        Problem(
+                            file_name,
+                            line,
+                            record_id,
+                            spec.name_property,
+                            f"the name of {other!r} ({where[other][0]}:{where[other][1]}) once "
+                            f"case, accents and spacing are ignored; {label} names are unique",
+                        )
+                    )
+                    continue
+                named[folded] = record_id
             node = NodeRecord(label, record_id, data, list(getattr(parsed, "sources", [])))
             dataset.nodes.append(node)
             if label == "Document":
@@ -231,6 +269,8 @@ def read(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -> Dataset:
             )
 
     seen: dict[tuple[str, str, str], int] = {}
+    #: the PART_OF ties read so far: child → parents
+    parents: dict[str, list[str]] = {}
     for line, item in _items_with_lines(data_dir / RELATIONSHIPS_FILE, "relationships"):
         label_of = (
             f"{item.get('type')} {item.get('from')}->{item.get('to')}"
@@ -286,6 +326,21 @@ def read(data_dir: Path = DATA_DIR, sources_dir: Path = SOURCES_DIR) -> Dataset:
                 )
             )
             continue
+        if r.type is RelType.PART_OF:
+            cycle = _path_up(parents, r.to, r.from_)
+            if cycle is not None:
+                why = (
+                    f"{r.from_!r} cannot be PART_OF itself"
+                    if r.to == r.from_
+                    else f"{r.to!r} is already part of {r.from_!r} ({' → '.join(cycle)})"
+                )
+                problems.append(
+                    Problem(
+                        RELATIONSHIPS_FILE, line, label_of, "to", f"{why}; PART_OF makes no cycles"
+                    )
+                )
+                continue
+            parents.setdefault(r.from_, []).append(r.to)
         seen[triple] = line
         check_sources(RELATIONSHIPS_FILE, line, label_of, r.sources)
         dataset.relationships.append(

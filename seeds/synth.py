@@ -26,6 +26,7 @@ from graph.driver import Graph
 from graph.models.entities import EventKind, OrganisationKind, ProgrammeKind
 from graph.models.registry import REGISTRY
 from graph.models.relationships import AttendanceRole, RelType
+from graph.text import fold
 
 
 @dataclass(frozen=True)
@@ -201,10 +202,10 @@ def generate(size: Size | str, seed: int = 7) -> Network:
         town = town_pick.draw()
         base = f"{TOWNS[town]} {rng.choice(STEMS)} {rng.choice(FORMS[kind])}"
         name, n = base, 1
-        while name in used:
+        while fold(name) in used:  # unique as the database counts it (migration 6)
             n += 1
             name = f"{base} {n}"
-        used.add(name)
+        used.add(fold(name))
         oid = f"synth-org-{i}"
         orgs.append(
             _node(

@@ -10,6 +10,8 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from graph.chars import describe, find_noncharacter, invisible
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
 #: ASCII digits only: `\d` would also take "２０２０" or "٢٠٢٠", which sort and filter as text
 PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
@@ -49,24 +51,62 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def _no_control(pattern: re.Pattern[str], value: str) -> None:
-    found = pattern.search(value)
+def _refuse(found: re.Match[str] | None, what: str) -> None:
     if found:
         raise ValueError(
-            f"contains a control character (U+{ord(found.group()):04X}) at position "
-            f"{found.start() + 1}"
+            f"contains {what} (U+{ord(found.group()):04X}) at position {found.start() + 1}"
+        )
+
+
+def _no_control(pattern: re.Pattern[str], value: str) -> None:
+    _refuse(pattern.search(value), "a control character")
+
+
+def _no_noncharacter(value: str) -> None:
+    """No noncharacter (U+FFFE, U+FFFF, …): XML cannot hold them and no text needs them."""
+    _refuse(find_noncharacter(value), "a noncharacter")
+
+
+def _no_invisible(value: str) -> None:
+    """No character that cannot be seen or that reorders the text around it: two names
+    that differ only by one would look the same (see `graph.chars.invisible`)."""
+    found = invisible(value)
+    if found:
+        index, char = found
+        raise ValueError(
+            f"contains an invisible or formatting character ({describe(char)}) at position "
+            f"{index + 1}"
         )
 
 
 def _nfc(value: str) -> str:
-    """One line of text (a name, a tag): composed, no control characters."""
+    """One line of text (a name, a tag): composed, no control, invisible or formatting
+    characters, no noncharacters."""
     _no_control(_CONTROL, value)
+    _no_noncharacter(value)
+    _no_invisible(value)
+    return unicodedata.normalize("NFC", value)
+
+
+def one_line(value: str) -> str:
+    """A one-line value that is not a `Name` (a web address): checked as a name is."""
+    return _nfc(value)
+
+
+def _nfc_short(value: str) -> str:
+    """A short text (a short name, a role, a phone number): as `_nfc`, but tabs and
+    line breaks are allowed."""
+    _no_control(_CONTROL_IN_TEXT, value)
+    _no_noncharacter(value)
+    _no_invisible(value)
     return unicodedata.normalize("NFC", value)
 
 
 def _nfc_text(value: str) -> str:
-    """Text that may hold tabs and line breaks: composed, no other control characters."""
+    """Text that may hold tabs and line breaks: composed, no other control characters,
+    no noncharacters. (Format characters stay: a description quotes sources as written.)"""
     _no_control(_CONTROL_IN_TEXT, value)
+    _no_noncharacter(value)
     return unicodedata.normalize("NFC", value)
 
 
@@ -86,7 +126,7 @@ Name = Annotated[
     AfterValidator(_nfc),
 ]
 ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_nfc_text)
+    str, StringConstraints(strip_whitespace=True, max_length=300), AfterValidator(_nfc_short)
 ]
 LongText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_nfc_text)

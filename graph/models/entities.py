@@ -13,8 +13,9 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from annotated_types import Len
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, AnyHttpUrl, EmailStr, Field, StringConstraints
 
+from graph.chars import describe
 from graph.models.common import (
     EntityId,
     LongText,
@@ -23,8 +24,10 @@ from graph.models.common import (
     ShortText,
     Tag,
     check_order,
+    one_line,
 )
 from graph.models.spec import Declared, Filter, FilterKind, InputOnly, Meta, Prop
+from graph.text import mixed_script_word
 
 # --- Enumerations ----------------------------------------------------------------------
 
@@ -116,12 +119,25 @@ class CampaignStatus(StrEnum):
 def _website(value: str) -> str | None:
     if value == "":
         return None
-    from pydantic import AnyHttpUrl
-
     AnyHttpUrl(value)  # raises a ValueError with the reason
+    return one_line(value)
+
+
+def _one_script_per_word(value: str) -> str:
+    """An organisation name may not mix scripts within a word: 'Tööt' with a Cyrillic
+    'о' would pass for the Latin name. (Whole words in Cyrillic stay valid.)"""
+    found = mixed_script_word(value)
+    if found:
+        index, scripts = found
+        raise ValueError(
+            f"mixes {' and '.join(scripts)} letters in one word: {describe(value[index])} at "
+            f"position {index + 1}"
+        )
     return value
 
 
+#: The name of an organisation: a `Name` whose every word is written in one script.
+OrganisationName = Annotated[Name, AfterValidator(_one_script_per_word)]
 Website = Annotated[str, StringConstraints(max_length=500), AfterValidator(_website)]
 Language = Annotated[ShortText, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 Names = Annotated[list[Name], Len(max_length=50)]
@@ -196,9 +212,12 @@ class Organisation(Named):
         ),
     )
 
-    name: Annotated[str, Prop(input=Name, search=True)] = Field(
+    name: Annotated[str, Prop(input=OrganisationName, search=True)] = Field(
         description="The name as written in the sources (Estonian)."
     )
+    aliases: Annotated[
+        list[str], Prop(input=Annotated[list[OrganisationName], Len(max_length=50)], search=True)
+    ] = Field(default_factory=list, description="Other names and spellings in use.")
     kind: OrganisationKind
     short_name: Annotated[str | None, Prop(input=ShortText, search=True)] = Field(
         default=None, alias="shortName"
@@ -347,7 +366,11 @@ class Note(Declared):
         queries=False,
         searchable=False,
         authored=True,
-        docs={"create": "Add a note about entities."},
+        docs={
+            "create": "Add a note about entities.",
+            "update": "Change a note: its author or an admin only.",
+            "delete": "Delete a note: its author or an admin only.",
+        },
         inputs=(
             InputOnly(
                 "about",
@@ -377,6 +400,9 @@ class Task(Declared):
         docs={
             "list": "Tasks, by due date (undated first); paged.",
             "create": "Add a follow-up task.",
+            "update": "Change a task: its author or an admin only; its assignee (the name of "
+            "the assignee's key) may change its status.",
+            "delete": "Delete a task: its author or an admin only.",
         },
         filters=(
             Filter(FilterKind.STATUS),

@@ -29,12 +29,13 @@ from pydantic import Field, create_model, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 from graph.models.common import Model, Stored
-from graph.text import fold, search_text
+from graph.text import confusable_key, fold, search_text
 
 #: Properties every entity carries that no input sets.
 BOOKKEEPING: Final = ("id", "createdAt", "updatedAt")
-#: Properties derived from the names (see `EntityType.derived`): never in an input.
-DERIVED: Final = ("sortKey", "searchText")
+#: Properties derived from the names (see `EntityType.derived`; `nameKey` only on types
+#: with unique names): never in an input, an export or an audit diff.
+DERIVED: Final = ("sortKey", "searchText", "nameKey")
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,12 +303,22 @@ class EntityType:
             validators["_kept"] = field_validator(*required)(not_cleared)
         return validators
 
+    @property
+    def derived_from(self) -> tuple[str, ...]:
+        """The properties `derived` reads: a write that changes one of them rewrites the
+        derived ones, made from all of them."""
+        return self.searchable
+
     def derived(self, props: dict[str, Any]) -> dict[str, Any]:
         """The properties kept for sorting and accent-insensitive matching, from the
-        entity's names: `sortKey` (the folded name) and `searchText` (every name)."""
+        entity's names: `sortKey` (the folded name), `searchText` (every name) and, for a
+        type whose names are unique, `nameKey` (the key of names that look alike)."""
         name = props.get(self.name_property) or ""
         others = [props.get(k) for k in self.searchable[1:]]
-        return {"sortKey": fold(name), "searchText": search_text(name, *others)}
+        keys = {"sortKey": fold(name), "searchText": search_text(name, *others)}
+        if self.unique_name:
+            keys["nameKey"] = confusable_key(name)
+        return keys
 
     def filter(self, kind: FilterKind) -> Filter | None:
         for f in self.meta.filters:

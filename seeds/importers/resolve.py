@@ -13,13 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph import matching
+from neo4j import AsyncManagedTransaction
+from pydantic import TypeAdapter, ValidationError
+
+from graph import entities, matching
 from graph.driver import Graph
 from graph.matching import Candidate, IdLookup, NameIndex
 from graph.models.common import SLUG, partial_date_bounds
-from graph.models.entities import OrganisationKind
+from graph.models.entities import OrganisationKind, OrganisationName
 from graph.models.registry import REGISTRY
-from graph.text import normalise_name, split_legal_form
+from graph.text import confusable_key, fold, normalise_name, split_legal_form
 from seeds.importers.reading import Problem
 from seeds.importers.rows import Ref
 
@@ -219,12 +222,69 @@ async def resolve(graph: Graph, file: str, refs: References, *, create_missing: 
         else:
             missing[(creatable[0], ref.key)].append(ref)
 
+    refused = await _refused_organisations(
+        graph, {key: refs for (label, key), refs in missing.items() if label == "Organisation"}
+    )
     for (label, key), same in missing.items():
         if label == "Organisation":
-            _new_organisation(out, key, same)
+            if key in refused:
+                for ref in same:
+                    problem(ref, refused[key])
+            else:
+                _new_organisation(out, key, same)
         else:
             _new_person(out, key, same, problem)
     return out
+
+
+_ORGANISATION_NAME: TypeAdapter[str] = TypeAdapter(OrganisationName)
+
+
+async def _refused_organisations(graph: Graph, new: dict[str, list[Ref]]) -> dict[str, str]:
+    """Why organisations the file would create (by natural key) cannot be: a name that
+    mixes scripts within a word, or one that is, or looks like, the name of an existing
+    organisation or of another new one (the first by line is kept)."""
+    refused: dict[str, str] = {}
+    names: dict[str, str] = {}
+    # the first new name of each sortKey and of each nameKey
+    by_fold: dict[str, str] = {}
+    by_looks: dict[str, str] = {}
+    for key, refs in new.items():
+        name = _organisation_name(refs)
+        for text in dict.fromkeys([name, *(r.text for r in refs)]):
+            try:
+                _ORGANISATION_NAME.validate_python(text)
+            except ValidationError as e:
+                message = str(e.errors()[0]["msg"]).removeprefix("Value error, ")
+                refused[key] = f"{text!r} cannot be an organisation's name: {message}"
+                break
+        else:
+            first = by_fold.get(fold(name)) or by_looks.get(confusable_key(name))
+            if first is not None:
+                refused[key] = (
+                    f"new organisation {name!r} looks like {first!r}, which this file creates "
+                    "too: they differ only in characters that look alike"
+                )
+            else:
+                by_fold[fold(name)] = by_looks[confusable_key(name)] = name
+                names[key] = name
+    keys = list(names)
+    if not keys:
+        return refused
+
+    async def clashes(tx: AsyncManagedTransaction) -> dict[int, str]:
+        rows = [(import_id("organisation", k), names[k]) for k in keys]
+        return await entities.name_clashes(tx, "Organisation", rows)
+
+    for i, message in (await graph.read(clashes)).items():
+        refused[keys[i]] = f"cannot create it: {message}"
+    return refused
+
+
+def _organisation_name(refs: list[Ref]) -> str:
+    """The name a new organisation gets: the first way the file writes it, without a
+    legal form ('MTÜ Horisont' → 'Horisont')."""
+    return split_legal_form(refs[0].text)[0]
 
 
 def _other_owner_of_email(index: NameIndex, ref: Ref) -> Candidate | None:
@@ -258,7 +318,7 @@ def _derived(label: str, props: dict[str, Any]) -> dict[str, Any]:
 
 def _new_organisation(out: Resolution, key: str, refs: list[Ref]) -> None:
     texts = list(dict.fromkeys(r.text for r in refs))
-    name, form = split_legal_form(texts[0])
+    name, form = split_legal_form(texts[0])  # as _organisation_name
     kind = _KIND_OF_FORM.get(form or "", OrganisationKind.OTHER)
     aliases = [t for t in texts if t != name][:50]
     new_id = import_id("organisation", key)

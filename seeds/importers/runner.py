@@ -31,7 +31,6 @@ from neo4j import AsyncManagedTransaction
 from graph import audit, bulk, matching
 from graph.driver import Graph, TxWork
 from graph.models.common import check_order, new_id
-from graph.models.registry import REGISTRY
 from graph.models.relationships import RelType
 from seeds.importers.reading import Columns, ImportProblems, Problem, Reader
 from seeds.importers.resolve import References, Resolution, Target, import_id, resolve
@@ -390,7 +389,7 @@ async def import_events(
         progress.phase(("planning " if options.dry_run else "importing ") + file, rows)
         records = _records(Reader(path, EVENT_COLUMNS), parse_event, None)
         for chunk in _chunks(records, options.batch_size):
-            batch = await _event_batch(graph, chunk, event_of, resolution.targets)
+            batch = _event_batch(chunk, event_of, resolution.targets)
             await _apply(pipeline, batch, report, options, partial(progress.advance, len(chunk)))
     result = ImportResult(file, "events", rows, report, options.dry_run)
     if not options.dry_run:
@@ -428,13 +427,11 @@ def _ends_before(start: str | None, end: str | None) -> bool:
     return False
 
 
-async def _event_batch(
-    graph: Graph,
+def _event_batch(
     chunk: list[EventRecord],
     event_of: dict[int, tuple[str, bool]],
     targets: dict[Ref, Target],
 ) -> _Batch:
-    stored = await matching.names(graph, [event_of[r.line][0] for r in chunk])
     nodes: list[dict[str, Any]] = []
     held_at: list[dict[str, Any]] = []
     part_of: list[dict[str, Any]] = []
@@ -447,9 +444,9 @@ async def _event_batch(
         given.pop("aliases", None)
         if by_name:
             given.pop("name")  # the row's spelling found the event; it does not rename it
-        merged = {**stored.get(event_id, {}), **given}
-        props = given | REGISTRY["Event"].derived(merged)
-        nodes.append({"id": event_id, "props": props})
+        # The derived sortKey/searchText are made by `bulk.upsert_nodes`, from the stored
+        # names read under the event's lock (a rename meanwhile is not undone).
+        nodes.append({"id": event_id, "props": given})
         if record.place:
             held_at.append({"from": event_id, "to": targets[record.place].id, "props": {}})
         if record.programme:

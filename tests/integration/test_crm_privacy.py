@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
-from graph import audit
+import pytest
+
+from graph import audit, entities, merge, privacy
 from graph.driver import Graph
+from graph.errors import InvalidInput
 from graph.keys import Role
+from graph.models.entities import PersonCreate
 from seeds import dataset, loader
 from tests.conftest import GraphQLClient
 
@@ -123,3 +127,25 @@ async def test_history_hides_contact_details_from_viewers(
     seen_by_editor = json.dumps((await gql[Role.EDITOR](query))["history"])
     assert "rasmus@example.ee" not in seen_by_viewer and "[hidden]" in seen_by_viewer
     assert "rasmus@example.ee" in seen_by_editor
+
+
+async def test_an_erased_placeholder_does_not_merge_with_a_person(graph: Graph) -> None:
+    for pid in ("mari-tamm", "mari-tamm-2", "anon-1", "anon-2"):
+        await entities.create(
+            graph, "Person", PersonCreate.model_validate({"id": pid, "name": pid}), actor="test"
+        )
+    for pid in ("mari-tamm-2", "anon-1", "anon-2"):
+        await privacy.erase_person(graph, pid, actor="test")
+
+    with pytest.raises(InvalidInput) as refused:
+        await merge.merge(graph, "mari-tamm", "mari-tamm-2", actor="test")
+    assert refused.value.problems[0][0] == "removeId"
+    assert "erased" in refused.value.problems[0][1]
+    with pytest.raises(InvalidInput) as refused:
+        await merge.merge(graph, "mari-tamm-2", "mari-tamm", actor="test")
+    assert refused.value.problems[0][0] == "keepId"
+    kept = await entities.get(graph, "mari-tamm")
+    assert kept is not None and getattr(kept, "erased", None) is False
+
+    merged = await merge.merge(graph, "anon-1", "anon-2", actor="test")
+    assert getattr(merged, "erased", None) is True and getattr(merged, "aliases", None) == []

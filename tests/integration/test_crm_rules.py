@@ -7,9 +7,10 @@ import json
 import pytest
 
 from graph.crm import Assessment, Quadrant, quadrant
+from graph.data_subject import ERASED, Concern
 from graph.merge import _merged_props
 from graph.models.relationships import Stance
-from graph.privacy import ERASED, _scrub
+from graph.privacy import ERASE_KEYS, _scrub
 
 
 @pytest.mark.parametrize(
@@ -51,12 +52,12 @@ def test_merge_fills_gaps_and_turns_names_into_aliases() -> None:
 
 def test_scrub_replaces_personal_and_quoting_values() -> None:
     own = json.dumps({"name": "Mari", "email": "m@x.ee", "kind": None, "erased": False})
-    scrubbed = json.loads(_scrub(own, "mari", own=True) or "{}")
+    scrubbed = json.loads(_scrub(own, ERASE_KEYS[Concern.OWN]) or "{}")
     assert scrubbed == {"name": ERASED, "email": ERASED, "kind": None, "erased": False}
     rel = json.dumps({"type": "MEMBER_OF", "from": "mari", "evidence": ["Mari leads"]})
-    assert json.loads(_scrub(rel, "mari", own=False) or "{}") == {
+    assert json.loads(_scrub(rel, ERASE_KEYS[Concern.RELATIONSHIP]) or "{}") == {
         "type": "MEMBER_OF",
         "from": "mari",
         "evidence": ERASED,
     }
-    assert _scrub(None, "mari", own=True) is None
+    assert _scrub(None, ERASE_KEYS[Concern.OWN]) is None

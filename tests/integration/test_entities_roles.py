@@ -34,10 +34,17 @@ class Case:
     needs: Role
     query: str
     variables: dict[str, Any]
+    #: notes and tasks: only their author's key (the editor's here) or an admin's
+    author_only: bool = False
 
 
 def crud(
-    type_: str, create: dict[str, Any], update: dict[str, Any], entity: str
+    type_: str,
+    create: dict[str, Any],
+    update: dict[str, Any],
+    entity: str,
+    *,
+    author_only: bool = False,
 ) -> dict[str, Case]:
     sel = "{ __typename }"
     return {
@@ -51,11 +58,13 @@ def crud(
             f"mutation($id: ID!, $i: Update{type_}Input!) "
             f"{{ update{type_}(id: $id, input: $i) {sel} }}",
             {"id": entity, "i": update},
+            author_only,
         ),
         f"delete{type_}": Case(
             Role.EDITOR,
             f"mutation($id: ID!) {{ delete{type_}(id: $id) {sel} }}",
             {"id": entity},
+            author_only,
         ),
     }
 
@@ -71,8 +80,16 @@ CASES: dict[str, Case] = {
     **crud("Document", {"title": "Dokument", "kind": "REPORT"}, {"url": "https://x.ee"}, "doc-1"),
     **crud("Topic", {"name": "Teema"}, {"nameEn": "Topic"}, "tp-1"),
     **crud("Campaign", {"name": "Kampaania"}, {"goal": "Win"}, "cp-1"),
-    **crud("Note", {"about": ["org-a"], "body": "Hello"}, {"body": "Changed"}, "nt-1"),
-    **crud("Task", {"title": "Helista", "about": ["org-a"]}, {"status": "DONE"}, "tk-1"),
+    **crud(
+        "Note", {"about": ["org-a"], "body": "Hello"}, {"body": "Changed"}, "nt-1", author_only=True
+    ),
+    **crud(
+        "Task",
+        {"title": "Helista", "about": ["org-a"]},
+        {"status": "DONE"},
+        "tk-1",
+        author_only=True,
+    ),
     "connect": Case(
         Role.EDITOR,
         "mutation($i: ConnectInput!) { connect(input: $i) { __typename } }",
@@ -123,7 +140,7 @@ def _camel(name: str) -> str:
     return head + "".join(p.title() for p in rest)
 
 
-async def _base(graph: Graph) -> None:
+async def _base(graph: Graph, author: str = "s") -> None:
     def make(label: str, model: type[Any], **fields: Any) -> Any:
         return entities.create(graph, label, model.model_validate(fields), actor="setup")
 
@@ -143,8 +160,8 @@ async def _base(graph: Graph) -> None:
     await make("Document", e.DocumentCreate, id="doc-1", title="Raport", kind="REPORT")
     await make("Topic", e.TopicCreate, id="tp-1", name="Huvikaitse")
     await make("Campaign", e.CampaignCreate, id="cp-1", name="Teenuste delegeerimine")
-    await crm.create_note(graph, e.NoteCreate(id="nt-1", about=["org-a"], body="x"), actor="s")
-    await crm.create_task(graph, e.TaskCreate(id="tk-1", title="Helista"), actor="s")
+    await crm.create_note(graph, e.NoteCreate(id="nt-1", about=["org-a"], body="x"), actor=author)
+    await crm.create_task(graph, e.TaskCreate(id="tk-1", title="Helista"), actor=author)
     await relationships.connect(
         graph, RelType.MEMBER_OF, "p-1", "org-a", MemberOfProps(role="juht"), actor="s"
     )
@@ -163,15 +180,20 @@ async def _counts(graph: Graph) -> tuple[int, dict[str, int], dict[str, int]]:
 async def test_mutation_by_role(graph: Graph, gql: dict[Role, GraphQLClient], name: str) -> None:
     from graph import keys
 
-    await _base(graph)
+    [editor] = [k for k in await keys.list_all(graph) if k.name == "test-editor"]
+    await _base(graph, author=keys.actor_of(editor))
     await keys.create(graph, name="spare", role=Role.VIEWER, actor="setup")
     case = CASES[name]
-    for role in Role:
+    roles = list(Role)
+    if case.author_only:  # the other keys first, while there is a record to refuse them
+        roles.sort(key=lambda r: r in (case.needs, Role.ADMIN))
+    for role in roles:
         before = await _counts(graph)
         response = await gql[role].post(case.query, **case.variables)
         assert response.status_code == 200, response.text
         body = response.json()
-        if not role.allows(case.needs):
+        not_author = case.author_only and role not in (case.needs, Role.ADMIN)
+        if not role.allows(case.needs) or not_author:
             assert body["data"] is None, (role, body)
             assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"], body
             assert await _counts(graph) == before, f"{role} wrote through {name}"

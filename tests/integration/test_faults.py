@@ -344,7 +344,7 @@ async def test_import_killed_mid_file_then_rerun_completes_without_duplicates(
     # Every row exactly once: one person per attendee, one whole ATTENDED per row.
     assert (await maintenance.label_counts(graph))["Person"] == seeded_people + n
     assert (await maintenance.relationship_counts(graph))["ATTENDED"] == seeded_attended + n
-    dump = await backup.export_all(graph, tmp_path / "after.jsonl")
+    dump = await backup.export_all(graph, tmp_path / "after.jsonl", key=b"k" * 32)
     rows = [json.loads(line) for line in dump.path.read_text().splitlines()]
     names = Counter(
         r["properties"]["name"]

@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import migrations
+import pytest
+
+from graph import maintenance, migrations
 from graph.driver import Graph
-from graph.entities import _same_name
+from graph.entities import _same_names
+from graph.errors import Conflict
 
 
 async def test_migrations_twice_change_nothing(graph: Graph) -> None:
@@ -19,9 +22,11 @@ async def test_migrations_twice_change_nothing(graph: Graph) -> None:
     assert "organisation_id" in schema_before
 
 
-async def test_the_name_clash_check_seeks_the_sort_key_index(graph: Graph) -> None:
+async def test_the_name_clash_check_seeks_the_sort_key_and_name_key_indexes(graph: Graph) -> None:
+    row = {"i": 0, "id": "x", "sortKey": "sev", "nameKey": "SEV"}
     async with graph.driver.session(database=graph.database) as session:
-        result = await session.run("EXPLAIN " + _same_name("Organisation"), sortKey="sev", id="x")
+        query = "EXPLAIN " + _same_names("Organisation")
+        result = await session.run(query, rows=[row], nameProperty="name")
         plan = (await result.consume()).plan
     assert plan is not None
 
@@ -30,7 +35,10 @@ async def test_the_name_clash_check_seeks_the_sort_key_index(graph: Graph) -> No
         return [p["operatorType"].split("@")[0], *below]
 
     ops = operators(plan)
-    assert any(o.startswith("NodeIndexSeek") for o in ops), ops
+    # sortKey: the index behind the unique folded-name constraint (migration 6);
+    # nameKey: its own index (migration 7)
+    assert sum(o.startswith("NodeUniqueIndexSeek") for o in ops) == 1, ops
+    assert sum(o.startswith("NodeIndexSeek") for o in ops) == 1, ops
     assert not any(o.startswith("NodeByLabelScan") for o in ops), ops
 
 
@@ -41,3 +49,66 @@ async def test_the_migrations_give_the_model_every_index_it_needs(graph: Graph) 
 async def test_an_index_no_migration_makes_is_unmet(graph: Graph) -> None:
     extra = migrations.Needed("RANGE", "Organisation", ("website",))
     assert await migrations.unmet(graph, migrations.needed() | {extra}) == [extra]
+
+
+async def _undo_migration_6(graph: Graph) -> None:
+    """The schema as it was before migration 6, and no record of it."""
+    async with graph.driver.session(database=graph.database) as session:
+        for label in migrations.UNIQUE_NAMED:
+            for statement in (
+                f"DROP CONSTRAINT {label.lower()}_name_unique IF EXISTS",
+                f"CREATE INDEX {label.lower()}_sort_key IF NOT EXISTS "
+                f"FOR (n:{label}) ON (n.sortKey)",
+            ):
+                await (await session.run(statement)).consume()
+        await (await session.run("CALL db.awaitIndexes(300)")).consume()
+        await (await session.run("MATCH (m:KoostooMigration {version: 6}) DELETE m")).consume()
+
+
+async def test_unique_names_migration_refuses_duplicates_and_lists_them(graph: Graph) -> None:
+    """A graph written before the constraint may hold names that differ only in case,
+    accents or spacing, and derived keys a lost update left stale: migration 6 repairs
+    the keys, then refuses with the duplicates listed, and applies once they are gone."""
+    await _undo_migration_6(graph)
+    try:
+
+        async def write(tx: Any) -> None:
+            await tx.run(
+                "CREATE (:Entity:Organisation {id: 'tk-1', name: 'Eesti Töötukassa', "
+                "  sortKey: 'eesti tootukassa', searchText: 'eesti tootukassa'}), "
+                # renamed, but its keys still say the old name (the lost update of item 10)
+                "(:Entity:Organisation {id: 'tk-2', name: 'EESTI  TÖÖTUKASSA', "
+                "  sortKey: 'vana nimi', searchText: 'vana nimi'}), "
+                "(:Entity:Topic {id: 'shahta', name: 'Шахтёры', sortKey: 'шахтеры'}), "
+                "(:Entity:Topic {id: 'shahta-2', name: 'шахтеры', sortKey: 'шахтеры'}), "
+                "(:Entity:Organisation {id: 'other', name: 'Muu', sortKey: 'muu'})"
+            )
+
+        await graph.write(write)
+        with pytest.raises(Conflict) as refused:
+            await migrations.migrate(graph)
+        message = str(refused.value)
+        assert "migration 6" in message and "mergeEntities" in message
+        assert "Organisation 'eesti tootukassa': 'tk-1' (Eesti Töötukassa), 'tk-2'" in message
+        assert "Topic 'шахтеры': 'shahta' (Шахтёры), 'shahta-2' (шахтеры)" in message
+        assert "'other'" not in message
+        assert 6 not in await migrations.applied_versions(graph)
+
+        async def keys(tx: Any) -> dict[str, str]:
+            result = await tx.run("MATCH (n:Entity) RETURN n.id AS id, n.searchText AS text")
+            return {r["id"]: r["text"] async for r in result}
+
+        # The stale keys were made again from the names even so.
+        assert (await graph.read(keys))["tk-2"] == "eesti tootukassa"
+
+        async def resolve(tx: Any) -> None:
+            await tx.run("MATCH (n:Entity) WHERE n.id IN ['tk-2', 'shahta-2'] DELETE n")
+
+        await graph.write(resolve)
+        assert [m.version for m in await migrations.migrate(graph)] == [6]
+        assert {"organisation_name_unique", "topic_name_unique"} <= (
+            await migrations.schema_objects(graph)
+        )
+    finally:
+        await maintenance.wipe(graph, allow_data=True)
+        await migrations.migrate(graph)

@@ -40,3 +40,22 @@ async def test_limits_reject_each_time(gql: dict[Role, GraphQLClient]) -> None:
         long = "{ " + " ".join(["__typename"] * (LIMITS.max_tokens + 10)) + " }"
         too_long = await _errors(viewer, long)
         assert any("token" in m.lower() for m in too_long), too_long
+
+
+async def test_thirty_aliased_network_graphs_are_refused_by_cost(
+    gql: dict[Role, GraphQLClient],
+) -> None:
+    viewer = gql[Role.VIEWER]
+    one = await viewer.post("{ networkGraph { truncated } }")
+    assert one.json() == {"data": {"networkGraph": {"truncated": False}}}
+    thirty = "{ " + " ".join(f"n{i}: networkGraph {{ truncated }}" for i in range(30)) + " }"
+    for _ in range(2):  # the second time from the validation cache
+        body = (await viewer.post(thirty)).json()
+        assert body["data"] is None
+        [error] = body["errors"]
+        assert error["extensions"] == {
+            "code": "QUERY_TOO_EXPENSIVE",
+            "cost": 150_000,
+            "maxCost": LIMITS.max_cost,
+        }
+        assert "against a budget of 25,000" in error["message"]

@@ -23,7 +23,7 @@ from api import logs
 from api.app import create_app
 from api.ratelimit import TokenBuckets
 from api.settings import Settings
-from graph import backup, keys
+from graph import backup, keys, maintenance
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.keys import Role
@@ -190,7 +190,7 @@ async def test_cors_allows_only_configured_origins(
 
 async def test_keys_are_stored_hashed(graph: Graph, tmp_path: Path) -> None:
     _, secret = await keys.create(graph, name="hashed", role=Role.ADMIN, actor="test")
-    dump = (await backup.export_all(graph, tmp_path / "all.jsonl")).path.read_text()
+    dump = (await backup.export_all(graph, tmp_path / "all.jsonl", key=b"k" * 32)).path.read_text()
     assert secret not in dump and secret[len(keys.KEY_PREFIX) :] not in dump
     row = next(json.loads(x) for x in dump.splitlines() if '"ApiKey"' in x)
     assert len(row["properties"]["hash"]) == 64 and row["properties"]["prefix"] == secret[:10]
@@ -392,3 +392,70 @@ async def test_production_turns_off_graphiql_and_introspection_unless_enabled(
             assert "introspection" in body["errors"][0]["message"].lower()
         health = await c.get("/healthz")
         assert health.headers["strict-transport-security"].startswith("max-age=")
+
+
+async def test_a_get_with_a_query_needs_a_key_even_from_a_browser(
+    client: httpx.AsyncClient, graph: Graph, api_keys: dict[Role, str]
+) -> None:
+    html = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    page = await client.get("/graphql", headers=html)
+    assert page.status_code == 200 and "graphiql" in page.text.lower()  # dev: the bare page
+    for params in (
+        {"query": INTROSPECT},
+        {"query": VIEWER},
+        {"query": VIEWER, "variables": "{}"},
+        {"query": ""},
+    ):
+        refused = await client.get("/graphql", params=params, headers=html)
+        assert refused.status_code == 401, (params, refused.text)
+    # With a key, GET runs queries; never mutations.
+    admin = bearer(api_keys[Role.ADMIN])
+    answer = await client.get("/graphql", params={"query": VIEWER}, headers=admin)
+    assert answer.json() == {"data": {"viewer": {"name": "test-admin", "role": "admin"}}}
+    before = await maintenance.count_data_nodes(graph)
+    mutation = 'mutation { createOrganisation(input: {name: "GET MTÜ", kind: NGO}) { __typename } }'
+    refused = await client.get("/graphql", params={"query": mutation}, headers=admin)
+    assert refused.status_code in (400, 405), refused.text
+    assert "mutation" in refused.json()["errors"][0]["message"].lower()
+    assert await maintenance.count_data_nodes(graph) == before
+
+
+#: Near misses of real names: each draws a "Did you mean …?" where suggestions are on.
+NEAR_MISSES: list[tuple[str, dict[str, Any]]] = [
+    ('{ organisaton(id: "sev") { id } }', {}),
+    ('{ organisation(id: "sev") { nmae } }', {}),
+    ("{ organisations(frist: 1) { totalCount } }", {}),
+    ("query($f: OrganisationFiltr) { organisations(filter: $f) { totalCount } }", {}),
+    ('mutation { createOrganisation(input: {name: "x", kind: NG}) { __typename } }', {}),
+    ('mutation { createOrganisation(input: {nme: "x", kind: NGO}) { __typename } }', {}),
+    (
+        "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { __typename } }",
+        {"i": {"nam": "Maasika MTÜ", "kind": "NGO"}},
+    ),
+    (
+        "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { __typename } }",
+        {"i": {"name": "Maasika MTÜ", "kind": "NG"}},
+    ),
+]
+
+
+@pytest.mark.parametrize("profile", ["dev", "production"])
+async def test_no_suggestions_where_introspection_is_off(
+    graph: Graph, neo4j_server: str, tmp_path: Path, profile: str
+) -> None:
+    settings = Settings(
+        NEO4J_URI=neo4j_server,
+        NEO4J_PASSWORD="a-long-real-secret",
+        KOOSTOO_PROFILE=profile,
+        KOOSTOO_DATA_DIR=tmp_path,
+    )
+    _, secret = await keys.create(graph, name="typo", role=Role.ADMIN, actor="test")
+    async with _client(graph, settings) as c:
+        for query, variables in NEAR_MISSES:
+            response = await c.post(
+                "/graphql", json={"query": query, "variables": variables}, headers=bearer(secret)
+            )
+            messages = [e["message"] for e in response.json()["errors"]]
+            assert messages, query
+            suggested = any("Did you mean" in m for m in messages)
+            assert suggested is (profile == "dev"), (query, messages)

@@ -114,3 +114,26 @@ def test_yaml_syntax_error_names_the_line(broken: Path) -> None:
     (broken / "places.yaml").write_text("places:\n- id: x\n  name: [unclosed\n", encoding="utf-8")
     problems = _problems(broken)
     assert problems[0].startswith("places.yaml:")
+
+
+def test_names_that_fold_alike_and_part_of_cycles_are_reported(broken: Path) -> None:
+    """What the database refuses (unique folded names, migration 6; PART_OF cycles) is
+    reported by line before anything is loaded."""
+    _replace(
+        broken / "topics.yaml",
+        "- id: ",
+        "- id: teine-teema\n  name: ' HUVIKAITSE '\n  sources: []\n- id: ",
+    )
+    (broken / "relationships.yaml").write_text(
+        (broken / "relationships.yaml").read_text(encoding="utf-8")
+        + "- type: PART_OF\n  from: narva\n  to: narva\n  sources: []\n"
+        + "- type: PART_OF\n  from: ida-viru-maakond\n  to: narva\n  sources: []\n",
+        encoding="utf-8",
+    )
+    problems = "\n".join(_problems(broken))
+    assert (
+        "topics.yaml:7 (huvikaitse) name: the name of 'teine-teema' (topics.yaml:4) once case, "
+        "accents and spacing are ignored; Topic names are unique"
+    ) in problems
+    assert "to: 'narva' cannot be PART_OF itself; PART_OF makes no cycles" in problems
+    assert "'narva' is already part of 'ida-viru-maakond' (narva → ida-viru-maakond)" in problems

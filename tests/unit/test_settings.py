@@ -35,3 +35,11 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     s = Settings()
     assert s.port == 9123
     assert not s.introspection_enabled
+
+
+def test_a_backup_key_is_secret_and_long_enough() -> None:
+    with pytest.raises(ValidationError, match="KOOSTOO_BACKUP_KEY needs at least 32"):
+        Settings(KOOSTOO_BACKUP_KEY="lühike")
+    s = Settings(KOOSTOO_BACKUP_KEY="v" * 32)
+    assert s.backup_key is not None and "v" * 32 not in repr(s)
+    assert Settings(KOOSTOO_BACKUP_KEY="").backup_key is None  # `KOOSTOO_BACKUP_KEY=`: unset

@@ -39,7 +39,11 @@ def test_nodes_validate_against_the_domain_models() -> None:
     for label, rows in net.nodes.items():
         create = REGISTRY[label].create
         for row in rows[:50]:
-            props = {k: v for k, v in row["props"].items() if k not in ("sortKey", "searchText")}
+            props = {
+                k: v
+                for k, v in row["props"].items()
+                if k not in ("sortKey", "searchText", "nameKey")
+            }
             create.model_validate(props | {"id": row["id"]})
     names = [o["props"]["name"] for o in net.nodes["Organisation"]]
     assert len(names) == len(set(names))  # organisation names are unique
