@@ -1,27 +1,27 @@
 """The analyst console: arbitrary Cypher, read-only, bounded, audited.
 
-Three independent guards stand between a query and a write:
+Independent guards stand between a query and a write, an administration command or
+an unbounded amount of work:
 
-1. A lexical check (for clear errors, and for reads that are still dangerous): code
-   outside string literals and comments must be plain ASCII (no homoglyphs, zero-width
-   or fullwidth tricks), one statement, no `USE`, no write or admin clause, no
-   `LOAD CSV` (reads files and URLs), no `CALL { … } IN TRANSACTIONS`, and only allowed
-   procedures.
-2. Neo4j's own planner: `EXPLAIN` must report a read-only query type (`r`) and a plan
-   with no write, `LOAD CSV`, transaction or procedure operator outside the allow-list.
+1. The text guard (`graph.console_text`): the query is read with Neo4j's own lexical
+   rules and only its canonical text goes on; it must start with a read clause, name
+   only allowed procedures and use no write or admin word.
+2. Neo4j's planner: `EXPLAIN` must report a read-only query type (`r`) and a plan made
+   only of the read operators in `READ_OPERATORS` (an allow-list: `ShowSettings`,
+   `TerminateTransactions` or any operator Neo4j adds later are refused), with
+   procedure calls again from the allow-list.
 3. The query runs in a READ session (`default_access_mode=READ`) through
-   `execute_read`: the server itself refuses any write in it.
+   `execute_read`: the server itself refuses any write in it. It runs with a
+   transaction timeout and a row cap.
 
-It runs with a transaction timeout and a row cap; every attempt (accepted or refused)
-is written to the audit trail with who, when, the text, params and row count.
+Every attempt (accepted, refused or failed) is written to the audit trail with who,
+when, the text, params and row count.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import time as clock
-import unicodedata
 from typing import Any, Final
 
 import neo4j
@@ -31,75 +31,137 @@ from neo4j.graph import Node, Path, Relationship
 from pydantic import BaseModel, ConfigDict
 
 from graph.analytics.network import jsonable
+from graph.console_text import (
+    ALLOWED_PROCEDURES,
+    MAX_QUERY_CHARS,
+    ConsoleRefused,
+    check_text,
+    procedure_allowed,
+)
 from graph.driver import Graph
 from graph.errors import GraphError, Unavailable
 from graph.models.common import new_id
 
+__all__ = [
+    "ALLOWED_PROCEDURES",
+    "MAX_QUERY_CHARS",
+    "ConsoleFailed",
+    "ConsoleRefused",
+    "ConsoleResult",
+    "check_plan",
+    "check_text",
+    "fingerprint",
+    "run",
+]
+
 MAX_ROWS: Final = 10_000
 DEFAULT_ROWS: Final = 1_000
 DEFAULT_TIMEOUT: Final = 10.0
-MAX_QUERY_CHARS: Final = 20_000
 
-#: Read-only procedures an analyst may call (schema introspection).
-ALLOWED_PROCEDURES: Final = frozenset(
+#: Plan operators of read queries (EXPLAIN's operator names before `(` and `@`).
+READ_OPERATORS: Final = frozenset(
     {
-        "db.labels",
-        "db.relationshiptypes",
-        "db.propertykeys",
-        "db.schema.visualization",
-        "db.schema.nodetypeproperties",
-        "db.schema.reltypeproperties",
+        # leaves: scans and seeks
+        "AllNodesScan",
+        "NodeByLabelScan",
+        "UnionNodeByLabelsScan",
+        "IntersectionNodeByLabelsScan",
+        "SubtractionNodeByLabelsScan",
+        "NodeByIdSeek",
+        "NodeByElementIdSeek",
+        "NodeIndexSeek",
+        "NodeUniqueIndexSeek",
+        "NodeIndexSeekByRange",
+        "NodeUniqueIndexSeekByRange",
+        "NodeIndexScan",
+        "NodeIndexContainsScan",
+        "NodeIndexEndsWithScan",
+        "MultiNodeIndexSeek",
+        "NodeCountFromCountStore",
+        "RelationshipCountFromCountStore",
+        "DirectedRelationshipByIdSeek",
+        "UndirectedRelationshipByIdSeek",
+        "DirectedRelationshipByElementIdSeek",
+        "UndirectedRelationshipByElementIdSeek",
+        "DirectedRelationshipIndexSeek",
+        "UndirectedRelationshipIndexSeek",
+        "DirectedRelationshipUniqueIndexSeek",
+        "UndirectedRelationshipUniqueIndexSeek",
+        "DirectedRelationshipIndexSeekByRange",
+        "UndirectedRelationshipIndexSeekByRange",
+        "DirectedRelationshipUniqueIndexSeekByRange",
+        "UndirectedRelationshipUniqueIndexSeekByRange",
+        "DirectedRelationshipIndexScan",
+        "UndirectedRelationshipIndexScan",
+        "DirectedRelationshipIndexContainsScan",
+        "UndirectedRelationshipIndexContainsScan",
+        "DirectedRelationshipIndexEndsWithScan",
+        "UndirectedRelationshipIndexEndsWithScan",
+        "DirectedAllRelationshipsScan",
+        "UndirectedAllRelationshipsScan",
+        "DirectedRelationshipTypeScan",
+        "UndirectedRelationshipTypeScan",
+        "DirectedUnionRelationshipTypesScan",
+        "UndirectedUnionRelationshipTypesScan",
+        "Argument",
+        # traversals
+        "Expand",
+        "OptionalExpand",
+        "VarLengthExpand",
+        "ShortestPath",
+        "StatefulShortestPath",
+        "Trail",
+        "Repeat",
+        "BidirectionalRepeat",
+        "ProjectEndpoints",
+        "PathPropagatingBFS",
+        # rows
+        "ProduceResults",
+        "Filter",
+        "Projection",
+        "CacheProperties",
+        "Unwind",
+        "Limit",
+        "ExhaustiveLimit",
+        "Skip",
+        "Sort",
+        "PartialSort",
+        "Top",
+        "PartialTop",
+        "Distinct",
+        "OrderedDistinct",
+        "EagerAggregation",
+        "OrderedAggregation",
+        "Eager",
+        "Optional",
+        "Anti",
+        "Union",
+        "OrderedUnion",
+        "NullifyMetadata",
+        # joins and subqueries
+        "Apply",
+        "SemiApply",
+        "AntiSemiApply",
+        "LetSemiApply",
+        "LetAntiSemiApply",
+        "SelectOrSemiApply",
+        "SelectOrAntiSemiApply",
+        "LetSelectOrSemiApply",
+        "LetSelectOrAntiSemiApply",
+        "ConditionalApply",
+        "AntiConditionalApply",
+        "RollUpApply",
+        "CartesianProduct",
+        "NodeHashJoin",
+        "ValueHashJoin",
+        "NodeLeftOuterHashJoin",
+        "NodeRightOuterHashJoin",
+        "TriadicSelection",
+        "TriadicBuild",
+        "TriadicFilter",
+        # checked further: only ALLOWED_PROCEDURES
+        "ProcedureCall",
     }
-)
-
-#: Clauses that write, administer, read outside the graph or escape the transaction.
-FORBIDDEN: Final = (
-    ("CREATE", "CREATE writes"),
-    ("MERGE", "MERGE writes"),
-    ("SET", "SET writes"),
-    ("DELETE", "DELETE writes"),
-    ("DETACH", "DETACH DELETE writes"),
-    ("REMOVE", "REMOVE writes"),
-    ("DROP", "DROP changes the schema"),
-    ("FOREACH", "FOREACH exists to write"),
-    ("LOAD", "LOAD CSV reads files and URLs outside the graph"),
-    ("USE", "USE switches to another database"),
-    ("GRANT", "GRANT is an administration command"),
-    ("DENY", "DENY is an administration command"),
-    ("REVOKE", "REVOKE is an administration command"),
-    ("ALTER", "ALTER is an administration command"),
-    ("RENAME", "RENAME is an administration command"),
-    ("START", "START is an administration command"),
-    ("STOP", "STOP is an administration command"),
-    ("TERMINATE", "TERMINATE is an administration command"),
-    ("SHOW", "SHOW commands are not available; use CALL db.labels() and friends"),
-    ("ENABLE", "ENABLE is an administration command"),
-    ("DEALLOCATE", "DEALLOCATE is an administration command"),
-    ("REALLOCATE", "REALLOCATE is an administration command"),
-)
-# Not a clause when it is a property (`n.start`), a parameter or a map key (`{start: 1}`).
-_FORBIDDEN_RE = re.compile(
-    r"(?<![.$\w])(" + "|".join(w for w, _ in FORBIDDEN) + r")\b(?!\s*:)", re.IGNORECASE
-)
-_REASONS = {w: why for w, why in FORBIDDEN}
-_IN_TX = re.compile(r"\bIN\s+(\d+\s+)?(CONCURRENT\s+)?TRANSACTIONS\b", re.IGNORECASE)
-_CALL = re.compile(
-    r"\bCALL\s*([A-Za-z_][A-Za-z0-9_.]*|`[^`]*`(?:\s*\.\s*`?[^`\s(]*`?)*)?\s*([({])?", re.IGNORECASE
-)
-
-#: Plan operators that must never appear.
-FORBIDDEN_OPERATORS: Final = (
-    "Create",
-    "Merge",
-    "Set",
-    "Delete",
-    "Remove",
-    "LoadCSV",
-    "Foreach",
-    "TransactionApply",
-    "TransactionForeach",
-    "EmptyResult",
-    "LockNodes",
 )
 
 AUDIT = """
@@ -108,16 +170,8 @@ CREATE (:AuditEvent {id: $id, at: datetime(), actor: $actor, action: $action,
 """
 
 
-class ConsoleRefused(GraphError):
-    """The console refused a query: it could write, administer or leave the graph."""
-
-    def __init__(self, message: str, field: str = "query") -> None:
-        super().__init__(message)
-        self.field = field
-
-
 class ConsoleFailed(GraphError):
-    """The query was allowed but Neo4j could not run it (syntax, timeout, type error)."""
+    """The query was allowed but Neo4j could not run it (syntax, timeout, memory, size)."""
 
 
 class ConsoleResult(BaseModel):
@@ -132,109 +186,29 @@ class ConsoleResult(BaseModel):
     elapsed_ms: int
 
 
-def _code_only(query: str) -> str:
-    """The query with string literals, backtick names and comments blanked out.
-
-    Raises `ConsoleRefused` for an unterminated literal or comment (what Neo4j would
-    make of it is not ours to guess).
-    """
-    out: list[str] = []
-    i, n = 0, len(query)
-    while i < n:
-        c = query[i]
-        two = query[i : i + 2]
-        if two == "//":
-            j = query.find("\n", i)
-            i = n if j < 0 else j
-            out.append(" ")
-        elif two == "/*":
-            j = query.find("*/", i + 2)
-            if j < 0:
-                raise ConsoleRefused("unterminated /* comment")
-            i = j + 2
-            out.append(" ")
-        elif c in "'\"":
-            j = i + 1
-            while j < n and query[j] != c:
-                j += 2 if query[j] == "\\" else 1
-            if j >= n:
-                raise ConsoleRefused("unterminated string literal")
-            i = j + 1
-            out.append(" '' ")
-        elif c == "`":
-            j = query.find("`", i + 1)
-            if j < 0:
-                raise ConsoleRefused("unterminated `quoted name`")
-            i = j + 1
-            out.append(" `x` ")
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-def check_text(query: str) -> str:
-    """The lexical guard; returns the query to run (a trailing `;` removed)."""
-    if not query.strip():
-        raise ConsoleRefused("the query is empty")
-    if len(query) > MAX_QUERY_CHARS:
-        raise ConsoleRefused(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    code = _code_only(query)
-    for ch in code:
-        if ord(ch) > 127 or (unicodedata.category(ch).startswith("C") and ch not in "\t\n\r"):
-            raise ConsoleRefused(
-                f"character U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')}) outside a string "
-                "literal; write Cypher keywords and names in plain ASCII (quote other names "
-                "in backticks)"
-            )
-    stripped = code.rstrip()
-    if stripped.endswith(";"):
-        stripped = stripped[:-1]
-        query = query.rstrip()[:-1]
-    if ";" in stripped:
-        raise ConsoleRefused("one statement at a time: `;` separates several statements")
-    if stripped.lstrip().startswith(":"):
-        raise ConsoleRefused("client commands (`:use`, `:param`) are not Cypher")
-    forbidden = _FORBIDDEN_RE.search(stripped)
-    if forbidden:
-        word = forbidden.group(1).upper()
-        raise ConsoleRefused(f"{word} is not allowed in the console: {_REASONS[word]}")
-    if _IN_TX.search(stripped):
-        raise ConsoleRefused("CALL { … } IN TRANSACTIONS is not allowed: it commits writes")
-    for call in _CALL.finditer(stripped):
-        name = call.group(1)
-        if name is None:
-            continue  # a subquery, `CALL { … }` or `CALL (x) { … }`: checked like the rest
-        proc = name.replace("`", "").replace(" ", "").lower()
-        if proc not in ALLOWED_PROCEDURES:
-            allowed = ", ".join(sorted(ALLOWED_PROCEDURES))
-            raise ConsoleRefused(f"procedure {name!r} is not allowed; the console allows {allowed}")
-    return query
-
-
 def _operators(plan: Any) -> list[tuple[str, str]]:
     """(operator type, details) for every operator in an EXPLAIN plan."""
-    if plan is None:
-        return []
-    op = str(plan.get("operatorType", ""))
-    details = str((plan.get("args") or {}).get("Details", ""))
-    found = [(op, details)]
-    for child in plan.get("children") or []:
-        found.extend(_operators(child))
+    found: list[tuple[str, str]] = []
+    stack = [plan] if plan is not None else []
+    while stack:
+        op = stack.pop()
+        details = str((op.get("args") or {}).get("Details", ""))
+        found.append((str(op.get("operatorType", "")), details))
+        stack.extend(op.get("children") or [])
     return found
 
 
 def check_plan(query_type: str | None, plan: Any) -> None:
-    """The planner guard: a read-only query type and no forbidden operator."""
+    """The planner guard: a read-only query type and only read operators."""
     if query_type != "r":
         raise ConsoleRefused(f"Neo4j classifies this query as {query_type!r}, not read-only ('r')")
     for op, details in _operators(plan):
-        name = op.split("@")[0]
-        if any(name.startswith(bad) for bad in FORBIDDEN_OPERATORS):
+        name = op.split("@")[0].split("(")[0].strip()
+        if name not in READ_OPERATORS:
             raise ConsoleRefused(f"the plan contains a {name} operator; the console only reads")
-        if name.startswith("ProcedureCall"):
-            proc = details.split("(")[0].strip().lower()
-            if proc not in ALLOWED_PROCEDURES:
+        if name == "ProcedureCall":
+            proc = details.split("(")[0].strip()
+            if not procedure_allowed(proc):
                 raise ConsoleRefused(f"procedure {proc!r} is not allowed in the console")
 
 

@@ -1,0 +1,168 @@
+"""The console's text guard: what an analyst's Cypher may look like before Neo4j sees it.
+
+The query is read with Neo4j's own lexical rules (`graph.cypher_lexer`) and the text
+sent on is the lexer's canonical text, so a comment or line terminator cannot hide a
+clause from this guard and show it to the server. On the tokens:
+
+- allow-lists: the statement starts with a read clause (`MATCH`, `OPTIONAL MATCH`,
+  `WITH`, `UNWIND`, `RETURN`, `CALL`), and so does every part of a `UNION`; `CALL`
+  opens a subquery or names a procedure of `ALLOWED_PROCEDURES`;
+- clause words that write, administer, load files or switch database are refused
+  wherever they stand as a word (`SHOW`, `TERMINATE`, `CREATE`, `SET`, `LOAD`, `USE`…).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from graph.cypher_lexer import Kind, LexError, Token, lex
+from graph.errors import GraphError
+
+MAX_QUERY_CHARS: Final = 20_000
+#: Clauses a statement (and each part of a UNION) may start with.
+READ_CLAUSES: Final = frozenset({"MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL"})
+
+#: Read-only procedures an analyst may call (schema introspection, full-text search).
+ALLOWED_PROCEDURES: Final = (
+    "db.labels",
+    "db.relationshipTypes",
+    "db.propertyKeys",
+    "db.schema.visualization",
+    "db.schema.nodeTypeProperties",
+    "db.schema.relTypeProperties",
+    "db.index.fulltext.queryNodes",
+    "db.index.fulltext.queryRelationships",
+)
+_ALLOWED: Final = frozenset(p.lower() for p in ALLOWED_PROCEDURES)
+
+#: Words that write, administer, read outside the graph or escape the transaction.
+FORBIDDEN: Final = {
+    "CREATE": "CREATE writes",
+    "INSERT": "INSERT writes",
+    "MERGE": "MERGE writes",
+    "SET": "SET writes",
+    "DELETE": "DELETE writes",
+    "DETACH": "DETACH DELETE writes",
+    "REMOVE": "REMOVE writes",
+    "DROP": "DROP changes the schema",
+    "FOREACH": "FOREACH exists to write",
+    "LOAD": "LOAD CSV reads files and URLs outside the graph",
+    "USE": "USE switches to another database",
+    "GRANT": "GRANT is an administration command",
+    "DENY": "DENY is an administration command",
+    "REVOKE": "REVOKE is an administration command",
+    "ALTER": "ALTER is an administration command",
+    "RENAME": "RENAME is an administration command",
+    "START": "START is an administration command",
+    "STOP": "STOP is an administration command",
+    "TERMINATE": "TERMINATE is an administration command",
+    "SHOW": "SHOW commands are not available; use CALL db.labels() and friends",
+    "ENABLE": "ENABLE is an administration command",
+    "DEALLOCATE": "DEALLOCATE is an administration command",
+    "REALLOCATE": "REALLOCATE is an administration command",
+    "CYPHER": "query options are set by the console",
+    "EXPLAIN": "the console explains every query itself",
+    "PROFILE": "PROFILE is not available in the console",
+}
+
+
+class ConsoleRefused(GraphError):
+    """The console refused a query: it could write, administer or leave the graph."""
+
+    def __init__(self, message: str, field: str = "query") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def procedure_allowed(name: str) -> bool:
+    return name.replace(" ", "").lower() in _ALLOWED
+
+
+def _is_word(tokens: Sequence[Token], i: int) -> bool:
+    """True when token `i` stands as a keyword: not a property (`n.start`), a parameter
+    (`$start`) or a map key (`{start: 1}`)."""
+    before = tokens[i - 1] if i else None
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    if before is not None and before.is_symbol(".", "$"):
+        return False
+    return not (after is not None and after.is_symbol(":"))
+
+
+def _check_clauses(tokens: Sequence[Token]) -> None:
+    if tokens[0].text.startswith(":"):
+        raise ConsoleRefused("client commands (`:use`, `:param`) are not Cypher")
+    starts = [0] + [
+        i + 1 for i, tok in enumerate(tokens) if tok.is_word("UNION") and _is_word(tokens, i)
+    ]
+    for i, tok in enumerate(tokens):
+        if tok.kind is Kind.WORD and _is_word(tokens, i):
+            word = tok.text.upper()
+            if word in FORBIDDEN:
+                raise ConsoleRefused(f"{word} is not allowed in the console: {FORBIDDEN[word]}")
+        if tok.is_symbol(";"):
+            raise ConsoleRefused("one statement at a time: `;` separates several statements")
+    for start in starts:
+        if start < len(tokens) and tokens[start].is_word("ALL", "DISTINCT"):
+            start += 1
+        first = tokens[start] if start < len(tokens) else None
+        if first is None or first.kind is not Kind.WORD or first.text.upper() not in READ_CLAUSES:
+            shown = "the end" if first is None else repr(first.text)
+            raise ConsoleRefused(
+                f"a query starts with {', '.join(sorted(READ_CLAUSES))}; this one with {shown}"
+            )
+    for i in range(len(tokens) - 1):
+        if tokens[i].is_word("IN") and _in_transactions(tokens, i + 1):
+            raise ConsoleRefused("CALL { … } IN TRANSACTIONS is not allowed: it commits writes")
+
+
+def _in_transactions(tokens: Sequence[Token], i: int) -> bool:
+    while i < len(tokens) and (tokens[i].kind is Kind.NUMBER or tokens[i].is_word("CONCURRENT")):
+        i += 1
+    return i < len(tokens) and tokens[i].is_word("TRANSACTIONS", "TRANSACTION")
+
+
+def _check_calls(tokens: Sequence[Token]) -> None:
+    for i, tok in enumerate(tokens):
+        if not (tok.is_word("CALL") and _is_word(tokens, i)):
+            continue
+        j = i + 1
+        if j < len(tokens) and tokens[j].is_symbol("{", "("):
+            continue  # a subquery, `CALL { … }` or `CALL (x) { … }`: checked like the rest
+        parts: list[str] = []
+        while j < len(tokens) and tokens[j].kind in (Kind.WORD, Kind.NAME):
+            part = tokens[j].text
+            parts.append(part[1:-1].replace("``", "`") if tokens[j].kind is Kind.NAME else part)
+            if j + 1 < len(tokens) and tokens[j + 1].is_symbol("."):
+                j += 2
+            else:
+                break
+        name = ".".join(parts)
+        if not procedure_allowed(name):
+            raise ConsoleRefused(
+                f"procedure {name or '(none)'!r} is not allowed; the console allows "
+                + ", ".join(ALLOWED_PROCEDURES)
+            )
+
+
+def check_text(query: str) -> str:
+    """The text guard; returns the canonical text to send to Neo4j (comments and a
+    trailing `;` removed, whitespace normalised). Raises `ConsoleRefused`."""
+    if not query.strip():
+        raise ConsoleRefused("the query is empty")
+    if len(query) > MAX_QUERY_CHARS:
+        raise ConsoleRefused(f"the query is longer than {MAX_QUERY_CHARS:,} characters")
+    try:
+        lexed = lex(query)
+    except LexError as e:
+        raise ConsoleRefused(str(e)) from e
+    tokens = list(lexed.tokens)
+    text = lexed.text
+    if tokens and tokens[-1].is_symbol(";"):
+        tokens.pop()
+        text = text[:-1].rstrip()  # the canonical text ends with its last token
+    if not tokens:
+        raise ConsoleRefused("the query is empty")
+    _check_clauses(tokens)
+    _check_calls(tokens)
+    return text

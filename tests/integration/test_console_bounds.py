@@ -1,0 +1,126 @@
+"""The console by allow-list, against the real engine (issue 21, items 1, 2, 5 and the
+console parts of 11/12): admin commands cannot ride in on a comment, Neo4j's parser is
+never handed a shape that overflows it, the console cannot starve the API's pool, and
+its work, memory, result size and parameters are bounded."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import audit, console
+from graph.driver import Graph
+from tests.factories import make_organisation
+from tests.unit.test_console_text import COMMENTS, PAYLOADS, TERMINATORS, wrapped
+
+TERMINATE = (
+    "//x\rSHOW TRANSACTIONS YIELD transactionId AS t, currentQuery AS q WHERE NOT q CONTAINS "
+    "'SHOW TRANSACTIONS' AND q <> '' TERMINATE TRANSACTIONS t YIELD transactionId, message "
+    "RETURN transactionId, message"
+)
+
+
+async def test_the_comment_bypass_terminates_nothing_and_shows_no_settings(graph: Graph) -> None:
+    """Reproduction 1: `//x\\r` ended Neo4j's comment but not ours."""
+    async with graph.driver.session(database=graph.database) as session:
+        writing = await session.begin_transaction()
+        await writing.run("CREATE (:Organisation {id: 'kesk-import', name: 'Töö'})")
+        for query in (TERMINATE, "//x\rSHOW SETTINGS", "//x\\u000dSHOW SETTINGS"):
+            with pytest.raises(console.ConsoleRefused, match="SHOW") as refused:
+                await console.run(graph, query, actor="analyst")
+            assert "server." not in str(refused.value) and "dbms." not in str(refused.value)
+        await writing.commit()  # not terminated
+    rows = await console.run(graph, "MATCH (o {id: 'kesk-import'}) RETURN o.name", actor="a")
+    assert rows.rows == [["Töö"]]
+    trail = await audit.history(graph, "console")
+    assert [e.action for e in trail].count("cypher.refused") == 3
+
+
+ADMIN = [
+    "SHOW SETTINGS",
+    "SHOW TRANSACTIONS",
+    "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+    "SHOW TRANSACTIONS YIELD transactionId AS t TERMINATE TRANSACTIONS t YIELD message "
+    "RETURN message",
+    "SHOW PROCEDURES",
+    "SHOW FUNCTIONS",
+    "SHOW INDEXES",
+    "SHOW CONSTRAINTS",
+    "CALL dbms.listConfig()",
+    "CALL dbms.components()",
+    "CALL db.createLabel('Hacked')",
+    "CREATE (:X) RETURN 1",
+    "MATCH (n) CALL (n) { SET n.x = 1 } IN TRANSACTIONS RETURN 1",
+]
+
+
+async def test_the_plan_admits_only_read_operators(graph: Graph) -> None:
+    """Skip the text guard: EXPLAIN's operators are checked against an allow-list, so
+    `ShowSettings` and `TerminateTransactions` (read-only by query type) are refused."""
+    before = await console.fingerprint(graph)
+    for query in ADMIN:
+        with pytest.raises(console.ConsoleRefused):
+            await console._execute(graph, query, {}, max_rows=10, timeout=5)
+        assert await console.fingerprint(graph) == before, query
+
+
+READS = [
+    "MATCH (o:Organisation) RETURN o.name ORDER BY o.name SKIP 1 LIMIT 5",
+    "OPTIONAL MATCH (o:Organisation {id: 'none'})-[:MEMBER_OF]->(n) RETURN o, n",
+    "MATCH (o:Organisation) RETURN o.kind AS kind, count(*) AS n, collect(o.name)[..3] AS some",
+    "MATCH (o:Organisation) WITH DISTINCT o.kind AS k RETURN k",
+    "CALL db.labels() YIELD label RETURN label",
+    "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType",
+    "CALL db.schema.nodeTypeProperties()",
+    "CALL db.index.fulltext.queryNodes('entity_names', 'tootukassa') YIELD node, score "
+    "RETURN node.name AS name",
+    "MATCH p = (o:Organisation)-[:ATTENDED]->(e:Event) RETURN p LIMIT 3",
+    "MATCH (a:Organisation {id: 'tootukassa'}), (b:Organisation {id: 'sotsiaalministeerium'}) "
+    "MATCH p = shortestPath((a)-[*..6]-(b)) RETURN length(p) AS hops",
+    "MATCH (a:Organisation {id: 'tootukassa'}), (b:Organisation {id: 'sotsiaalministeerium'}) "
+    "MATCH p = allShortestPaths((a)-[*..6]-(b)) RETURN count(p) AS n",
+    "MATCH (a:Organisation {id: 'tootukassa'}) "
+    "MATCH (a)(()-[:ATTENDED|PART_OF]-()){1,3}(x) RETURN count(DISTINCT x) AS n",
+    "MATCH (a:Organisation {id: 'tootukassa'})-[*1..2]-(x) RETURN count(DISTINCT x) AS n",
+    "MATCH (o:Organisation) CALL (o) { MATCH (o)-[:ATTENDED]->(e) RETURN count(e) AS n } "
+    "RETURN o.id, n ORDER BY n DESC LIMIT 3",
+    "MATCH (o:Organisation) WHERE EXISTS { (o)-[:ATTENDED]->() } "
+    "RETURN o.id, COUNT { (o)--() } AS degree, COLLECT { MATCH (o)--(x) RETURN x.id } AS xs",
+    "MATCH (o:Organisation) RETURN o.id AS id UNION MATCH (p:Person) RETURN p.id AS id",
+    "MATCH (o:Organisation) WHERE o.name =~ '(?i).*töö.*' RETURN o.name",
+    "MATCH (o:Organisation) WHERE NOT (o)-[:ATTENDED]->() RETURN count(o) AS n",
+    "MATCH (a:Organisation)-[:ATTENDED]->(e)<-[:ATTENDED]-(b:Organisation) WHERE a.id < b.id "
+    "RETURN a.id, b.id, count(e) AS shared ORDER BY shared DESC LIMIT 5",
+    "UNWIND range(1, 5) AS x UNWIND range(1, x) AS y RETURN x, collect(y * y) AS squares",
+    "RETURN [x IN range(1, 10) WHERE x % 2 = 0 | x * x] AS even_squares",
+    "MATCH (o:Organisation) RETURN o {.id, .name} AS o, elementId(o) AS e LIMIT 2",
+    "MATCH (o:Organisation) RETURN count { (o)-->() } AS n ORDER BY n DESC LIMIT 1",
+]
+
+
+async def test_the_reads_analysts_write_keep_working(seeded: Graph) -> None:
+    for query in READS:
+        result = await console.run(seeded, query, actor="analyst", timeout=30)
+        assert result.columns, query
+    fulltext = await console.run(seeded, READS[7], actor="analyst")
+    assert ["Eesti Töötukassa"] in fulltext.rows
+    regex = await console.run(seeded, READS[16], actor="analyst")
+    assert ["Eesti Töötukassa"] in regex.rows
+
+
+async def test_generated_comment_and_terminator_corpus_writes_and_shows_nothing(
+    graph: Graph,
+) -> None:
+    """Every comment form with every line terminator in front of an admin command, a
+    `CALL dbms.*` or a write (the payloads in turn): each is refused or fails, none
+    returns a row, nothing is written."""
+    await make_organisation(graph, "Sotsiaalsete Ettevõtete Võrgustik", id="sev")
+    before = await console.fingerprint(graph)
+    cases = [(comment, term) for comment in COMMENTS for term in TERMINATORS if comment or term]
+    for n, (comment, term) in enumerate(cases):
+        query = wrapped(PAYLOADS[n % len(PAYLOADS)], comment, term, 0)
+        with pytest.raises((console.ConsoleRefused, console.ConsoleFailed)) as stopped:
+            await console.run(graph, query, actor="analyst", timeout=5)
+        assert str(stopped.value), query
+    assert await console.fingerprint(graph) == before
+    trail = await audit.history(graph, "console", limit=1000)
+    assert len(trail) == len(cases) and "cypher" not in {e.action for e in trail}
