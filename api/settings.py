@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     neo4j_retry_seconds: float = Field(default=3.0, ge=0, alias="KOOSTOO_NEO4J_RETRY_SECONDS")
     neo4j_connect_timeout: float = Field(default=5.0, gt=0, alias="KOOSTOO_NEO4J_CONNECT_TIMEOUT")
 
+    # The analyst console's own driver (graph/console.py `open_pool`): at most this many
+    # console queries run at once per instance; the next waits this long for a turn.
+    console_pool_size: int = Field(default=4, ge=1, le=50, alias="KOOSTOO_CONSOLE_POOL_SIZE")
+    console_acquire_timeout: float = Field(
+        default=5.0, gt=0, alias="KOOSTOO_CONSOLE_ACQUIRE_TIMEOUT"
+    )
+
     # Token buckets, per instance (see api/ratelimit.py): a key (or an address) may send
     # this many requests at once, refilled at this many per minute; 0 turns a limit off.
     rate_limit_per_key: int = Field(default=1200, ge=0, alias="KOOSTOO_RATE_LIMIT_PER_KEY")

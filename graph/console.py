@@ -5,14 +5,16 @@ an unbounded amount of work:
 
 1. The text guard (`graph.console_text`): the query is read with Neo4j's own lexical
    rules and only its canonical text goes on; it must start with a read clause, name
-   only allowed procedures and use no write or admin word.
+   only allowed procedures, use no write or admin word, and stay inside bounds on
+   tokens, nesting and literals.
 2. Neo4j's planner: `EXPLAIN` must report a read-only query type (`r`) and a plan made
    only of the read operators in `READ_OPERATORS` (an allow-list: `ShowSettings`,
    `TerminateTransactions` or any operator Neo4j adds later are refused), with
    procedure calls again from the allow-list.
-3. The query runs in a READ session (`default_access_mode=READ`) through
-   `execute_read`: the server itself refuses any write in it. It runs with a
-   transaction timeout and a row cap.
+3. The query runs once, in a READ transaction that is rolled back (never committed,
+   never retried), on the console's own driver (`open_pool`: a small pool with an
+   acquisition timeout), with a transaction timeout, a client-side deadline in case
+   the server never answers, and a row cap.
 
 Every attempt (accepted, refused or failed) is written to the audit trail with who,
 when, the text, params and row count.
@@ -20,6 +22,7 @@ when, the text, params and row count.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time as clock
 from typing import Any, Final
@@ -38,8 +41,8 @@ from graph.console_text import (
     check_text,
     procedure_allowed,
 )
-from graph.driver import Graph
-from graph.errors import GraphError, Unavailable
+from graph.driver import Graph, connect
+from graph.errors import GraphError
 from graph.models.common import new_id
 
 __all__ = [
@@ -51,12 +54,18 @@ __all__ = [
     "check_plan",
     "check_text",
     "fingerprint",
+    "open_pool",
     "run",
 ]
 
 MAX_ROWS: Final = 10_000
 DEFAULT_ROWS: Final = 1_000
 DEFAULT_TIMEOUT: Final = 10.0
+#: how much longer than its transaction timeout the console waits for Neo4j to answer
+#: at all (a query that overflows the server's parser stack is never answered)
+DEADLINE_GRACE: Final = 5.0
+POOL_SIZE: Final = 4
+ACQUIRE_TIMEOUT: Final = 5.0
 
 #: Plan operators of read queries (EXPLAIN's operator names before `(` and `@`).
 READ_OPERATORS: Final = frozenset(
@@ -276,18 +285,22 @@ async def run(
     actor: str,
     max_rows: int = DEFAULT_ROWS,
     timeout: float = DEFAULT_TIMEOUT,
+    reader: Graph | None = None,
 ) -> ConsoleResult:
-    """Run an analyst's read query; refuse anything that could write.
+    """Run an analyst's read query on `reader` (the console's own pool, `open_pool`;
+    `graph` when not given) and audit it on `graph`; refuse anything that could write
+    or run unbounded.
 
-    Raises `ConsoleRefused` (nothing ran) or `ConsoleFailed` (Neo4j rejected or timed
-    out the query); both are audited, as is every accepted query with its row count.
+    Raises `ConsoleRefused` (nothing ran) or `ConsoleFailed` (Neo4j rejected, stopped
+    or could not answer the query, or its result was too large); both are audited, as
+    is every accepted query with its row count.
     """
     params = dict(params or {})
     max_rows = max(1, min(max_rows, MAX_ROWS))
     record = {"query": query, "params": params}
     try:
         text = check_text(query)
-        result = await _execute(graph, text, params, max_rows=max_rows, timeout=timeout)
+        result = await _execute(reader or graph, text, params, max_rows=max_rows, timeout=timeout)
     except ConsoleRefused as e:
         await _audit(graph, actor, "cypher.refused", record | {"error": str(e)})
         raise
@@ -303,24 +316,66 @@ async def run(
     return result
 
 
+async def open_pool(
+    uri: str,
+    user: str,
+    password: str,
+    database: str,
+    *,
+    size: int = POOL_SIZE,
+    acquire_timeout: float = ACQUIRE_TIMEOUT,
+    connect_timeout: float = 5.0,
+) -> Graph:
+    """The console's own driver: a small pool whose connections no console query can
+    take from the API's reads and writes, a bounded wait for a free connection, no
+    retries."""
+    return await connect(
+        uri,
+        user,
+        password,
+        database,
+        max_connection_pool_size=size,
+        connection_acquisition_timeout=acquire_timeout,
+        connection_timeout=connect_timeout,
+        max_transaction_retry_time=0,
+    )
+
+
+def _failure(e: neo4j_errors.Neo4jError, timeout: float) -> GraphError:
+    """A Neo4j error of an allowed query as the console reports it."""
+    code = e.code or ""
+    if "Forbidden" in code or "AccessMode" in code or "Security" in code:
+        return ConsoleRefused(f"Neo4j refused the query: {e.message}")
+    if "TransactionTimedOut" in code or "Terminated" in code:
+        return ConsoleFailed(f"the query ran longer than {timeout:g} s and was stopped")
+    return ConsoleFailed(f"Neo4j could not run the query: {e.message}")
+
+
 async def _execute(
-    graph: Graph, query: str, params: dict[str, Any], *, max_rows: int, timeout: float
+    graph: Graph,
+    query: str,
+    params: dict[str, Any],
+    *,
+    max_rows: int,
+    timeout: float,
 ) -> ConsoleResult:
-    @neo4j.unit_of_work(timeout=timeout)
     async def work(tx: AsyncManagedTransaction) -> ConsoleResult:
-        explained = await (await tx.run("EXPLAIN " + query, params)).consume()
-        check_plan(explained.query_type, explained.plan)
-        started = clock.monotonic()
-        result = await tx.run(query, params)
-        columns = list(result.keys())
-        rows: list[list[Any]] = []
-        truncated = False
-        async for rec in result:
-            if len(rows) >= max_rows:
-                truncated = True
-                break
-            rows.append([typed(v) for v in rec.values()])
-        summary = await result.consume()
+        try:
+            explained = await (await tx.run("EXPLAIN " + query, params)).consume()
+            check_plan(explained.query_type, explained.plan)
+            started = clock.monotonic()
+            result = await tx.run(query, params)
+            columns = list(result.keys())
+            rows: list[list[Any]] = []
+            truncated = False
+            async for rec in result:
+                if len(rows) >= max_rows:
+                    truncated = True
+                    break
+                rows.append([typed(v) for v in rec.values()])
+            summary = await result.consume()
+        except neo4j_errors.Neo4jError as e:
+            raise _failure(e, timeout) from e
         if summary.database and summary.database != graph.database:
             raise ConsoleRefused("the query ran against another database")
         return ConsoleResult(
@@ -331,22 +386,21 @@ async def _execute(
             elapsed_ms=int((clock.monotonic() - started) * 1000),
         )
 
+    deadline = timeout + DEADLINE_GRACE
     try:
-        async with graph.driver.session(
-            database=graph.database, default_access_mode=neo4j.READ_ACCESS
-        ) as session:
-            return await session.execute_read(work)
-    except GraphError:
-        raise
-    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
-        raise Unavailable(f"Neo4j is not reachable: {e}") from e
+        # Once, in a read transaction that is rolled back: never committed, never
+        # retried.
+        return await asyncio.wait_for(graph.read(work, timeout=timeout, retry=False), deadline)
+    except TimeoutError as e:
+        raise ConsoleFailed(
+            f"Neo4j did not answer within {deadline:g} s; the console gave up on the query"
+        ) from e
+    except neo4j_errors.ConnectionAcquisitionTimeoutError as e:
+        raise ConsoleFailed(
+            "the console is busy: every connection it may use runs a query; try again shortly"
+        ) from e
     except neo4j_errors.Neo4jError as e:
-        code = e.code or ""
-        if "Forbidden" in code or "AccessMode" in code or "Security" in code:
-            raise ConsoleRefused(f"Neo4j refused the query: {e.message}") from e
-        if "TransactionTimedOut" in code or "Terminated" in code:
-            raise ConsoleFailed(f"the query ran longer than {timeout:g} s and was stopped") from e
-        raise ConsoleFailed(f"Neo4j could not run the query: {e.message}") from e
+        raise _failure(e, timeout) from e
 
 
 FINGERPRINT_NODES = """

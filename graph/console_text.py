@@ -8,7 +8,9 @@ clause from this guard and show it to the server. On the tokens:
   `WITH`, `UNWIND`, `RETURN`, `CALL`), and so does every part of a `UNION`; `CALL`
   opens a subquery or names a procedure of `ALLOWED_PROCEDURES`;
 - clause words that write, administer, load files or switch database are refused
-  wherever they stand as a word (`SHOW`, `TERMINATE`, `CREATE`, `SET`, `LOAD`, `USE`…).
+  wherever they stand as a word (`SHOW`, `TERMINATE`, `CREATE`, `SET`, `LOAD`, `USE`…);
+- bounds on what Neo4j's parser does before any transaction limit applies: tokens,
+  nesting, chains and literal sizes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,18 @@ from graph.cypher_lexer import Kind, LexError, Token, lex
 from graph.errors import GraphError
 
 MAX_QUERY_CHARS: Final = 20_000
+MAX_TOKENS: Final = 1_000
+#: brackets, braces, parentheses and CASE … END inside each other
+MAX_NESTING: Final = 32
+#: `.name` and `[index]` after one another (`a.b.c`, `m.x[0].y`)
+MAX_CHAIN: Final = 16
+MAX_NOTS: Final = 4
+MAX_UNIONS: Final = 16
+#: relationships in the query's patterns (each one widens the planner's search)
+MAX_HOPS: Final = 24
+MAX_STRING_CHARS: Final = 4_096
+MAX_NAME_CHARS: Final = 256
+MAX_NUMBER_CHARS: Final = 40
 #: Clauses a statement (and each part of a UNION) may start with.
 READ_CLAUSES: Final = frozenset({"MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL"})
 
@@ -66,6 +80,10 @@ FORBIDDEN: Final = {
     "PROFILE": "PROFILE is not available in the console",
 }
 
+#: Tokens after which a `[` indexes a value (rather than starting a list).
+_VALUE_ENDS: Final = frozenset({Kind.WORD, Kind.NAME, Kind.STRING, Kind.NUMBER})
+_OPENERS: Final = {"(": ")", "[": "]", "{": "}"}
+
 
 class ConsoleRefused(GraphError):
     """The console refused a query: it could write, administer or leave the graph."""
@@ -87,6 +105,88 @@ def _is_word(tokens: Sequence[Token], i: int) -> bool:
     if before is not None and before.is_symbol(".", "$"):
         return False
     return not (after is not None and after.is_symbol(":"))
+
+
+def _closers(tokens: Sequence[Token]) -> dict[int, int]:
+    """Index of each opening bracket → index of its closing one (where it has one)."""
+    stack: list[int] = []
+    found: dict[int, int] = {}
+    for i, tok in enumerate(tokens):
+        if tok.kind is not Kind.SYMBOL:
+            continue
+        if tok.text in _OPENERS:
+            stack.append(i)
+        elif tok.text in (")", "]", "}") and stack:
+            opened = stack.pop()
+            if _OPENERS[tokens[opened].text] == tok.text:
+                found[opened] = i
+    return found
+
+
+def _check_sizes(tokens: Sequence[Token]) -> None:
+    if len(tokens) > MAX_TOKENS:
+        raise ConsoleRefused(
+            f"the query has {len(tokens):,} tokens; the console reads at most {MAX_TOKENS:,} "
+            "(pass long lists as $parameters)"
+        )
+    limits = {
+        Kind.STRING: (MAX_STRING_CHARS, "string literal", "pass long text as a $parameter"),
+        Kind.NAME: (MAX_NAME_CHARS, "quoted name", "use a shorter name"),
+        Kind.NUMBER: (MAX_NUMBER_CHARS, "number", "write a shorter number"),
+    }
+    for tok in tokens:
+        if tok.kind in limits:
+            most, what, hint = limits[tok.kind]
+            if len(tok.text) > most:
+                raise ConsoleRefused(f"a {what} is longer than {most:,} characters; {hint}")
+
+
+def _check_shape(tokens: Sequence[Token], closers: dict[int, int]) -> None:
+    """Nesting, chains and repetitions that make Neo4j's parser recurse: deep enough,
+    its thread overflows its stack and the server never answers on that connection."""
+    depth = nots = unions = hops = 0
+    chain_at: dict[int, int] = {}  # index of a chain link's last token → chain length
+    for i, tok in enumerate(tokens):
+        word = tok.kind is Kind.WORD and _is_word(tokens, i)
+        if tok.is_symbol("(", "[", "{") or (word and tok.is_word("CASE")):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ConsoleRefused(
+                    f"brackets, braces or CASE nested more than {MAX_NESTING} deep at "
+                    f"offset {tok.offset}"
+                )
+        elif tok.is_symbol(")", "]", "}") or (word and tok.is_word("END")):
+            depth = max(0, depth - 1)
+        nots = nots + 1 if word and tok.is_word("NOT") else 0
+        if nots > MAX_NOTS:
+            raise ConsoleRefused(f"more than {MAX_NOTS} NOTs in a row")
+        if word and tok.is_word("UNION"):
+            unions += 1
+            if unions > MAX_UNIONS:
+                raise ConsoleRefused(f"more than {MAX_UNIONS} UNIONs")
+        if tok.is_symbol(")") and i + 1 < len(tokens) and tokens[i + 1].is_symbol("-", "<"):
+            hops += 1
+            if hops > MAX_HOPS:
+                raise ConsoleRefused(f"more than {MAX_HOPS} relationships in the patterns")
+        link_end = None
+        after_value = i > 0 and (
+            tokens[i - 1].kind in _VALUE_ENDS or tokens[i - 1].is_symbol(")", "]", "}")
+        )
+        if (
+            tok.is_symbol(".")
+            and i + 1 < len(tokens)
+            and tokens[i + 1].kind in (Kind.WORD, Kind.NAME)
+        ):
+            link_end = i + 1
+        elif tok.is_symbol("[") and after_value and i in closers:
+            link_end = closers[i]
+        if link_end is not None:
+            chain_at[link_end] = chain_at.get(i - 1, 0) + 1
+            if chain_at[link_end] > MAX_CHAIN:
+                raise ConsoleRefused(
+                    f"more than {MAX_CHAIN} property accesses or indexes in a row at "
+                    f"offset {tok.offset}"
+                )
 
 
 def _check_clauses(tokens: Sequence[Token]) -> None:
@@ -163,6 +263,9 @@ def check_text(query: str) -> str:
         text = text[:-1].rstrip()  # the canonical text ends with its last token
     if not tokens:
         raise ConsoleRefused("the query is empty")
+    _check_sizes(tokens)
+    closers = _closers(tokens)
+    _check_shape(tokens, closers)
     _check_clauses(tokens)
     _check_calls(tokens)
     return text

@@ -5,10 +5,20 @@ its work, memory, result size and parameters are bounded."""
 
 from __future__ import annotations
 
-import pytest
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from api.app import create_app
+from api.settings import Settings
 from graph import audit, console
-from graph.driver import Graph
+from graph.driver import Graph, connect
+from graph.keys import Role
+from tests.conftest import GraphQLClient
 from tests.factories import make_organisation
 from tests.unit.test_console_text import COMMENTS, PAYLOADS, TERMINATORS, wrapped
 
@@ -124,3 +134,80 @@ async def test_generated_comment_and_terminator_corpus_writes_and_shows_nothing(
     assert await console.fingerprint(graph) == before
     trail = await audit.history(graph, "console", limit=1000)
     assert len(trail) == len(cases) and "cypher" not in {e.action for e in trail}
+
+
+async def test_deep_nesting_does_not_starve_a_viewers_read(
+    graph: Graph, settings: Settings, api_keys: dict[Role, str]
+) -> None:
+    """Reproduction 2: nested parentheses overflowed Neo4j's parser, which then never
+    answered; 100 of them took the API's whole pool. Here the API's own pool is small
+    (8) and 24 such console requests arrive at once."""
+    small = await connect(
+        settings.neo4j_uri or "",
+        settings.neo4j_user,
+        "",
+        settings.neo4j_database,
+        max_connection_pool_size=8,
+        connection_acquisition_timeout=5,
+    )
+    deep = "RETURN " + "(" * 5000 + "1" + ")" * 5000
+    cypher = "query ($q: String!) { cypher(query: $q) { rowCount } }"
+    try:
+        async with _client(settings, small) as client:
+            analyst = GraphQLClient(client, api_keys[Role.ANALYST])
+            viewer = GraphQLClient(client, api_keys[Role.VIEWER])
+            attacks = [
+                asyncio.create_task(analyst.post(cypher, q=deep.replace("1", str(i))))
+                for i in range(24)
+            ]
+            try:
+                data = await asyncio.wait_for(
+                    viewer("{ organisations(first: 5) { totalCount } }"), 60
+                )
+                assert data["organisations"]["totalCount"] == 0
+                answers = await asyncio.wait_for(asyncio.gather(*attacks), 60)
+            finally:
+                for task in attacks:
+                    task.cancel()
+            for response in answers:
+                assert response.status_code == 200
+                assert response.json()["errors"][0]["extensions"]["code"] == "CYPHER_REFUSED"
+    finally:
+        await small.driver.close()
+
+
+async def test_a_query_neo4j_never_answers_frees_its_console_connection(
+    graph: Graph, neo4j_server: str
+) -> None:
+    """Should a shape that overflows the parser pass the text guard, the console's own
+    pool and its deadline still bound it: the console gives up, its connection is
+    closed, and neither the API's pool nor the next console query waits for it."""
+    pool = await console.open_pool(neo4j_server, "neo4j", "", "neo4j", size=1, acquire_timeout=2)
+    deep = "RETURN " + "(" * 3000 + "1" + ")" * 3000
+    try:
+        hung = asyncio.create_task(console._execute(pool, deep, {}, max_rows=1, timeout=1))
+        busy = await asyncio.wait_for(
+            asyncio.gather(console._execute(pool, "RETURN 1", {}, max_rows=1, timeout=1),
+                           return_exceptions=True),
+            60,
+        )  # fmt: skip
+        assert isinstance(busy[0], console.ConsoleFailed) and "busy" in str(busy[0])
+        assert (await console.run(graph, "RETURN 2 AS two", actor="a")).rows == [[2]]
+        with pytest.raises(console.ConsoleFailed, match="did not answer"):
+            await asyncio.wait_for(hung, 60)
+        after = await asyncio.wait_for(
+            console._execute(pool, "RETURN 3", {}, max_rows=1, timeout=5), 60
+        )
+        assert after.rows == [[3]]
+    finally:
+        await pool.driver.close()
+
+
+@asynccontextmanager
+async def _client(settings: Settings, graph: Graph) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on `graph` (the caller's driver); the console gets its own pool."""
+    app = create_app(settings, graph=graph)
+    async with LifespanManager(app, startup_timeout=180, shutdown_timeout=60) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://koostoo.test") as c:
+            yield c

@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 
 from graph.console_text import (
     FORBIDDEN,
+    MAX_CHAIN,
+    MAX_NESTING,
+    MAX_TOKENS,
     READ_CLAUSES,
     ConsoleRefused,
     check_text,
@@ -149,6 +152,34 @@ READS = [
 def test_analyst_reads_pass_and_lose_only_comments(query: str) -> None:
     sent = check_text(query + " // a note")
     assert sent == query.rstrip(";")
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("RETURN " + "(" * 5000 + "1" + ")" * 5000, "tokens"),
+        ("RETURN " + "(" * 300 + "1" + ")" * 300, "nested"),
+        ("RETURN " + "[" * 40 + "1" + "]" * 40, "nested"),
+        ("RETURN " + "{a: " * 40 + "1" + "}" * 40, "nested"),
+        ("RETURN " + "CASE WHEN true THEN " * 40 + "1" + " END" * 40, "nested"),
+        ("RETURN " + "NOT " * 400 + "true", "NOTs"),
+        ("WITH {} AS m RETURN m" + ".a" * 400, "in a row"),
+        ("WITH {} AS m RETURN m" + ".a[0]" * 100, "in a row"),
+        ("RETURN 1 AS a" + " UNION RETURN 1 AS a" * 40, "UNION"),
+        ("MATCH (a)" + "-->()" * 60 + " RETURN count(*)", "relationships"),
+        ("RETURN '" + "x" * 5000 + "'", "string literal"),
+        ("RETURN 1" + " + 1" * 600, "tokens"),
+    ],
+)
+def test_shapes_that_overflow_the_parser_are_refused(query: str, reason: str) -> None:
+    with pytest.raises(ConsoleRefused, match=reason):
+        check_text(query)
+
+
+def test_the_bounds_leave_room_for_real_queries() -> None:
+    check_text("RETURN " + "(" * (MAX_NESTING - 1) + "1" + ")" * (MAX_NESTING - 1))
+    check_text("WITH {} AS m RETURN m" + ".a" * MAX_CHAIN)
+    check_text("RETURN [" + ", ".join(["1"] * ((MAX_TOKENS - 4) // 2)) + "]")
 
 
 def test_forbidden_words_are_words_not_properties_or_keys() -> None:
