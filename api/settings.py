@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     local_bolt_port: int = Field(default=7687, ge=0, le=65535, alias="KOOSTOO_LOCAL_BOLT_PORT")
     local_heap: str = Field(default="512m", alias="KOOSTOO_LOCAL_HEAP")
     local_pagecache: str = Field(default="256m", alias="KOOSTOO_LOCAL_PAGECACHE")
+    #: the most memory one transaction may use in the local engine (db.memory.transaction.max)
+    local_tx_max: str = Field(default="128m", alias="KOOSTOO_LOCAL_TX_MAX")
     profile: Profile = Field(default=Profile.DEV, alias="KOOSTOO_PROFILE")
     log_level: str = Field(default="INFO", alias="KOOSTOO_LOG_LEVEL")
 

@@ -6,15 +6,16 @@ an unbounded amount of work:
 1. The text guard (`graph.console_text`): the query is read with Neo4j's own lexical
    rules and only its canonical text goes on; it must start with a read clause, name
    only allowed procedures, use no write or admin word, and stay inside bounds on
-   tokens, nesting and literals.
+   tokens, nesting, literals, `range()` and `=~` patterns.
 2. Neo4j's planner: `EXPLAIN` must report a read-only query type (`r`) and a plan made
    only of the read operators in `READ_OPERATORS` (an allow-list: `ShowSettings`,
    `TerminateTransactions` or any operator Neo4j adds later are refused), with
    procedure calls again from the allow-list.
 3. The query runs once, in a READ transaction that is rolled back (never committed,
    never retried), on the console's own driver (`open_pool`: a small pool with an
-   acquisition timeout), with a transaction timeout, a client-side deadline in case
-   the server never answers, and a row cap.
+   acquisition timeout), with a transaction timeout, Neo4j's per-transaction memory
+   limit (`db.memory.transaction.max`), a client-side deadline in case the server
+   never answers, and caps on the rows and bytes read back.
 
 Every attempt (accepted, refused or failed) is written to the audit trail with who,
 when, the text, params and row count.
@@ -61,9 +62,16 @@ __all__ = [
 MAX_ROWS: Final = 10_000
 DEFAULT_ROWS: Final = 1_000
 DEFAULT_TIMEOUT: Final = 10.0
+#: JSON bytes of the rows one query may return to the API
+MAX_RESULT_BYTES: Final = 8_000_000
 #: how much longer than its transaction timeout the console waits for Neo4j to answer
 #: at all (a query that overflows the server's parser stack is never answered)
 DEADLINE_GRACE: Final = 5.0
+#: records the driver fetches at a time: what one read may hold in the API's memory
+FETCH_ROWS: Final = 100
+#: values nested deeper than this in a result are refused (they would overflow the
+#: API's own recursion on the way to JSON)
+MAX_VALUE_DEPTH: Final = 64
 POOL_SIZE: Final = 4
 ACQUIRE_TIMEOUT: Final = 5.0
 
@@ -221,14 +229,17 @@ def check_plan(query_type: str | None, plan: Any) -> None:
                 raise ConsoleRefused(f"procedure {proc!r} is not allowed in the console")
 
 
-def typed(value: Any) -> Any:
+def typed(value: Any, depth: int = 0) -> Any:
     """A result value as typed JSON: nodes, relationships and paths become tagged maps."""
+    if depth > MAX_VALUE_DEPTH:
+        raise ConsoleFailed(f"a value in the result nests more than {MAX_VALUE_DEPTH} levels deep")
+    inner = depth + 1
     if isinstance(value, Node):
         return {
             "kind": "node",
             "elementId": value.element_id,
             "labels": sorted(value.labels),
-            "properties": {k: typed(v) for k, v in sorted(value.items())},
+            "properties": {k: typed(v, inner) for k, v in sorted(value.items())},
         }
     if isinstance(value, Relationship):
         return {
@@ -237,13 +248,13 @@ def typed(value: Any) -> Any:
             "type": value.type,
             "start": value.start_node.element_id if value.start_node else None,
             "end": value.end_node.element_id if value.end_node else None,
-            "properties": {k: typed(v) for k, v in sorted(value.items())},
+            "properties": {k: typed(v, inner) for k, v in sorted(value.items())},
         }
     if isinstance(value, Path):
         return {
             "kind": "path",
-            "nodes": [typed(n) for n in value.nodes],
-            "relationships": [typed(r) for r in value.relationships],
+            "nodes": [typed(n, inner) for n in value.nodes],
+            "relationships": [typed(r, inner) for r in value.relationships],
         }
     if isinstance(value, neo4j.time.DateTime):
         kind = "datetime" if value.tzinfo is not None else "localdatetime"
@@ -256,9 +267,9 @@ def typed(value: Any) -> Any:
     if isinstance(value, neo4j.time.Duration):
         return {"kind": "duration", "value": value.iso_format()}
     if isinstance(value, dict):
-        return {str(k): typed(v) for k, v in value.items()}
+        return {str(k): typed(v, inner) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [typed(v) for v in value]
+        return [typed(v, inner) for v in value]
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return {"kind": "float", "value": str(value)}
     return jsonable(value)
@@ -328,7 +339,7 @@ async def open_pool(
 ) -> Graph:
     """The console's own driver: a small pool whose connections no console query can
     take from the API's reads and writes, a bounded wait for a free connection, no
-    retries."""
+    retries, and a small fetch size (what one read of records may hold in memory)."""
     return await connect(
         uri,
         user,
@@ -338,6 +349,7 @@ async def open_pool(
         connection_acquisition_timeout=acquire_timeout,
         connection_timeout=connect_timeout,
         max_transaction_retry_time=0,
+        fetch_size=FETCH_ROWS,
     )
 
 
@@ -348,6 +360,13 @@ def _failure(e: neo4j_errors.Neo4jError, timeout: float) -> GraphError:
         return ConsoleRefused(f"Neo4j refused the query: {e.message}")
     if "TransactionTimedOut" in code or "Terminated" in code:
         return ConsoleFailed(f"the query ran longer than {timeout:g} s and was stopped")
+    if "MemoryPoolOutOfMemoryError" in code:
+        return ConsoleFailed(
+            "the query needed more memory than one transaction may use "
+            "(db.memory.transaction.max) and was stopped; aggregate, filter or LIMIT earlier"
+        )
+    if "OutOfMemoryError" in code:
+        return ConsoleFailed("Neo4j ran out of memory running the query and stopped it")
     return ConsoleFailed(f"Neo4j could not run the query: {e.message}")
 
 
@@ -358,6 +377,7 @@ async def _execute(
     *,
     max_rows: int,
     timeout: float,
+    max_bytes: int = MAX_RESULT_BYTES,
 ) -> ConsoleResult:
     async def work(tx: AsyncManagedTransaction) -> ConsoleResult:
         try:
@@ -367,15 +387,25 @@ async def _execute(
             result = await tx.run(query, params)
             columns = list(result.keys())
             rows: list[list[Any]] = []
+            size = 0
             truncated = False
             async for rec in result:
                 if len(rows) >= max_rows:
                     truncated = True
                     break
-                rows.append([typed(v) for v in rec.values()])
+                row = [typed(v) for v in rec.values()]
+                size += len(json.dumps(row, ensure_ascii=False, default=str).encode())
+                if size > max_bytes:
+                    raise ConsoleFailed(
+                        f"the result passed {max_bytes:,} bytes after {len(rows):,} rows; "
+                        "return fewer or smaller values (LIMIT, aggregate, pick properties)"
+                    )
+                rows.append(row)
             summary = await result.consume()
         except neo4j_errors.Neo4jError as e:
             raise _failure(e, timeout) from e
+        except RecursionError as e:
+            raise ConsoleFailed("a value in the result nests too deep to read") from e
         if summary.database and summary.database != graph.database:
             raise ConsoleRefused("the query ran against another database")
         return ConsoleResult(
@@ -389,7 +419,7 @@ async def _execute(
     deadline = timeout + DEADLINE_GRACE
     try:
         # Once, in a read transaction that is rolled back: never committed, never
-        # retried.
+        # retried (a retry would repeat an out-of-memory query).
         return await asyncio.wait_for(graph.read(work, timeout=timeout, retry=False), deadline)
     except TimeoutError as e:
         raise ConsoleFailed(

@@ -9,8 +9,9 @@ clause from this guard and show it to the server. On the tokens:
   opens a subquery or names a procedure of `ALLOWED_PROCEDURES`;
 - clause words that write, administer, load files or switch database are refused
   wherever they stand as a word (`SHOW`, `TERMINATE`, `CREATE`, `SET`, `LOAD`, `USE`…);
-- bounds on what Neo4j's parser does before any transaction limit applies: tokens,
-  nesting, chains and literal sizes.
+- bounds on what Neo4j's parser and expression evaluator do before any transaction
+  limit applies: tokens, nesting, chains, literal sizes, `range()` sizes outside
+  `UNWIND`, and `=~` only with a literal pattern of `graph.safe_regex`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from graph.cypher_lexer import Kind, LexError, Token, lex
+from graph import safe_regex
+from graph.cypher_lexer import Kind, LexError, Token, lex, string_value
 from graph.errors import GraphError
 
 MAX_QUERY_CHARS: Final = 20_000
@@ -34,6 +36,11 @@ MAX_HOPS: Final = 24
 MAX_STRING_CHARS: Final = 4_096
 MAX_NAME_CHARS: Final = 256
 MAX_NUMBER_CHARS: Final = 40
+#: numbers one `range()` may produce in an expression (outside `UNWIND range(…) AS`),
+#: and all of them multiplied (a comprehension inside a comprehension)
+MAX_RANGE: Final = 10_000
+MAX_RANGE_PRODUCT: Final = 1_000_000
+
 #: Clauses a statement (and each part of a UNION) may start with.
 READ_CLAUSES: Final = frozenset({"MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL"})
 
@@ -82,6 +89,9 @@ FORBIDDEN: Final = {
 
 #: Tokens after which a `[` indexes a value (rather than starting a list).
 _VALUE_ENDS: Final = frozenset({Kind.WORD, Kind.NAME, Kind.STRING, Kind.NUMBER})
+#: Operators that bind tighter than `=~`: after the pattern they would make it an
+#: expression rather than a literal.
+_EXTENDS_OPERAND: Final = frozenset({"+", "-", "*", "/", "%", "^", "||", "[", ".", "::"})
 _OPENERS: Final = {"(": ")", "[": "]", "{": "}"}
 
 
@@ -245,6 +255,87 @@ def _check_calls(tokens: Sequence[Token]) -> None:
             )
 
 
+def _range_size(args: list[list[Token]]) -> int | None:
+    """How many numbers `range(args)` yields, when every argument is an integer literal."""
+    values: list[int] = []
+    for arg in args:
+        negative = len(arg) == 2 and arg[0].is_symbol("-")
+        digits = arg[-1].text.replace("_", "") if arg else ""
+        if len(arg) != 1 + negative or arg[-1].kind is not Kind.NUMBER or not digits.isdigit():
+            return None
+        values.append(-int(digits) if negative else int(digits))
+    if len(values) not in (2, 3):
+        return None
+    start, end, step = values[0], values[1], values[2] if len(values) == 3 else 1
+    if step == 0:
+        return 0  # Neo4j refuses it with its own error
+    return max(0, (end - start) // step + 1)
+
+
+def _check_ranges(tokens: Sequence[Token], closers: dict[int, int]) -> None:
+    product = 1
+    for i, tok in enumerate(tokens):
+        if not (tok.is_word("RANGE") and i + 1 < len(tokens) and tokens[i + 1].is_symbol("(")):
+            continue
+        if i and tokens[i - 1].is_symbol("."):
+            continue  # a property or a procedure's namespace, not the function
+        close = closers.get(i + 1)
+        if close is None:
+            continue  # unbalanced: Neo4j reports the syntax error
+        streamed = (
+            i > 0
+            and tokens[i - 1].is_word("UNWIND")
+            and close + 1 < len(tokens)
+            and tokens[close + 1].is_word("AS")
+        )
+        if streamed:
+            continue  # UNWIND hands out one number per row: the timeout bounds it
+        args: list[list[Token]] = [[]]
+        for inner in tokens[i + 2 : close]:
+            if inner.is_symbol(","):
+                args.append([])
+            else:
+                args[-1].append(inner)
+        size = _range_size(args)
+        if size is None:
+            raise ConsoleRefused(
+                "range() in an expression takes integer literals (range(1, 100)); to count "
+                "through data, UNWIND it or collect() it"
+            )
+        if size > MAX_RANGE:
+            raise ConsoleRefused(
+                f"range() makes a list of {size:,} numbers; an expression may hold at most "
+                f"{MAX_RANGE:,} (UNWIND range(…) AS x streams any number)"
+            )
+        product = product * max(size, 1)
+        if product > MAX_RANGE_PRODUCT:
+            raise ConsoleRefused(
+                f"the range() lists of this query multiply to more than "
+                f"{MAX_RANGE_PRODUCT:,} numbers"
+            )
+
+
+def _check_regexes(tokens: Sequence[Token]) -> None:
+    for i, tok in enumerate(tokens):
+        if not tok.is_symbol("=~"):
+            continue
+        pattern = tokens[i + 1] if i + 1 < len(tokens) else None
+        after = tokens[i + 2] if i + 2 < len(tokens) else None
+        if (
+            pattern is None
+            or pattern.kind is not Kind.STRING
+            or (after is not None and after.kind is Kind.SYMBOL and after.text in _EXTENDS_OPERAND)
+        ):
+            raise ConsoleRefused(
+                "=~ takes a string literal pattern in the console ('(?i).*tööt.*'), so that "
+                "it can be checked; for text from parameters use CONTAINS or STARTS WITH"
+            )
+        try:
+            safe_regex.check(string_value(pattern))
+        except safe_regex.UnsafeRegex as e:
+            raise ConsoleRefused(f"the =~ pattern {pattern.text} is not allowed: {e}") from e
+
+
 def check_text(query: str) -> str:
     """The text guard; returns the canonical text to send to Neo4j (comments and a
     trailing `;` removed, whitespace normalised). Raises `ConsoleRefused`."""
@@ -268,4 +359,6 @@ def check_text(query: str) -> str:
     _check_shape(tokens, closers)
     _check_clauses(tokens)
     _check_calls(tokens)
+    _check_ranges(tokens, closers)
+    _check_regexes(tokens)
     return text

@@ -122,6 +122,9 @@ class LocalNeo4j:
     port: int = 7687
     heap: str = "512m"
     pagecache: str = "256m"
+    #: the most memory any one transaction may use (`db.memory.transaction.max`); a query
+    #: that needs more fails with a clear error instead of exhausting the heap
+    tx_max: str = "128m"
     #: when set, the engine stops by itself if this process dies (no orphan JVMs)
     watch_parent: bool = True
     process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
@@ -163,6 +166,7 @@ class LocalNeo4j:
         self.home.mkdir(parents=True, exist_ok=True)
         cmd = ["java", *jvm_flags(), f"-Xmx{self.heap}", "-jar", str(jar)]
         cmd += ["--home", str(self.home), "--port", str(self.port), "--pagecache", self.pagecache]
+        cmd += ["--tx-max", self.tx_max]
         if self.watch_parent:
             cmd += ["--parent-pid", str(os.getpid())]
         with self._out.open("wb") as out, self._err.open("wb") as err:

@@ -203,6 +203,54 @@ async def test_a_query_neo4j_never_answers_frees_its_console_connection(
         await pool.driver.close()
 
 
+async def test_backtracking_regexes_and_huge_ranges_never_reach_neo4j(graph: Graph) -> None:
+    """Reproduction 5: neither Neo4j's timeout nor its memory limit stops a regex match
+    or a list built inside an expression; the console refuses them up front."""
+    for query in (
+        "RETURN 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab' =~ '^(.*a){12}$' AS r",
+        "RETURN size([x IN range(1, 50000000) | x]) AS n",
+        "UNWIND range(1, 300) AS i RETURN [x IN range(1, 100000) | x] AS r",
+    ):
+        with pytest.raises(console.ConsoleRefused):
+            await console.run(graph, query, actor="analyst")
+    ok = await console.run(graph, "RETURN 'Töötukassa' =~ '(?i)töö.*' AS r", actor="a")
+    assert ok.rows == [[True]]
+
+
+async def test_a_long_unwind_stops_at_the_timeout_once(graph: Graph) -> None:
+    with pytest.raises(console.ConsoleFailed, match="longer than 1 s"):
+        await console.run(
+            graph,
+            "UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 RETURN count(x)",
+            actor="analyst",
+            timeout=1,
+        )
+    assert [e.action for e in await audit.history(graph, "console")] == ["cypher.failed"]
+
+
+async def test_the_memory_limit_stops_a_query_with_a_clear_error(graph: Graph) -> None:
+    big = "x" * 3000
+    with pytest.raises(console.ConsoleFailed, match="more memory than one transaction"):
+        await console.run(
+            graph,
+            f"WITH '{big}' AS s UNWIND range(1, 1000) AS a UNWIND range(1, 1000) AS b "
+            "RETURN size(collect(s + a + b)) AS n",
+            actor="analyst",
+            timeout=60,
+        )
+    assert (await console.run(graph, "RETURN 1 AS ok", actor="a")).rows == [[1]]
+
+
+async def test_the_result_is_bounded_in_bytes_not_only_rows(graph: Graph) -> None:
+    """Reproduction 5: 300 rows of `range(1, 100000)` took the API from 158 to 1,274 MB."""
+    for query in (
+        f"UNWIND range(1, 3000) AS i RETURN i, '{'ö' * 3500}' AS s",
+        "UNWIND range(1, 300) AS i RETURN range(1, 10000) AS r",
+    ):
+        with pytest.raises(console.ConsoleFailed, match="bytes"):
+            await console.run(graph, query, actor="analyst", max_rows=console.MAX_ROWS)
+
+
 @asynccontextmanager
 async def _client(settings: Settings, graph: Graph) -> AsyncIterator[httpx.AsyncClient]:
     """The app on `graph` (the caller's driver); the console gets its own pool."""

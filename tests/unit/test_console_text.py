@@ -3,10 +3,14 @@ write, an administration command or a shape that overflows Neo4j's parser."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from graph import safe_regex
 from graph.console_text import (
     FORBIDDEN,
     MAX_CHAIN,
@@ -17,6 +21,8 @@ from graph.console_text import (
     check_text,
 )
 from graph.cypher_lexer import Kind, lex
+
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Every line terminator and separator Neo4j's grammar knows, written raw and as the
 #: unicode escapes Neo4j replaces before it lexes.
@@ -182,8 +188,67 @@ def test_the_bounds_leave_room_for_real_queries() -> None:
     check_text("RETURN [" + ", ".join(["1"] * ((MAX_TOKENS - 4) // 2)) + "]")
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "RETURN size([x IN range(1, 50000000) | x]) AS n",
+        "RETURN [x IN range(1, 1000) | [y IN range(1, 10000) | y]] AS l",
+        "MATCH (n) RETURN range(1, n.size) AS l",
+        "RETURN range(1, $n) AS l",
+    ],
+)
+def test_ranges_that_materialise_huge_lists_are_refused(query: str) -> None:
+    with pytest.raises(ConsoleRefused, match="range"):
+        check_text(query)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "^(.*a){12}$",
+        "(a+)+b",
+        "(a|aa)*b",
+        "(.*){2}",
+        ".*.*.*a",
+        "(a)\\\\1",
+        "(?=a).*",
+        "a{1,5000}",
+        "a?" * 9 + "a",
+        "[[a]]",
+    ],
+)
+def test_backtracking_regexes_are_refused(pattern: str) -> None:
+    with pytest.raises(ConsoleRefused, match="=~"):
+        check_text(f"RETURN 'aaaa' =~ '{pattern}' AS r")
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["RETURN 'a' =~ $p", "RETURN 'a' =~ 'a' + $p", "RETURN 'a' =~ ('a')", "RETURN 'a' =~ n.re"],
+)
+def test_regexes_must_be_literal(query: str) -> None:
+    with pytest.raises(ConsoleRefused, match="string literal pattern"):
+        check_text(query)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["(?i).*töö.*", "\\d+-\\d+", "^[A-ZÕÄÖÜ][a-zõäöü]+$", "(?i)sa |mtü ", "colou?r", "a{2,5}b"],
+)
+def test_linear_regexes_pass(pattern: str) -> None:
+    safe_regex.check(pattern)
+
+
 def test_forbidden_words_are_words_not_properties_or_keys() -> None:
     for word in FORBIDDEN:
         with pytest.raises(ConsoleRefused, match=word):
             check_text(f"MATCH (n) {word} RETURN n")
         check_text(f"MATCH (n) RETURN n.{word.lower()}, ${word.lower()}, {{{word.lower()}: 1}}")
+
+
+def test_the_memory_limit_is_set_for_the_local_engine_and_in_compose() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    env = compose["services"]["neo4j"]["environment"]
+    assert env["NEO4J_db_memory_transaction_max"].endswith("256m}")
+    launcher = (ROOT / "neo4j-local/src/main/java/ee/koostoo/neo4jlocal/Launcher.java").read_text()
+    assert "memory_transaction_max_size, o.txMaxBytes" in launcher
