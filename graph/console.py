@@ -6,7 +6,7 @@ an unbounded amount of work:
 1. The text guard (`graph.console_text`): the query is read with Neo4j's own lexical
    rules and only its canonical text goes on; it must start with a read clause, name
    only allowed procedures, use no write or admin word, and stay inside bounds on
-   tokens, nesting, literals, `range()` and `=~` patterns.
+   tokens, nesting, literals, `range()` and `=~` patterns. Parameters are bounded too.
 2. Neo4j's planner: `EXPLAIN` must report a read-only query type (`r`) and a plan made
    only of the read operators in `READ_OPERATORS` (an allow-list: `ShowSettings`,
    `TerminateTransactions` or any operator Neo4j adds later are refused), with
@@ -18,7 +18,7 @@ an unbounded amount of work:
    never answers, and caps on the rows and bytes read back.
 
 Every attempt (accepted, refused or failed) is written to the audit trail with who,
-when, the text, params and row count.
+when, the text, the parameters (cut to a bounded size) and the row count.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ __all__ = [
     "ConsoleFailed",
     "ConsoleRefused",
     "ConsoleResult",
+    "check_params",
     "check_plan",
     "check_text",
     "fingerprint",
@@ -72,6 +73,10 @@ FETCH_ROWS: Final = 100
 #: values nested deeper than this in a result are refused (they would overflow the
 #: API's own recursion on the way to JSON)
 MAX_VALUE_DEPTH: Final = 64
+MAX_PARAMS_DEPTH: Final = 8
+MAX_PARAMS_BYTES: Final = 64_000
+#: how much of the parameters the audit keeps
+AUDIT_PARAMS_CHARS: Final = 4_000
 POOL_SIZE: Final = 4
 ACQUIRE_TIMEOUT: Final = 5.0
 
@@ -203,6 +208,69 @@ class ConsoleResult(BaseModel):
     elapsed_ms: int
 
 
+def _params_shape(params: Any) -> tuple[int, int]:
+    """(depth, approximate JSON size) of a parameter value, without recursion and
+    stopping as soon as either passes its cap."""
+    depth, size = 0, 0
+    stack: list[tuple[Any, int]] = [(params, 1)]
+    while stack:
+        value, level = stack.pop()
+        depth = max(depth, level)
+        if depth > MAX_PARAMS_DEPTH or size > MAX_PARAMS_BYTES:
+            break
+        if isinstance(value, dict):
+            size += 2
+            for key, item in value.items():
+                size += len(str(key)) + 4
+                stack.append((item, level + 1))
+        elif isinstance(value, list | tuple):
+            size += 2
+            stack.extend((item, level + 1) for item in value)
+        else:
+            size += len(value.encode()) + 2 if isinstance(value, str) else len(str(value)) + 1
+    return depth, size
+
+
+def check_params(params: dict[str, Any]) -> None:
+    """Refuse parameters nested too deep or too large, before anything runs."""
+    depth, size = _params_shape(params)
+    if depth > MAX_PARAMS_DEPTH:
+        raise ConsoleRefused(
+            f"params nest more than {MAX_PARAMS_DEPTH} levels deep", field="params"
+        )
+    if size > MAX_PARAMS_BYTES:
+        raise ConsoleRefused(
+            f"params are larger than {MAX_PARAMS_BYTES:,} bytes of JSON", field="params"
+        )
+
+
+def _cut(value: Any, level: int = 0) -> Any:
+    """A small copy of a parameter value for the audit: shallow, short strings, few items."""
+    if level >= 4:
+        return "…"
+    if isinstance(value, dict):
+        items = list(value.items())
+        cut = {str(k)[:100]: _cut(v, level + 1) for k, v in items[:20]}
+        if len(items) > 20:
+            cut["…"] = f"{len(items) - 20} more"
+        return cut
+    if isinstance(value, list | tuple):
+        return [_cut(v, level + 1) for v in value[:20]] + (["…"] if len(value) > 20 else [])
+    if isinstance(value, str) and len(value) > 200:
+        return value[:200] + "…"
+    return value
+
+
+def audit_params(params: dict[str, Any]) -> Any:
+    """The parameters as the audit keeps them: whole when small, else cut down."""
+    depth, size = _params_shape(params)
+    if depth <= MAX_PARAMS_DEPTH and size <= AUDIT_PARAMS_CHARS:
+        return params
+    cut = _cut(params)
+    text = json.dumps(cut, ensure_ascii=False, default=str)
+    return cut if len(text) <= AUDIT_PARAMS_CHARS else {"…": text[: AUDIT_PARAMS_CHARS // 2]}
+
+
 def _operators(plan: Any) -> list[tuple[str, str]]:
     """(operator type, details) for every operator in an EXPLAIN plan."""
     found: list[tuple[str, str]] = []
@@ -308,8 +376,9 @@ async def run(
     """
     params = dict(params or {})
     max_rows = max(1, min(max_rows, MAX_ROWS))
-    record = {"query": query, "params": params}
+    record = {"query": query, "params": audit_params(params)}
     try:
+        check_params(params)
         text = check_text(query)
         result = await _execute(reader or graph, text, params, max_rows=max_rows, timeout=timeout)
     except ConsoleRefused as e:

@@ -6,6 +6,7 @@ its work, memory, result size and parameters are bounded."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -249,6 +250,31 @@ async def test_the_result_is_bounded_in_bytes_not_only_rows(graph: Graph) -> Non
     ):
         with pytest.raises(console.ConsoleFailed, match="bytes"):
             await console.run(graph, query, actor="analyst", max_rows=console.MAX_ROWS)
+
+
+CYPHER = "query ($q: String!, $p: JSON) { cypher(query: $q, params: $p) { rowCount } }"
+
+
+async def test_params_are_bounded_and_cut_for_the_audit(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    """Console parts of 11/12: params 900 deep gave HTTP 500; 20 × 900 KB of params
+    stored 18 MB of audit."""
+    deep: object = "x"
+    for _ in range(900):
+        deep = {"a": deep}
+    response = await gql[Role.ANALYST].post(CYPHER, q="RETURN $a AS a", p={"a": deep})
+    assert response.status_code == 200
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "CYPHER_REFUSED"
+    assert error["extensions"]["field"] == "params" and "nest" in error["message"]
+    for i in range(20):
+        response = await gql[Role.ANALYST].post(CYPHER, q="RETURN 1", p={"x": f"{i:02d}" * 450_000})
+        error = response.json()["errors"][0]
+        assert error["extensions"].get("field") == "params", error
+    trail = await audit.history(graph, "console", limit=100)
+    assert len(trail) == 21 and {e.action for e in trail} == {"cypher.refused"}
+    assert sum(len(json.dumps(e.after, ensure_ascii=False)) for e in trail) < 200_000
 
 
 @asynccontextmanager

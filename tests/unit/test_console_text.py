@@ -3,6 +3,7 @@ write, an administration command or a shape that overflows Neo4j's parser."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph import safe_regex
+from graph import console, safe_regex
 from graph.console_text import (
     FORBIDDEN,
     MAX_CHAIN,
@@ -237,6 +238,29 @@ def test_regexes_must_be_literal(query: str) -> None:
 )
 def test_linear_regexes_pass(pattern: str) -> None:
     safe_regex.check(pattern)
+
+
+def test_params_nested_or_large_are_refused_before_anything_runs() -> None:
+    deep: object = 1
+    for _ in range(900):
+        deep = [deep]
+    with pytest.raises(ConsoleRefused, match="nest") as nested:
+        console.check_params({"p": deep})
+    assert nested.value.field == "params"
+    with pytest.raises(ConsoleRefused, match="larger") as large:
+        console.check_params({"p": "x" * 900_000})
+    assert large.value.field == "params"
+    console.check_params({"ids": ["sev", "tootukassa"], "m": {"a": [1, {"b": "Töö"}]}})
+
+
+def test_the_audit_keeps_a_bounded_copy_of_params() -> None:
+    assert console.audit_params({"id": "sev"}) == {"id": "sev"}
+    deep: object = 1
+    for _ in range(900):
+        deep = [deep]
+    for params in ({"p": deep}, {"p": "x" * 900_000}, {f"k{i}": "v" * 300 for i in range(500)}):
+        kept = console.audit_params(params)
+        assert len(json.dumps(kept, ensure_ascii=False)) <= console.AUDIT_PARAMS_CHARS
 
 
 def test_forbidden_words_are_words_not_properties_or_keys() -> None:
