@@ -244,7 +244,8 @@ def duplicate_organisation(lines: list[str]) -> tuple[list[str], int, str]:
     """A second node line for an Organisation already in the file (same id, new key);
     returns the lines, the new line's number and the id."""
     last_node = max(i for i, line in enumerate(lines) if line.startswith('{"kind":"node"'))
-    org = next(json.loads(line) for line in lines if '"Organisation"' in line)
+    rows = (json.loads(line) for line in lines[1 : last_node + 1])
+    org = next(r for r in rows if r["kind"] == "node" and "Organisation" in r["labels"])
     key = max(json.loads(line)["key"] for line in lines[: last_node + 1] if '"node"' in line) + 1
     copy = dumps({**org, "key": key})
     return (
