@@ -23,7 +23,7 @@ from api.middleware import ApiKeyAuth, BodyLimit, RequestContext, error_response
 from api.ratelimit import IpRateLimit, KeyRateLimit, TokenBuckets
 from api.security import SecurityHeaders
 from api.settings import Settings
-from graph import migrations
+from graph import console, migrations
 from graph.driver import Graph, connect, ping
 from graph.errors import Unavailable
 from schema.context import Context
@@ -34,6 +34,8 @@ log = logging.getLogger("koostoo.app")
 
 class AppState(TypedDict):
     graph: Graph
+    #: the analyst console's own driver (None without NEO4J_URI: the console shares `graph`)
+    console: Graph | None
     settings: Settings
 
 
@@ -85,6 +87,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
         return Context(
             graph=request.state.graph,
+            console=request.state.console,
             # Absent only for the GraphiQL page itself, which runs no operation.
             principal=getattr(request.state, "principal", None),
             request_id=request.state.request_id,
@@ -123,10 +126,30 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     """Build the app. With `graph` given, the caller owns the driver (tests, CLI)."""
     settings = settings or Settings()
 
+    async def open_console() -> Graph | None:
+        """The console's own pool, so that no console query can take the connections
+        of the API's reads and writes."""
+        if not settings.neo4j_uri:
+            return None
+        return await console.open_pool(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password.get_secret_value(),
+            settings.neo4j_database,
+            size=settings.console_pool_size,
+            acquire_timeout=settings.console_acquire_timeout,
+            connect_timeout=settings.neo4j_connect_timeout,
+        )
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
         if graph is not None:
-            yield {"graph": graph, "settings": settings}
+            pool = await open_console()
+            try:
+                yield {"graph": graph, "console": pool, "settings": settings}
+            finally:
+                if pool is not None:
+                    await pool.driver.close()
             return
         if not settings.neo4j_uri:
             raise RuntimeError(
@@ -145,8 +168,15 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         if applied:
             log.info("applied migrations %s", [m.version for m in applied])
         try:
-            yield {"graph": own, "settings": settings}
+            pool = await open_console()
+        except BaseException:
+            await own.driver.close()
+            raise
+        try:
+            yield {"graph": own, "console": pool, "settings": settings}
         finally:
+            if pool is not None:
+                await pool.driver.close()
             await own.driver.close()
 
     middleware = [

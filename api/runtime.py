@@ -26,6 +26,7 @@ def neo4j_uri(settings: Settings, *, announce: bool = True) -> Iterator[str]:
         port=settings.local_bolt_port,
         heap=settings.local_heap,
         pagecache=settings.local_pagecache,
+        tx_max=settings.local_tx_max,
     )
     if announce:
         print(f"Starting the local Neo4j in {engine.home} …", flush=True)

@@ -33,15 +33,20 @@ class HeaderLimits(HttpToolsProtocol):
     line and headers: the clock starts when the connection opens (or, on a kept-alive
     connection, with the first byte of the next request) and stops when the headers are
     complete. Past the deadline the answer is 408, over the size 431; then the
-    connection is closed."""
+    connection is closed, lingering: the answer is sent and the writing side shut, what
+    the client still sends is read and dropped for `linger` seconds, then it closes (a
+    close with unread data would reset the connection, and a client still sending would
+    lose the answer)."""
 
     header_timeout: float = 10.0
     max_header_bytes: int = 64 * 1024
+    linger: float = 2.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._header_deadline: asyncio.TimerHandle | None = None
         self._header_bytes = 0
+        self._refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -52,6 +57,8 @@ class HeaderLimits(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return  # the rest of a refused request: dropped while the close lingers
         super().data_received(data)
         if self._header_deadline is None or self.transport.is_closing():
             return
@@ -95,9 +102,13 @@ class HeaderLimits(HttpToolsProtocol):
 
     def _refuse(self, status: str, message: str) -> None:
         self._stop_header_clock()
-        if not self.transport.is_closing():
-            self.transport.write(_answer(status, message))
-            self.transport.close()
+        if self._refused or self.transport.is_closing():
+            return
+        self._refused = True
+        self.transport.write(_answer(status, message))
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(self.linger, self.transport.close)
 
 
 def http_protocol(settings: Settings) -> type[HeaderLimits]:

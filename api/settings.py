@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     local_bolt_port: int = Field(default=7687, ge=0, le=65535, alias="KOOSTOO_LOCAL_BOLT_PORT")
     local_heap: str = Field(default="512m", alias="KOOSTOO_LOCAL_HEAP")
     local_pagecache: str = Field(default="256m", alias="KOOSTOO_LOCAL_PAGECACHE")
+    #: the most memory one transaction may use in the local engine (db.memory.transaction.max)
+    local_tx_max: str = Field(default="128m", alias="KOOSTOO_LOCAL_TX_MAX")
     profile: Profile = Field(default=Profile.DEV, alias="KOOSTOO_PROFILE")
     log_level: str = Field(default="INFO", alias="KOOSTOO_LOG_LEVEL")
 
@@ -68,6 +70,13 @@ class Settings(BaseSettings):
     # connect timeout (its defaults, 30 s each, would hold every request that long).
     neo4j_retry_seconds: float = Field(default=3.0, ge=0, alias="KOOSTOO_NEO4J_RETRY_SECONDS")
     neo4j_connect_timeout: float = Field(default=5.0, gt=0, alias="KOOSTOO_NEO4J_CONNECT_TIMEOUT")
+
+    # The analyst console's own driver (graph/console.py `open_pool`): at most this many
+    # console queries run at once per instance; the next waits this long for a turn.
+    console_pool_size: int = Field(default=4, ge=1, le=50, alias="KOOSTOO_CONSOLE_POOL_SIZE")
+    console_acquire_timeout: float = Field(
+        default=5.0, gt=0, alias="KOOSTOO_CONSOLE_ACQUIRE_TIMEOUT"
+    )
 
     # Token buckets, per instance (see api/ratelimit.py): a key (or an address) may send
     # this many requests at once, refilled at this many per minute; 0 turns a limit off.

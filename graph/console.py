@@ -1,27 +1,31 @@
 """The analyst console: arbitrary Cypher, read-only, bounded, audited.
 
-Three independent guards stand between a query and a write:
+Independent guards stand between a query and a write, an administration command or
+an unbounded amount of work:
 
-1. A lexical check (for clear errors, and for reads that are still dangerous): code
-   outside string literals and comments must be plain ASCII (no homoglyphs, zero-width
-   or fullwidth tricks), one statement, no `USE`, no write or admin clause, no
-   `LOAD CSV` (reads files and URLs), no `CALL { … } IN TRANSACTIONS`, and only allowed
-   procedures.
-2. Neo4j's own planner: `EXPLAIN` must report a read-only query type (`r`) and a plan
-   with no write, `LOAD CSV`, transaction or procedure operator outside the allow-list.
-3. The query runs in a READ session (`default_access_mode=READ`) through
-   `execute_read`: the server itself refuses any write in it.
+1. The text guard (`graph.console_text`): the query is read with Neo4j's own lexical
+   rules and only its canonical text goes on; it must start with a read clause, name
+   only allowed procedures, use no write or admin word, and stay inside bounds on
+   tokens, nesting, literals, `range()` and `=~` patterns. Parameters are bounded too.
+2. Neo4j's planner: `EXPLAIN` must report a read-only query type (`r`) and a plan made
+   only of the read operators in `READ_OPERATORS` (an allow-list: `ShowSettings`,
+   `TerminateTransactions` or any operator Neo4j adds later are refused), with
+   procedure calls again from the allow-list.
+3. The query runs once, in a READ transaction that is rolled back (never committed,
+   never retried), on the console's own driver (`open_pool`: a small pool with an
+   acquisition timeout), with a transaction timeout, Neo4j's per-transaction memory
+   limit (`db.memory.transaction.max`), a client-side deadline in case the server
+   never answers, and caps on the rows and bytes read back.
 
-It runs with a transaction timeout and a row cap; every attempt (accepted or refused)
-is written to the audit trail with who, when, the text, params and row count.
+Every attempt (accepted, refused or failed) is written to the audit trail with who,
+when, the text, the parameters (cut to a bounded size) and the row count.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import re
 import time as clock
-import unicodedata
 from typing import Any, Final
 
 import neo4j
@@ -31,75 +35,155 @@ from neo4j.graph import Node, Path, Relationship
 from pydantic import BaseModel, ConfigDict
 
 from graph.analytics.network import jsonable
-from graph.driver import Graph
-from graph.errors import GraphError, Unavailable
+from graph.console_text import (
+    ALLOWED_PROCEDURES,
+    MAX_QUERY_CHARS,
+    ConsoleRefused,
+    check_text,
+    procedure_allowed,
+)
+from graph.driver import Graph, connect
+from graph.errors import GraphError
 from graph.models.common import new_id
+
+__all__ = [
+    "ALLOWED_PROCEDURES",
+    "MAX_QUERY_CHARS",
+    "ConsoleFailed",
+    "ConsoleRefused",
+    "ConsoleResult",
+    "check_params",
+    "check_plan",
+    "check_text",
+    "fingerprint",
+    "open_pool",
+    "run",
+]
 
 MAX_ROWS: Final = 10_000
 DEFAULT_ROWS: Final = 1_000
 DEFAULT_TIMEOUT: Final = 10.0
-MAX_QUERY_CHARS: Final = 20_000
+#: JSON bytes of the rows one query may return to the API
+MAX_RESULT_BYTES: Final = 8_000_000
+#: how much longer than its transaction timeout the console waits for Neo4j to answer
+#: at all (a query that overflows the server's parser stack is never answered)
+DEADLINE_GRACE: Final = 5.0
+#: records the driver fetches at a time: what one read may hold in the API's memory
+FETCH_ROWS: Final = 100
+#: values nested deeper than this in a result are refused (they would overflow the
+#: API's own recursion on the way to JSON)
+MAX_VALUE_DEPTH: Final = 64
+MAX_PARAMS_DEPTH: Final = 8
+MAX_PARAMS_BYTES: Final = 64_000
+#: how much of the parameters the audit keeps
+AUDIT_PARAMS_CHARS: Final = 4_000
+POOL_SIZE: Final = 4
+ACQUIRE_TIMEOUT: Final = 5.0
 
-#: Read-only procedures an analyst may call (schema introspection).
-ALLOWED_PROCEDURES: Final = frozenset(
+#: Plan operators of read queries (EXPLAIN's operator names before `(` and `@`).
+READ_OPERATORS: Final = frozenset(
     {
-        "db.labels",
-        "db.relationshiptypes",
-        "db.propertykeys",
-        "db.schema.visualization",
-        "db.schema.nodetypeproperties",
-        "db.schema.reltypeproperties",
+        # leaves: scans and seeks
+        "AllNodesScan",
+        "NodeByLabelScan",
+        "UnionNodeByLabelsScan",
+        "IntersectionNodeByLabelsScan",
+        "SubtractionNodeByLabelsScan",
+        "NodeByIdSeek",
+        "NodeByElementIdSeek",
+        "NodeIndexSeek",
+        "NodeUniqueIndexSeek",
+        "NodeIndexSeekByRange",
+        "NodeUniqueIndexSeekByRange",
+        "NodeIndexScan",
+        "NodeIndexContainsScan",
+        "NodeIndexEndsWithScan",
+        "MultiNodeIndexSeek",
+        "NodeCountFromCountStore",
+        "RelationshipCountFromCountStore",
+        "DirectedRelationshipByIdSeek",
+        "UndirectedRelationshipByIdSeek",
+        "DirectedRelationshipByElementIdSeek",
+        "UndirectedRelationshipByElementIdSeek",
+        "DirectedRelationshipIndexSeek",
+        "UndirectedRelationshipIndexSeek",
+        "DirectedRelationshipUniqueIndexSeek",
+        "UndirectedRelationshipUniqueIndexSeek",
+        "DirectedRelationshipIndexSeekByRange",
+        "UndirectedRelationshipIndexSeekByRange",
+        "DirectedRelationshipUniqueIndexSeekByRange",
+        "UndirectedRelationshipUniqueIndexSeekByRange",
+        "DirectedRelationshipIndexScan",
+        "UndirectedRelationshipIndexScan",
+        "DirectedRelationshipIndexContainsScan",
+        "UndirectedRelationshipIndexContainsScan",
+        "DirectedRelationshipIndexEndsWithScan",
+        "UndirectedRelationshipIndexEndsWithScan",
+        "DirectedAllRelationshipsScan",
+        "UndirectedAllRelationshipsScan",
+        "DirectedRelationshipTypeScan",
+        "UndirectedRelationshipTypeScan",
+        "DirectedUnionRelationshipTypesScan",
+        "UndirectedUnionRelationshipTypesScan",
+        "Argument",
+        # traversals
+        "Expand",
+        "OptionalExpand",
+        "VarLengthExpand",
+        "ShortestPath",
+        "StatefulShortestPath",
+        "Trail",
+        "Repeat",
+        "BidirectionalRepeat",
+        "ProjectEndpoints",
+        "PathPropagatingBFS",
+        # rows
+        "ProduceResults",
+        "Filter",
+        "Projection",
+        "CacheProperties",
+        "Unwind",
+        "Limit",
+        "ExhaustiveLimit",
+        "Skip",
+        "Sort",
+        "PartialSort",
+        "Top",
+        "PartialTop",
+        "Distinct",
+        "OrderedDistinct",
+        "EagerAggregation",
+        "OrderedAggregation",
+        "Eager",
+        "Optional",
+        "Anti",
+        "Union",
+        "OrderedUnion",
+        "NullifyMetadata",
+        # joins and subqueries
+        "Apply",
+        "SemiApply",
+        "AntiSemiApply",
+        "LetSemiApply",
+        "LetAntiSemiApply",
+        "SelectOrSemiApply",
+        "SelectOrAntiSemiApply",
+        "LetSelectOrSemiApply",
+        "LetSelectOrAntiSemiApply",
+        "ConditionalApply",
+        "AntiConditionalApply",
+        "RollUpApply",
+        "CartesianProduct",
+        "NodeHashJoin",
+        "ValueHashJoin",
+        "NodeLeftOuterHashJoin",
+        "NodeRightOuterHashJoin",
+        "TriadicSelection",
+        "TriadicBuild",
+        "TriadicFilter",
+        # checked further: only ALLOWED_PROCEDURES
+        "ProcedureCall",
     }
-)
-
-#: Clauses that write, administer, read outside the graph or escape the transaction.
-FORBIDDEN: Final = (
-    ("CREATE", "CREATE writes"),
-    ("MERGE", "MERGE writes"),
-    ("SET", "SET writes"),
-    ("DELETE", "DELETE writes"),
-    ("DETACH", "DETACH DELETE writes"),
-    ("REMOVE", "REMOVE writes"),
-    ("DROP", "DROP changes the schema"),
-    ("FOREACH", "FOREACH exists to write"),
-    ("LOAD", "LOAD CSV reads files and URLs outside the graph"),
-    ("USE", "USE switches to another database"),
-    ("GRANT", "GRANT is an administration command"),
-    ("DENY", "DENY is an administration command"),
-    ("REVOKE", "REVOKE is an administration command"),
-    ("ALTER", "ALTER is an administration command"),
-    ("RENAME", "RENAME is an administration command"),
-    ("START", "START is an administration command"),
-    ("STOP", "STOP is an administration command"),
-    ("TERMINATE", "TERMINATE is an administration command"),
-    ("SHOW", "SHOW commands are not available; use CALL db.labels() and friends"),
-    ("ENABLE", "ENABLE is an administration command"),
-    ("DEALLOCATE", "DEALLOCATE is an administration command"),
-    ("REALLOCATE", "REALLOCATE is an administration command"),
-)
-# Not a clause when it is a property (`n.start`), a parameter or a map key (`{start: 1}`).
-_FORBIDDEN_RE = re.compile(
-    r"(?<![.$\w])(" + "|".join(w for w, _ in FORBIDDEN) + r")\b(?!\s*:)", re.IGNORECASE
-)
-_REASONS = {w: why for w, why in FORBIDDEN}
-_IN_TX = re.compile(r"\bIN\s+(\d+\s+)?(CONCURRENT\s+)?TRANSACTIONS\b", re.IGNORECASE)
-_CALL = re.compile(
-    r"\bCALL\s*([A-Za-z_][A-Za-z0-9_.]*|`[^`]*`(?:\s*\.\s*`?[^`\s(]*`?)*)?\s*([({])?", re.IGNORECASE
-)
-
-#: Plan operators that must never appear.
-FORBIDDEN_OPERATORS: Final = (
-    "Create",
-    "Merge",
-    "Set",
-    "Delete",
-    "Remove",
-    "LoadCSV",
-    "Foreach",
-    "TransactionApply",
-    "TransactionForeach",
-    "EmptyResult",
-    "LockNodes",
 )
 
 AUDIT = """
@@ -108,16 +192,8 @@ CREATE (:AuditEvent {id: $id, at: datetime(), actor: $actor, action: $action,
 """
 
 
-class ConsoleRefused(GraphError):
-    """The console refused a query: it could write, administer or leave the graph."""
-
-    def __init__(self, message: str, field: str = "query") -> None:
-        super().__init__(message)
-        self.field = field
-
-
 class ConsoleFailed(GraphError):
-    """The query was allowed but Neo4j could not run it (syntax, timeout, type error)."""
+    """The query was allowed but Neo4j could not run it (syntax, timeout, memory, size)."""
 
 
 class ConsoleResult(BaseModel):
@@ -132,120 +208,106 @@ class ConsoleResult(BaseModel):
     elapsed_ms: int
 
 
-def _code_only(query: str) -> str:
-    """The query with string literals, backtick names and comments blanked out.
-
-    Raises `ConsoleRefused` for an unterminated literal or comment (what Neo4j would
-    make of it is not ours to guess).
-    """
-    out: list[str] = []
-    i, n = 0, len(query)
-    while i < n:
-        c = query[i]
-        two = query[i : i + 2]
-        if two == "//":
-            j = query.find("\n", i)
-            i = n if j < 0 else j
-            out.append(" ")
-        elif two == "/*":
-            j = query.find("*/", i + 2)
-            if j < 0:
-                raise ConsoleRefused("unterminated /* comment")
-            i = j + 2
-            out.append(" ")
-        elif c in "'\"":
-            j = i + 1
-            while j < n and query[j] != c:
-                j += 2 if query[j] == "\\" else 1
-            if j >= n:
-                raise ConsoleRefused("unterminated string literal")
-            i = j + 1
-            out.append(" '' ")
-        elif c == "`":
-            j = query.find("`", i + 1)
-            if j < 0:
-                raise ConsoleRefused("unterminated `quoted name`")
-            i = j + 1
-            out.append(" `x` ")
+def _params_shape(params: Any) -> tuple[int, int]:
+    """(depth, approximate JSON size) of a parameter value, without recursion and
+    stopping as soon as either passes its cap."""
+    depth, size = 0, 0
+    stack: list[tuple[Any, int]] = [(params, 1)]
+    while stack:
+        value, level = stack.pop()
+        depth = max(depth, level)
+        if depth > MAX_PARAMS_DEPTH or size > MAX_PARAMS_BYTES:
+            break
+        if isinstance(value, dict):
+            size += 2
+            for key, item in value.items():
+                size += len(str(key)) + 4
+                stack.append((item, level + 1))
+        elif isinstance(value, list | tuple):
+            size += 2
+            stack.extend((item, level + 1) for item in value)
         else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+            size += len(value.encode()) + 2 if isinstance(value, str) else len(str(value)) + 1
+    return depth, size
 
 
-def check_text(query: str) -> str:
-    """The lexical guard; returns the query to run (a trailing `;` removed)."""
-    if not query.strip():
-        raise ConsoleRefused("the query is empty")
-    if len(query) > MAX_QUERY_CHARS:
-        raise ConsoleRefused(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    code = _code_only(query)
-    for ch in code:
-        if ord(ch) > 127 or (unicodedata.category(ch).startswith("C") and ch not in "\t\n\r"):
-            raise ConsoleRefused(
-                f"character U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')}) outside a string "
-                "literal; write Cypher keywords and names in plain ASCII (quote other names "
-                "in backticks)"
-            )
-    stripped = code.rstrip()
-    if stripped.endswith(";"):
-        stripped = stripped[:-1]
-        query = query.rstrip()[:-1]
-    if ";" in stripped:
-        raise ConsoleRefused("one statement at a time: `;` separates several statements")
-    if stripped.lstrip().startswith(":"):
-        raise ConsoleRefused("client commands (`:use`, `:param`) are not Cypher")
-    forbidden = _FORBIDDEN_RE.search(stripped)
-    if forbidden:
-        word = forbidden.group(1).upper()
-        raise ConsoleRefused(f"{word} is not allowed in the console: {_REASONS[word]}")
-    if _IN_TX.search(stripped):
-        raise ConsoleRefused("CALL { … } IN TRANSACTIONS is not allowed: it commits writes")
-    for call in _CALL.finditer(stripped):
-        name = call.group(1)
-        if name is None:
-            continue  # a subquery, `CALL { … }` or `CALL (x) { … }`: checked like the rest
-        proc = name.replace("`", "").replace(" ", "").lower()
-        if proc not in ALLOWED_PROCEDURES:
-            allowed = ", ".join(sorted(ALLOWED_PROCEDURES))
-            raise ConsoleRefused(f"procedure {name!r} is not allowed; the console allows {allowed}")
-    return query
+def check_params(params: dict[str, Any]) -> None:
+    """Refuse parameters nested too deep or too large, before anything runs."""
+    depth, size = _params_shape(params)
+    if depth > MAX_PARAMS_DEPTH:
+        raise ConsoleRefused(
+            f"params nest more than {MAX_PARAMS_DEPTH} levels deep", field="params"
+        )
+    if size > MAX_PARAMS_BYTES:
+        raise ConsoleRefused(
+            f"params are larger than {MAX_PARAMS_BYTES:,} bytes of JSON", field="params"
+        )
+
+
+def _cut(value: Any, level: int = 0) -> Any:
+    """A small copy of a parameter value for the audit: shallow, short strings, few items."""
+    if level >= 4:
+        return "…"
+    if isinstance(value, dict):
+        items = list(value.items())
+        cut = {str(k)[:100]: _cut(v, level + 1) for k, v in items[:20]}
+        if len(items) > 20:
+            cut["…"] = f"{len(items) - 20} more"
+        return cut
+    if isinstance(value, list | tuple):
+        return [_cut(v, level + 1) for v in value[:20]] + (["…"] if len(value) > 20 else [])
+    if isinstance(value, str) and len(value) > 200:
+        return value[:200] + "…"
+    return value
+
+
+def audit_params(params: dict[str, Any]) -> Any:
+    """The parameters as the audit keeps them: whole when small, else cut down."""
+    depth, size = _params_shape(params)
+    if depth <= MAX_PARAMS_DEPTH and size <= AUDIT_PARAMS_CHARS:
+        return params
+    cut = _cut(params)
+    text = json.dumps(cut, ensure_ascii=False, default=str)
+    return cut if len(text) <= AUDIT_PARAMS_CHARS else {"…": text[: AUDIT_PARAMS_CHARS // 2]}
 
 
 def _operators(plan: Any) -> list[tuple[str, str]]:
     """(operator type, details) for every operator in an EXPLAIN plan."""
-    if plan is None:
-        return []
-    op = str(plan.get("operatorType", ""))
-    details = str((plan.get("args") or {}).get("Details", ""))
-    found = [(op, details)]
-    for child in plan.get("children") or []:
-        found.extend(_operators(child))
+    found: list[tuple[str, str]] = []
+    stack = [plan] if plan is not None else []
+    while stack:
+        op = stack.pop()
+        details = str((op.get("args") or {}).get("Details", ""))
+        found.append((str(op.get("operatorType", "")), details))
+        stack.extend(op.get("children") or [])
     return found
 
 
 def check_plan(query_type: str | None, plan: Any) -> None:
-    """The planner guard: a read-only query type and no forbidden operator."""
+    """The planner guard: a read-only query type and only read operators."""
     if query_type != "r":
         raise ConsoleRefused(f"Neo4j classifies this query as {query_type!r}, not read-only ('r')")
     for op, details in _operators(plan):
-        name = op.split("@")[0]
-        if any(name.startswith(bad) for bad in FORBIDDEN_OPERATORS):
+        name = op.split("@")[0].split("(")[0].strip()
+        if name not in READ_OPERATORS:
             raise ConsoleRefused(f"the plan contains a {name} operator; the console only reads")
-        if name.startswith("ProcedureCall"):
-            proc = details.split("(")[0].strip().lower()
-            if proc not in ALLOWED_PROCEDURES:
+        if name == "ProcedureCall":
+            proc = details.split("(")[0].strip()
+            if not procedure_allowed(proc):
                 raise ConsoleRefused(f"procedure {proc!r} is not allowed in the console")
 
 
-def typed(value: Any) -> Any:
+def typed(value: Any, depth: int = 0) -> Any:
     """A result value as typed JSON: nodes, relationships and paths become tagged maps."""
+    if depth > MAX_VALUE_DEPTH:
+        raise ConsoleFailed(f"a value in the result nests more than {MAX_VALUE_DEPTH} levels deep")
+    inner = depth + 1
     if isinstance(value, Node):
         return {
             "kind": "node",
             "elementId": value.element_id,
             "labels": sorted(value.labels),
-            "properties": {k: typed(v) for k, v in sorted(value.items())},
+            "properties": {k: typed(v, inner) for k, v in sorted(value.items())},
         }
     if isinstance(value, Relationship):
         return {
@@ -254,13 +316,13 @@ def typed(value: Any) -> Any:
             "type": value.type,
             "start": value.start_node.element_id if value.start_node else None,
             "end": value.end_node.element_id if value.end_node else None,
-            "properties": {k: typed(v) for k, v in sorted(value.items())},
+            "properties": {k: typed(v, inner) for k, v in sorted(value.items())},
         }
     if isinstance(value, Path):
         return {
             "kind": "path",
-            "nodes": [typed(n) for n in value.nodes],
-            "relationships": [typed(r) for r in value.relationships],
+            "nodes": [typed(n, inner) for n in value.nodes],
+            "relationships": [typed(r, inner) for r in value.relationships],
         }
     if isinstance(value, neo4j.time.DateTime):
         kind = "datetime" if value.tzinfo is not None else "localdatetime"
@@ -273,9 +335,9 @@ def typed(value: Any) -> Any:
     if isinstance(value, neo4j.time.Duration):
         return {"kind": "duration", "value": value.iso_format()}
     if isinstance(value, dict):
-        return {str(k): typed(v) for k, v in value.items()}
+        return {str(k): typed(v, inner) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [typed(v) for v in value]
+        return [typed(v, inner) for v in value]
     if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
         return {"kind": "float", "value": str(value)}
     return jsonable(value)
@@ -302,18 +364,23 @@ async def run(
     actor: str,
     max_rows: int = DEFAULT_ROWS,
     timeout: float = DEFAULT_TIMEOUT,
+    reader: Graph | None = None,
 ) -> ConsoleResult:
-    """Run an analyst's read query; refuse anything that could write.
+    """Run an analyst's read query on `reader` (the console's own pool, `open_pool`;
+    `graph` when not given) and audit it on `graph`; refuse anything that could write
+    or run unbounded.
 
-    Raises `ConsoleRefused` (nothing ran) or `ConsoleFailed` (Neo4j rejected or timed
-    out the query); both are audited, as is every accepted query with its row count.
+    Raises `ConsoleRefused` (nothing ran) or `ConsoleFailed` (Neo4j rejected, stopped
+    or could not answer the query, or its result was too large); both are audited, as
+    is every accepted query with its row count.
     """
     params = dict(params or {})
     max_rows = max(1, min(max_rows, MAX_ROWS))
-    record = {"query": query, "params": params}
+    record = {"query": query, "params": audit_params(params)}
     try:
+        check_params(params)
         text = check_text(query)
-        result = await _execute(graph, text, params, max_rows=max_rows, timeout=timeout)
+        result = await _execute(reader or graph, text, params, max_rows=max_rows, timeout=timeout)
     except ConsoleRefused as e:
         await _audit(graph, actor, "cypher.refused", record | {"error": str(e)})
         raise
@@ -329,24 +396,85 @@ async def run(
     return result
 
 
+async def open_pool(
+    uri: str,
+    user: str,
+    password: str,
+    database: str,
+    *,
+    size: int = POOL_SIZE,
+    acquire_timeout: float = ACQUIRE_TIMEOUT,
+    connect_timeout: float = 5.0,
+) -> Graph:
+    """The console's own driver: a small pool whose connections no console query can
+    take from the API's reads and writes, a bounded wait for a free connection, no
+    retries, and a small fetch size (what one read of records may hold in memory)."""
+    return await connect(
+        uri,
+        user,
+        password,
+        database,
+        max_connection_pool_size=size,
+        connection_acquisition_timeout=acquire_timeout,
+        connection_timeout=connect_timeout,
+        max_transaction_retry_time=0,
+        fetch_size=FETCH_ROWS,
+    )
+
+
+def _failure(e: neo4j_errors.Neo4jError, timeout: float) -> GraphError:
+    """A Neo4j error of an allowed query as the console reports it."""
+    code = e.code or ""
+    if "Forbidden" in code or "AccessMode" in code or "Security" in code:
+        return ConsoleRefused(f"Neo4j refused the query: {e.message}")
+    if "TransactionTimedOut" in code or "Terminated" in code:
+        return ConsoleFailed(f"the query ran longer than {timeout:g} s and was stopped")
+    if "MemoryPoolOutOfMemoryError" in code:
+        return ConsoleFailed(
+            "the query needed more memory than one transaction may use "
+            "(db.memory.transaction.max) and was stopped; aggregate, filter or LIMIT earlier"
+        )
+    if "OutOfMemoryError" in code:
+        return ConsoleFailed("Neo4j ran out of memory running the query and stopped it")
+    return ConsoleFailed(f"Neo4j could not run the query: {e.message}")
+
+
 async def _execute(
-    graph: Graph, query: str, params: dict[str, Any], *, max_rows: int, timeout: float
+    graph: Graph,
+    query: str,
+    params: dict[str, Any],
+    *,
+    max_rows: int,
+    timeout: float,
+    max_bytes: int = MAX_RESULT_BYTES,
 ) -> ConsoleResult:
-    @neo4j.unit_of_work(timeout=timeout)
     async def work(tx: AsyncManagedTransaction) -> ConsoleResult:
-        explained = await (await tx.run("EXPLAIN " + query, params)).consume()
-        check_plan(explained.query_type, explained.plan)
-        started = clock.monotonic()
-        result = await tx.run(query, params)
-        columns = list(result.keys())
-        rows: list[list[Any]] = []
-        truncated = False
-        async for rec in result:
-            if len(rows) >= max_rows:
-                truncated = True
-                break
-            rows.append([typed(v) for v in rec.values()])
-        summary = await result.consume()
+        try:
+            explained = await (await tx.run("EXPLAIN " + query, params)).consume()
+            check_plan(explained.query_type, explained.plan)
+            started = clock.monotonic()
+            result = await tx.run(query, params)
+            columns = list(result.keys())
+            rows: list[list[Any]] = []
+            size = 0
+            truncated = False
+            async for rec in result:
+                if len(rows) >= max_rows:
+                    truncated = True
+                    break
+                row = [typed(v) for v in rec.values()]
+                size += len(json.dumps(row, ensure_ascii=False, default=str).encode())
+                if size > max_bytes:
+                    raise ConsoleFailed(
+                        f"the result passed {max_bytes:,} bytes after {len(rows):,} rows; "
+                        "return fewer or smaller values (LIMIT, aggregate, pick properties)"
+                    )
+                rows.append(row)
+            summary = await result.consume()
+        except neo4j_errors.Neo4jError as e:
+            raise _failure(e, timeout) from e
+        except RecursionError as e:
+            raise ConsoleFailed("a value in the result nests too deep to read") from e
         if summary.database and summary.database != graph.database:
             raise ConsoleRefused("the query ran against another database")
         return ConsoleResult(
@@ -357,22 +485,21 @@ async def _execute(
             elapsed_ms=int((clock.monotonic() - started) * 1000),
         )
 
+    deadline = timeout + DEADLINE_GRACE
     try:
-        async with graph.driver.session(
-            database=graph.database, default_access_mode=neo4j.READ_ACCESS
-        ) as session:
-            return await session.execute_read(work)
-    except GraphError:
-        raise
-    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as e:
-        raise Unavailable(f"Neo4j is not reachable: {e}") from e
+        # Once, in a read transaction that is rolled back: never committed, never
+        # retried (a retry would repeat an out-of-memory query).
+        return await asyncio.wait_for(graph.read(work, timeout=timeout, retry=False), deadline)
+    except TimeoutError as e:
+        raise ConsoleFailed(
+            f"Neo4j did not answer within {deadline:g} s; the console gave up on the query"
+        ) from e
+    except neo4j_errors.ConnectionAcquisitionTimeoutError as e:
+        raise ConsoleFailed(
+            "the console is busy: every connection it may use runs a query; try again shortly"
+        ) from e
     except neo4j_errors.Neo4jError as e:
-        code = e.code or ""
-        if "Forbidden" in code or "AccessMode" in code or "Security" in code:
-            raise ConsoleRefused(f"Neo4j refused the query: {e.message}") from e
-        if "TransactionTimedOut" in code or "Terminated" in code:
-            raise ConsoleFailed(f"the query ran longer than {timeout:g} s and was stopped") from e
-        raise ConsoleFailed(f"Neo4j could not run the query: {e.message}") from e
+        raise _failure(e, timeout) from e
 
 
 FINGERPRINT_NODES = """

@@ -65,7 +65,10 @@ class Graph:
                 try:
                     return await work(tx)  # type: ignore[arg-type]
                 finally:
-                    await tx.rollback()
+                    # Closed already when the work was cancelled mid-query (the driver
+                    # then drops the connection): rolling back would raise instead.
+                    if not tx.closed():
+                        await tx.rollback()
 
     async def _run(
         self,

@@ -124,6 +124,9 @@ class LocalNeo4j:
     pagecache: str = "256m"
     #: cap on the memory of all running transactions (None: the launcher's 256m)
     tx_memory: str | None = None
+    #: the most memory any one transaction may use (`db.memory.transaction.max`); a query
+    #: that needs more fails with a clear error instead of exhausting the heap
+    tx_max: str = "128m"
     #: when set, the engine stops by itself if this process dies (no orphan JVMs)
     watch_parent: bool = True
     process: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
@@ -167,6 +170,7 @@ class LocalNeo4j:
         cmd += ["--home", str(self.home), "--port", str(self.port), "--pagecache", self.pagecache]
         if self.tx_memory:
             cmd += ["--tx-memory", self.tx_memory]
+        cmd += ["--tx-max", self.tx_max]
         if self.watch_parent:
             cmd += ["--parent-pid", str(os.getpid())]
         with self._out.open("wb") as out, self._err.open("wb") as err:

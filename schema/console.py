@@ -54,6 +54,7 @@ class ConsoleQuery:
                 params,
                 actor=info.context.actor,
                 max_rows=max_rows,
+                reader=info.context.console,
             )
         except console.ConsoleRefused as e:
             raise ClientError(str(e), "CYPHER_REFUSED", field=e.field) from e

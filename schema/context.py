@@ -106,6 +106,9 @@ class Context:
     principal: ApiKey | None
     request_id: str
     max_page_size: int
+    #: the analyst console's own driver (`graph.console.open_pool`); None only where a
+    #: context is built by hand without one, and then the console shares `graph`
+    console: Graph | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

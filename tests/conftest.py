@@ -8,6 +8,7 @@ already holds data unless run with `--resetdb`. Otherwise the local engine from
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -86,14 +87,21 @@ def settings(neo4j_server: str, tmp_path: Path) -> Settings:
     return Settings(NEO4J_URI=neo4j_server, KOOSTOO_DATA_DIR=tmp_path)
 
 
-@pytest.fixture
-async def client(graph: Graph, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+@asynccontextmanager
+async def app_client(settings: Settings, graph: Graph) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the app running on `graph` (the caller's driver)."""
     app = create_app(settings, graph=graph)
     # A fresh database is migrated at start-up: give it more than the default 5 s.
     async with LifespanManager(app, startup_timeout=180, shutdown_timeout=60) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://koostoo.test") as c:
             yield c
+
+
+@pytest.fixture
+async def client(graph: Graph, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with app_client(settings, graph) as c:
+        yield c
 
 
 @pytest.fixture

@@ -155,6 +155,9 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.logs_directory, o.home.resolve("logs"))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, o.pageCacheBytes)
                 .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, o.txMemoryBytes)
+                // One transaction (an analyst's console query) must fail with a clear
+                // "memory limit" error before it can exhaust the heap for everyone.
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, o.txMaxBytes)
                 // Safe only because Bolt listens on loopback and nothing else is exposed.
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)

@@ -20,6 +20,7 @@ final class Options {
             "  --port N            Bolt port on 127.0.0.1 (default 7687; 0 = pick a free port)",
             "  --pagecache SIZE    page cache size, e.g. 256m, 1g (default 256m)",
             "  --tx-memory SIZE    cap on memory of all running transactions (default 256m)",
+            "  --tx-max SIZE       cap on memory of any one transaction (default 128m)",
             "  --parent-pid PID    shut down cleanly and exit 0 when process PID exits",
             "  --help              print this text",
             "",
@@ -37,6 +38,7 @@ final class Options {
     int port = 7687;
     long pageCacheBytes = parseSize("256m");
     long txMemoryBytes = parseSize("256m");
+    long txMaxBytes = parseSize("128m");
     Long parentPid;
     boolean help;
 
@@ -71,6 +73,7 @@ final class Options {
                 }
                 case "--pagecache" -> o.pageCacheBytes = parseSizeArg(name, value);
                 case "--tx-memory" -> o.txMemoryBytes = parseSizeArg(name, value);
+                case "--tx-max" -> o.txMaxBytes = parseSizeArg(name, value);
                 case "--parent-pid" -> {
                     long pid = parseLong(name, value);
                     if (pid <= 0) {
