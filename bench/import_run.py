@@ -69,7 +69,7 @@ class ImportRun:
 async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
     """Import `n` new attendance rows (person and event ids) through the issue-3 importer
     (`seeds.importers.runner.import_attendance`, the code behind `koostoo import
-    attendance`); where it is missing, through graph/bulk.py directly, and say so.
+    attendance`); where it is missing, through graph/bulk/ directly, and say so.
 
     The runs, each of a `;` CSV of `n` rows:
 
@@ -171,7 +171,7 @@ async def _import_with_bulk(env: Env, rows: list[dict[str, Any]], name: str) -> 
             "ours",
             len(rows) / elapsed,
             "rows/s",
-            "graph/bulk.py upsert_relationships directly (seeds/importers is not there), "
+            "graph/bulk/ upsert_relationships directly (seeds/importers is not there), "
             f"batches of {batch}, {created} created in {elapsed:.1f} s",
         )
     )

@@ -32,6 +32,7 @@ from graph import audit, bulk, matching
 from graph.driver import Graph, TxWork
 from graph.models.common import check_order, new_id
 from graph.models.relationships import RelType
+from seeds import gc_tuning
 from seeds.importers.reading import Columns, ImportProblems, Problem, Reader
 from seeds.importers.resolve import References, Resolution, Target, import_id, resolve
 from seeds.importers.rows import (
@@ -341,7 +342,7 @@ async def check_events(
     return out
 
 
-@bulk.loads
+@gc_tuning.loads
 async def import_events(
     graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
 ) -> ImportResult:
@@ -523,7 +524,7 @@ async def check_attendance(
     return out
 
 
-@bulk.loads
+@gc_tuning.loads
 async def import_attendance(
     graph: Graph, path: Path, options: Options, progress: ProgressSink | None = None
 ) -> ImportResult:
