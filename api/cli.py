@@ -348,8 +348,9 @@ class _ImportProgress:
 
 
 def _import(kind: str, file: Path, *, dry_run: bool, create_missing: bool, batch_size: int) -> None:
+    from seeds.importers import IMPORTERS
     from seeds.importers.reading import ImportProblems
-    from seeds.importers.runner import IMPORTERS, ImportResult, Options
+    from seeds.importers.run import ImportResult, Options
 
     options = Options(
         create_missing=create_missing, dry_run=dry_run, batch_size=batch_size, actor=CLI_ACTOR
