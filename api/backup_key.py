@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Final
 
 from api.settings import Settings
-from graph.backup_signing import MIN_KEY_BYTES
+from graph.backup.signing import MIN_KEY_BYTES
 
 KEY_FILE: Final = "backup.key"
 

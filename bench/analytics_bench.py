@@ -1,7 +1,7 @@
 """Benchmark of the network analytics on a synthetic network (not a timed test).
 
 Starts a local Neo4j in a temporary directory, generates the synthetic network with
-`seeds/synth.py` (which loads through the same `graph/bulk.py` writers as the
+`seeds/synth.py` (which loads through the same `graph/bulk/` writers as the
 seeds), loads it, then measures:
 
 - ego network, depth 2 (`graph.analytics.network.ego`), on sampled organisations;

@@ -35,7 +35,9 @@ from pathlib import Path
 
 from graph import bulk, local, maintenance, migrations
 from graph.driver import Graph, connect
-from seeds.importers.runner import Options, import_attendance, import_events
+from seeds.importers.attendance import import_attendance
+from seeds.importers.events import import_events
+from seeds.importers.run import Options
 
 KINDS = ["SEMINAR", "TRAINING", "WORKSHOP", "MEETING", "INFO_DAY", "FORUM"]
 ROLES = ["PARTICIPANT"] * 8 + ["SPEAKER", "MODERATOR", "TRAINER", "MENTOR"]

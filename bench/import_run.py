@@ -68,8 +68,8 @@ class ImportRun:
 
 async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
     """Import `n` new attendance rows (person and event ids) through the issue-3 importer
-    (`seeds.importers.runner.import_attendance`, the code behind `koostoo import
-    attendance`); where it is missing, through graph/bulk.py directly, and say so.
+    (`seeds.importers.attendance.import_attendance`, the code behind `koostoo import
+    attendance`); where it is missing, through graph/bulk/ directly, and say so.
 
     The runs, each of a `;` CSV of `n` rows:
 
@@ -87,9 +87,10 @@ async def run_import(env: Env, net: Any, n: int, tmp: Path) -> None:
     rows = attendance_rows(net, n)
     name = "import 100k attendance rows" if n == 100_000 else f"import {n:,} attendance rows"
     try:
-        from seeds.importers.runner import Options, import_attendance
+        from seeds.importers.attendance import import_attendance
+        from seeds.importers.run import Options
     except ModuleNotFoundError as e:
-        if e.name not in ("seeds.importers", "seeds.importers.runner"):
+        if e.name not in ("seeds.importers", "seeds.importers.attendance"):
             raise  # a broken import is an error, not an older commit
         await _import_with_bulk(env, rows, name)
         return
@@ -171,7 +172,7 @@ async def _import_with_bulk(env: Env, rows: list[dict[str, Any]], name: str) -> 
             "ours",
             len(rows) / elapsed,
             "rows/s",
-            "graph/bulk.py upsert_relationships directly (seeds/importers is not there), "
+            "graph/bulk/ upsert_relationships directly (seeds/importers is not there), "
             f"batches of {batch}, {created} created in {elapsed:.1f} s",
         )
     )

@@ -90,7 +90,7 @@ async def bench(
                     "Relationships": f"{net.rel_count():,} ("
                     + ", ".join(f"{k.value} {len(v):,}" for k, v in net.rels.items())
                     + ")",
-                    "Load": f"{load_s:.1f} s through graph/bulk.py "
+                    "Load": f"{load_s:.1f} s through graph/bulk/ "
                     f"({(net.node_count() + net.rel_count()) / load_s:,.0f} records/s)",
                 }
                 console.print(report.data["Load"])

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from pydantic import ValidationError
 
 from graph.errors import Conflict, Forbidden, GraphError, InvalidInput, NotFound, Unavailable
+
+T = TypeVar("T")
 
 
 class ClientError(GraphQLError):
@@ -108,3 +111,11 @@ def problem_for(e: GraphError) -> Problems:
     if isinstance(e, InvalidInput):
         return validation_problem(e.problems)
     raise from_graph_error(e) from e
+
+
+async def resolved(work: Awaitable[T]) -> T:
+    """`work`'s result; a `GraphError` it raises becomes the client error for it (queries)."""
+    try:
+        return await work
+    except GraphError as e:
+        raise from_graph_error(e) from e

@@ -1,7 +1,7 @@
 """A deterministic synthetic stakeholder network in sizes XS, S, M and L (benchmarks).
 
 It loads through the same batched writers as the seed loader and the importers
-(`graph/bulk.py`), so what the benchmarks read was written the production way.
+(`graph/bulk/`), so what the benchmarks read was written the production way.
 
 The shape aims at what real networks look like rather than at uniform noise:
 organisation sizes, event attendance and personal activity are heavy-tailed (Zipf
@@ -27,6 +27,7 @@ from graph.models.entities import EventKind, OrganisationKind, ProgrammeKind
 from graph.models.registry import REGISTRY
 from graph.models.relationships import AttendanceRole, RelType
 from graph.text import fold
+from seeds import gc_tuning
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,7 @@ def _batches(rows: Sequence[dict[str, Any]], n: int) -> Iterable[list[dict[str, 
         yield list(rows[i : i + n])
 
 
-@bulk.loads
+@gc_tuning.loads
 async def load(
     graph: Graph,
     net: Network,
@@ -354,7 +355,7 @@ async def load(
     writers: int = bulk.WRITERS,
 ) -> bulk.Report:
     """Write the network with the batched idempotent writers, one transaction per batch,
-    `writers` batches in flight (graph/bulk.py `Pipeline`): nodes first, then edges."""
+    `writers` batches in flight (graph/bulk/pipeline.py `Pipeline`): nodes first, then edges."""
     report = bulk.Report()
 
     def counted(counts: bulk.Counts, into: bulk.Counts, name: str, n: int) -> None:

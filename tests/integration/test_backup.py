@@ -30,7 +30,6 @@ from neo4j.spatial import CartesianPoint, WGS84Point
 from graph import (
     audit,
     backup,
-    backup_signing,
     bulk,
     console,
     entities,
@@ -39,6 +38,8 @@ from graph import (
     maintenance,
     migrations,
 )
+from graph.backup import check as backup_check
+from graph.backup import signing as backup_signing
 from graph.driver import Graph, connect
 from graph.errors import Conflict
 from graph.keys import Role
@@ -772,7 +773,7 @@ async def test_signed_but_bad_files_are_refused_by_line(
 def test_a_line_longer_than_the_limit_is_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(backup, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(backup_check, "MAX_LINE_BYTES", 1000)
     huge = write_lines(
         tmp_path / "huge.jsonl", resign([HEADER, '{"kind":"node","x":"' + "ä" * 600 + '"}'])
     )

@@ -15,6 +15,7 @@ from neo4j.exceptions import ClientError
 from graph import bulk, maintenance, matching, relationships
 from graph.driver import Graph, TxWork
 from graph.models.relationships import AttendedProps, RelType
+from seeds import gc_tuning
 
 
 def _node_batch(ids: list[str]) -> TxWork[int]:
@@ -81,13 +82,13 @@ async def test_loads_running_together_freeze_the_heap_until_the_last_one_ends() 
     first_started, second_ended = asyncio.Event(), asyncio.Event()
     seen: dict[str, tuple[tuple[int, int, int], int]] = {}
 
-    @bulk.loads
+    @gc_tuning.loads
     async def first() -> None:
         first_started.set()
         await second_ended.wait()
         seen["first, after the second ended"] = (gc.get_threshold(), gc.get_freeze_count())
 
-    @bulk.loads
+    @gc_tuning.loads
     async def second() -> None:
         await first_started.wait()
         seen["second"] = (gc.get_threshold(), gc.get_freeze_count())

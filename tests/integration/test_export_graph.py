@@ -16,6 +16,7 @@ import pytest
 from graph import entities, export, maintenance
 from graph.analytics.network import DEFAULT_TYPES, NetworkFilter
 from graph.driver import Graph
+from graph.export import selection
 from graph.keys import Role
 from graph.models.entities import OrganisationCreate
 from seeds import dataset, loader
@@ -170,7 +171,7 @@ async def test_pages_of_any_size_export_the_same_graph(
 ) -> None:
     whole = await _graphml(seeded)
     # pages of 7 nodes: many page boundaries, some pages whose sources have no edges
-    monkeypatch.setattr(export, "PAGE", 7)
+    monkeypatch.setattr(selection, "PAGE", 7)
     paged = await _graphml(seeded)
     assert sorted(paged.nodes) == sorted(whole.nodes)
     assert sorted(paged.edges(keys=False)) == sorted(whole.edges(keys=False))
@@ -184,13 +185,13 @@ async def test_schema_scan_declares_the_keys_a_full_pass_finds(seeded: Graph) ->
     async with seeded.driver.session(database=seeded.database) as session:
         tx = await session.begin_transaction()
         try:
-            scanned = await export._attrs(tx, export.EDGE_KEYS_ALL, params, frozenset())
-            passed = await export._attrs(tx, export.EDGE_KEYS, params, frozenset())
+            scanned = await selection._attrs(tx, selection.EDGE_KEYS_ALL, params, frozenset())
+            passed = await selection._attrs(tx, selection.EDGE_KEYS, params, frozenset())
         finally:
             await tx.rollback()
     assert scanned == passed
-    assert export.Attr("role", "string") in scanned
-    assert export.Attr("createdAt", "string") in scanned
+    assert selection.Attr("role", "string") in scanned
+    assert selection.Attr("createdAt", "string") in scanned
 
 
 async def test_export_is_authorised_and_validated(

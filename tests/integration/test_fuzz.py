@@ -21,8 +21,9 @@ from hypothesis import strategies as st
 from graph import maintenance
 from graph.driver import Graph
 from graph.keys import Role
+from seeds.importers import IMPORTERS
 from seeds.importers.reading import ImportProblems
-from seeds.importers.runner import IMPORTERS, Options
+from seeds.importers.run import Options
 from tests.conftest import GraphQLClient
 
 FUZZ = settings(

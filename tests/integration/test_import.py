@@ -12,8 +12,10 @@ from neo4j import AsyncManagedTransaction
 from graph import audit, bulk, maintenance, matching
 from graph.driver import Graph
 from graph.models.relationships import RelType
+from seeds.importers.attendance import import_attendance
+from seeds.importers.events import import_events
 from seeds.importers.reading import ImportProblems
-from seeds.importers.runner import ImportResult, Options, import_attendance, import_events
+from seeds.importers.run import ImportResult, Options
 from tests.factories import make_organisation
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "seeds" / "examples"

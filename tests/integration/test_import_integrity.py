@@ -11,7 +11,9 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 
 from graph.driver import Graph
-from seeds.importers.runner import Options, import_attendance, import_events
+from seeds.importers.attendance import import_attendance
+from seeds.importers.events import import_events
+from seeds.importers.run import Options
 from tests.integration.test_import import counts, problems, write
 
 NARVA_INFO_DAY = "poordepunkt-infopaev-narva-2020-08-26"

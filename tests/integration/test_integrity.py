@@ -22,7 +22,8 @@ from graph.errors import Conflict, InvalidInput, NotFound
 from graph.keys import Role
 from graph.models.entities import OrganisationCreate, OrganisationUpdate
 from graph.models.registry import REGISTRY
-from seeds.importers.runner import Options, import_events
+from seeds.importers.events import import_events
+from seeds.importers.run import Options
 from tests.conftest import GraphQLClient
 from tests.factories import make_organisation
 

@@ -13,7 +13,8 @@ from graph.driver import Graph
 from graph.errors import Conflict
 from graph.keys import Role
 from graph.models.entities import Organisation
-from seeds.importers.runner import Options, import_events
+from seeds.importers.events import import_events
+from seeds.importers.run import Options
 from tests.conftest import GraphQLClient
 from tests.factories import make_organisation
 from tests.integration.test_import import problems, write

@@ -1,5 +1,6 @@
-"""The plan of the house, checked: which room may import which, and no import cycles
-(module level or inside functions; `TYPE_CHECKING` blocks left out, as they never run)."""
+"""The plan of the house, checked: which room may import which, no import cycles (module
+level or inside functions; `TYPE_CHECKING` blocks left out, as they never run), and no
+module over 500 lines outside `bench/`, `tests/` and `web/`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ MAY_IMPORT = {
     "seeds": {"seeds", "graph"},
     "api": {"api", "schema", "graph", "seeds"},
 }
+MAX_LINES = 500
 
 
 def _module(path: Path) -> str:
@@ -127,3 +129,12 @@ def test_rooms_import_only_what_the_plan_allows() -> None:
         if target.split(".")[0] not in MAY_IMPORT[module.split(".")[0]]
     ]
     assert wrong == []
+
+
+def test_no_module_is_a_room_nobody_can_live_in() -> None:
+    long = {
+        str(path.relative_to(ROOT)): n
+        for path in _modules().values()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from graph import export
 from graph.chars import XML_ILLEGAL, xml_safe, xml_safe_id
+from graph.export import csv_zip, xml_escape
 
 #: Text of every kind, surrogates and noncharacters included, with the troublesome
 #: characters drawn often (plain st.text() rarely hits U+FFFE or a control).
@@ -24,8 +25,8 @@ TEXT = st.lists(st.one_of(_TROUBLE, st.characters()), max_size=30).map("".join)
 
 def _document(text: str, attr: str, node_id: str) -> bytes:
     xml = (
-        f"<g><node id={export._xml_id(node_id)} label={export._xml_attr(attr)}>"
-        f"{export._xml_text(text)}</node></g>"
+        f"<g><node id={xml_escape.xml_id(node_id)} label={xml_escape.attribute(attr)}>"
+        f"{xml_escape.text(text)}</node></g>"
     )
     return xml.encode("utf-8")  # raises if a lone surrogate got through
 
@@ -107,7 +108,7 @@ def test_csv_numbers_stay_numbers_and_other_values_become_text() -> None:
 def _written(values: list[object]) -> str:
     """One row as the export's CSV writer writes it."""
     member = io.BytesIO()
-    f = export._CsvFile(member)
+    f = csv_zip._CsvFile(member)
     f.row(values)
     f.flush()
     return member.getvalue().decode("utf-8")

@@ -1,36 +1,26 @@
-"""Batched, idempotent writers shared by the seed loader and the importers.
+"""Batched, idempotent writers shared by the seed loader and the importers, and their
+read-only twins for dry runs.
 
 Each statement is one `UNWIND $rows`: it compares what is stored with what is
 written, writes only what differs and reports per row whether it was created,
 updated or unchanged. Nodes are `MERGE`d on their id; relationships are created after
 a check made under the start node's lock (`_lock_starts`). Callers pass a transaction,
 so a whole load can be one unit.
-
-Loads too big for one transaction go through `Pipeline`, which keeps a few batch
-transactions in flight at once (Neo4j runs each on its own thread, and the client
-prepares the next batch meanwhile); `by_start()` cuts relationship rows into batches
-that two concurrent transactions can write without deadlocking each other.
 """
 
 from __future__ import annotations
 
-import asyncio
 import functools
-import gc
 import json
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import groupby
-from operator import itemgetter
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 from pydantic_core import to_jsonable_python
 
 from graph import derived
-from graph.driver import Graph, Rows, TxWork
+from graph.driver import Rows
 from graph.labels import checked_label
 from graph.models.common import new_id
 from graph.models.relationships import RelType, props_model
@@ -294,175 +284,6 @@ async def _counted(
     for status, n in tally.items():
         counts.add(status, n)
     return counts
-
-
-# --- Loads of many batches ------------------------------------------------------------
-
-
-#: Collections of the youngest generation before one of the middle generation: far
-#: more than a load makes.
-_OLDER = 1_000
-
-
-class _Collections:
-    """The collector settings of the loads running in this process (asyncio runs
-    several at once in the API): the first to start changes them, the last to end
-    puts them back."""
-
-    running = 0
-    saved: tuple[int, int, int] = (700, 10, 10)
-
-
-@contextmanager
-def fewer_collections(threshold: int = 50_000) -> Iterator[None]:
-    """Run Python's cyclic garbage collector less often inside the block, and never
-    over what was alive before it.
-
-    A load keeps hundreds of thousands of small objects alive (rows, refs, keys) and
-    makes few reference cycles, so the default collections (every 700 allocations,
-    each older generation now and then walking everything alive) cost a load a
-    quarter of its client time and free next to nothing (measured on the attendance
-    validation pass). Reference counting still frees everything else at once. So:
-
-    - the youngest generation is collected every `threshold` allocations, not 700;
-    - the middle one not during the load (`_OLDER`): each of its collections walked
-      every object the load had kept so far, 0.16-0.47 s of an import of 100k rows;
-    - the objects alive when the first load starts are frozen (`gc.freeze()`) until
-      the last one ends: a process with a big heap of its own (the API's, or the
-      benchmark's generated network) had a full collection walk all of it, once 1.2 s
-      of such an import. Cycles among them that die meanwhile are collected after."""
-    if _Collections.running == 0:
-        _Collections.saved = gc.get_threshold()
-        gc.set_threshold(threshold, _OLDER, _Collections.saved[2])
-        gc.freeze()
-    _Collections.running += 1
-    try:
-        yield
-    finally:
-        _Collections.running -= 1
-        if _Collections.running == 0:
-            gc.unfreeze()
-            gc.set_threshold(*_Collections.saved)
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def loads(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
-    """Marks an async function as a load: it runs under `fewer_collections()`."""
-
-    @functools.wraps(fn)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with fewer_collections():
-            return await fn(*args, **kwargs)
-
-    return wrapper
-
-
-T = TypeVar("T")
-
-#: Batch transactions a load keeps in flight. Two keep a small server's cores busy
-#: (measured with bench/import_bench.py); more mostly add lock waits on shared nodes.
-WRITERS = 2
-
-#: Seconds before a batch that failed on a transient error is run again (the driver's
-#: default is about a second). Batches in flight that add relationships to one node
-#: while it turns dense fail with `Transaction.Outdated`: the other batch has already
-#: committed, so waiting longer does not help, and at a second per retry it cost an
-#: import of 100k rows a fifth of its time (measured on a freshly loaded M graph).
-FIRST_RETRY = 0.05
-
-
-class Pipeline:
-    """Runs batch transactions with up to `writers` in flight; `submit` waits for a
-    free slot, so at most `writers` prepared batches are held in memory.
-
-    Every batch is its own transaction, as in a sequential load: after a failure the
-    batches already committed stay, and the load is re-run (the writers are
-    idempotent). After the first failure no new batch starts; `drain()` (and leaving
-    the `async with` block) waits for those in flight and raises the failure.
-    """
-
-    def __init__(self, graph: Graph, writers: int = WRITERS) -> None:
-        self._graph = graph
-        self._slots = asyncio.Semaphore(max(1, writers))
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._error: BaseException | None = None
-
-    async def __aenter__(self) -> Pipeline:
-        return self
-
-    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        if exc is None:
-            await self.drain()
-        else:
-            await self._wait()  # the caller's own error wins
-
-    async def submit(
-        self, work: TxWork[T], done: Callable[[T], None], *, write: bool = True
-    ) -> None:
-        """Start `work` in its own transaction (read-only with `write=False`); `done`
-        gets its result once it has committed."""
-        await self._slots.acquire()
-        if self._error is not None:  # a batch failed while this one waited for its slot
-            self._slots.release()
-            await self.drain()
-        task = asyncio.create_task(self._run(work, done, write))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def drain(self) -> None:
-        """Wait until every submitted batch has finished; raise the first failure."""
-        await self._wait()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-    async def _wait(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*self._tasks)
-
-    async def _run(self, work: TxWork[T], done: Callable[[T], None], write: bool) -> None:
-        try:
-            result = await (
-                self._graph.write(work, first_retry=FIRST_RETRY)
-                if write
-                else self._graph.read(work)
-            )
-            done(result)
-        except BaseException as e:  # kept, and raised by drain() (also KeyboardInterrupt)
-            if self._error is None:
-                self._error = e
-        finally:
-            self._slots.release()
-
-
-def even_size(n: int, size: int) -> int:
-    """The length of each of the fewest batches of at most `size` that hold `n` items
-    evenly: 10,100 items in batches of 5,000 are three of 3,367."""
-    return -(-n // -(-n // size)) if n else size
-
-
-def by_start(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    """Relationship rows (`{from, to, props}`) in batches of about `size` for a
-    `Pipeline`: every row of a start node in the same batch, so two batches in flight
-    never wait for each other's start-node locks (`_lock_starts`), and each batch
-    ordered by end node, so the end nodes they share are visited in the same order.
-
-    The batches are of even length (101,000 rows in batches of 5,000 are 21 of about
-    4,810, not 20 and one of 1,000): the last batch is not left alone at the end with
-    one writer, and every batch is in the same size class of Neo4j's plan cache
-    (`_lock_starts`), so one plan serves them all."""
-    size = even_size(len(rows), size)
-    batch: list[dict[str, Any]] = []
-    for _, group in groupby(sorted(rows, key=itemgetter("from")), key=itemgetter("from")):
-        batch.extend(group)
-        if len(batch) >= size:
-            yield sorted(batch, key=itemgetter("to"))
-            batch = []
-    if batch:
-        yield sorted(batch, key=itemgetter("to"))
 
 
 # --- Planning: the same status per row, read-only (for dry runs that span several
