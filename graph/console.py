@@ -35,12 +35,12 @@ from neo4j.graph import Node, Path, Relationship
 from pydantic import BaseModel, ConfigDict
 
 from graph.analytics.network import jsonable
+from graph.console_plan import check_plan
 from graph.console_text import (
     ALLOWED_PROCEDURES,
     MAX_QUERY_CHARS,
     ConsoleRefused,
     check_text,
-    procedure_allowed,
 )
 from graph.driver import Graph, connect
 from graph.errors import GraphError
@@ -79,112 +79,6 @@ MAX_PARAMS_BYTES: Final = 64_000
 AUDIT_PARAMS_CHARS: Final = 4_000
 POOL_SIZE: Final = 4
 ACQUIRE_TIMEOUT: Final = 5.0
-
-#: Plan operators of read queries (EXPLAIN's operator names before `(` and `@`).
-READ_OPERATORS: Final = frozenset(
-    {
-        # leaves: scans and seeks
-        "AllNodesScan",
-        "NodeByLabelScan",
-        "UnionNodeByLabelsScan",
-        "IntersectionNodeByLabelsScan",
-        "SubtractionNodeByLabelsScan",
-        "NodeByIdSeek",
-        "NodeByElementIdSeek",
-        "NodeIndexSeek",
-        "NodeUniqueIndexSeek",
-        "NodeIndexSeekByRange",
-        "NodeUniqueIndexSeekByRange",
-        "NodeIndexScan",
-        "NodeIndexContainsScan",
-        "NodeIndexEndsWithScan",
-        "MultiNodeIndexSeek",
-        "NodeCountFromCountStore",
-        "RelationshipCountFromCountStore",
-        "DirectedRelationshipByIdSeek",
-        "UndirectedRelationshipByIdSeek",
-        "DirectedRelationshipByElementIdSeek",
-        "UndirectedRelationshipByElementIdSeek",
-        "DirectedRelationshipIndexSeek",
-        "UndirectedRelationshipIndexSeek",
-        "DirectedRelationshipUniqueIndexSeek",
-        "UndirectedRelationshipUniqueIndexSeek",
-        "DirectedRelationshipIndexSeekByRange",
-        "UndirectedRelationshipIndexSeekByRange",
-        "DirectedRelationshipUniqueIndexSeekByRange",
-        "UndirectedRelationshipUniqueIndexSeekByRange",
-        "DirectedRelationshipIndexScan",
-        "UndirectedRelationshipIndexScan",
-        "DirectedRelationshipIndexContainsScan",
-        "UndirectedRelationshipIndexContainsScan",
-        "DirectedRelationshipIndexEndsWithScan",
-        "UndirectedRelationshipIndexEndsWithScan",
-        "DirectedAllRelationshipsScan",
-        "UndirectedAllRelationshipsScan",
-        "DirectedRelationshipTypeScan",
-        "UndirectedRelationshipTypeScan",
-        "DirectedUnionRelationshipTypesScan",
-        "UndirectedUnionRelationshipTypesScan",
-        "Argument",
-        # traversals
-        "Expand",
-        "OptionalExpand",
-        "VarLengthExpand",
-        "ShortestPath",
-        "StatefulShortestPath",
-        "Trail",
-        "Repeat",
-        "BidirectionalRepeat",
-        "ProjectEndpoints",
-        "PathPropagatingBFS",
-        # rows
-        "ProduceResults",
-        "Filter",
-        "Projection",
-        "CacheProperties",
-        "Unwind",
-        "Limit",
-        "ExhaustiveLimit",
-        "Skip",
-        "Sort",
-        "PartialSort",
-        "Top",
-        "PartialTop",
-        "Distinct",
-        "OrderedDistinct",
-        "EagerAggregation",
-        "OrderedAggregation",
-        "Eager",
-        "Optional",
-        "Anti",
-        "Union",
-        "OrderedUnion",
-        "NullifyMetadata",
-        # joins and subqueries
-        "Apply",
-        "SemiApply",
-        "AntiSemiApply",
-        "LetSemiApply",
-        "LetAntiSemiApply",
-        "SelectOrSemiApply",
-        "SelectOrAntiSemiApply",
-        "LetSelectOrSemiApply",
-        "LetSelectOrAntiSemiApply",
-        "ConditionalApply",
-        "AntiConditionalApply",
-        "RollUpApply",
-        "CartesianProduct",
-        "NodeHashJoin",
-        "ValueHashJoin",
-        "NodeLeftOuterHashJoin",
-        "NodeRightOuterHashJoin",
-        "TriadicSelection",
-        "TriadicBuild",
-        "TriadicFilter",
-        # checked further: only ALLOWED_PROCEDURES
-        "ProcedureCall",
-    }
-)
 
 AUDIT = """
 CREATE (:AuditEvent {id: $id, at: datetime(), actor: $actor, action: $action,
@@ -269,32 +163,6 @@ def audit_params(params: dict[str, Any]) -> Any:
     cut = _cut(params)
     text = json.dumps(cut, ensure_ascii=False, default=str)
     return cut if len(text) <= AUDIT_PARAMS_CHARS else {"…": text[: AUDIT_PARAMS_CHARS // 2]}
-
-
-def _operators(plan: Any) -> list[tuple[str, str]]:
-    """(operator type, details) for every operator in an EXPLAIN plan."""
-    found: list[tuple[str, str]] = []
-    stack = [plan] if plan is not None else []
-    while stack:
-        op = stack.pop()
-        details = str((op.get("args") or {}).get("Details", ""))
-        found.append((str(op.get("operatorType", "")), details))
-        stack.extend(op.get("children") or [])
-    return found
-
-
-def check_plan(query_type: str | None, plan: Any) -> None:
-    """The planner guard: a read-only query type and only read operators."""
-    if query_type != "r":
-        raise ConsoleRefused(f"Neo4j classifies this query as {query_type!r}, not read-only ('r')")
-    for op, details in _operators(plan):
-        name = op.split("@")[0].split("(")[0].strip()
-        if name not in READ_OPERATORS:
-            raise ConsoleRefused(f"the plan contains a {name} operator; the console only reads")
-        if name == "ProcedureCall":
-            proc = details.split("(")[0].strip()
-            if not procedure_allowed(proc):
-                raise ConsoleRefused(f"procedure {proc!r} is not allowed in the console")
 
 
 def typed(value: Any, depth: int = 0) -> Any:
