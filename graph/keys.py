@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from graph import audit
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
-from graph.models.common import new_id, to_native
+from graph.models.common import new_id, one_line, to_native
 
 KEY_PREFIX = "kst_"
 #: The projection of a key that may leave the graph layer (never its hash).
@@ -60,6 +60,19 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _holder_name(name: str) -> str:
+    """The name of the key's holder, as people read it wherever they wrote something:
+    one line of 1 to 100 visible characters (no control, invisible or bidirectional
+    formatting characters, which would let one name pass for another)."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput([("name", "must be 1 to 100 characters")])
+    try:
+        return one_line(name)
+    except ValueError as e:
+        raise InvalidInput([("name", str(e))]) from e
+
+
 def _model(props: dict[str, object]) -> ApiKey:
     return ApiKey.model_validate(to_native(props))
 
@@ -68,9 +81,7 @@ async def create(
     graph: Graph, *, name: str, role: Role, actor: str, expires_at: datetime | None = None
 ) -> tuple[ApiKey, str]:
     """Create a key; return it and its secret (shown once, never stored)."""
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise InvalidInput([("name", "must be 1 to 100 characters")])
+    name = _holder_name(name)
     if expires_at is not None and expires_at <= datetime.now(UTC):
         raise InvalidInput([("expiresAt", "must be in the future")])
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -247,6 +258,14 @@ async def rotate(
 def actor_of(key: ApiKey) -> str:
     """How a key is named in audit records and as the author of notes and tasks."""
     return f"key:{key.name}:{key.id}"
+
+
+def name_of(actor: str) -> str:
+    """The name a person reads for an actor: the holder's name for a key (`actor_of`),
+    the actor itself otherwise (`cli`, `seed`)."""
+    if not actor.startswith("key:") or actor.count(":") < 2:
+        return actor
+    return actor.removeprefix("key:").rsplit(":", 1)[0]
 
 
 def key_id_of(actor: str) -> str | None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import crm
+from graph import crm, keys
 from graph.errors import GraphError
 from graph.models import entities as m
 from schema.context import Info
@@ -33,6 +33,10 @@ class Note(Entity):
             created_at=n.created_at,
             updated_at=n.updated_at,
         )
+
+    @strawberry.field(description="The name of the person whose API key wrote it.")
+    def author_name(self) -> str | None:
+        return keys.name_of(self.author) if self.author else None
 
     @strawberry.field(description="The entities the note is about.")
     async def about(self, info: Info) -> list[Entity]:

@@ -43,7 +43,7 @@ from schema.topic import Topic, TopicMutation, TopicQuery
 
 @strawberry.type(description="The API key making the request.")
 class Viewer:
-    name: str
+    name: str = strawberry.field(description="The name of the person the key belongs to.")
     role: str
 
 

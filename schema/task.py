@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import crm
+from graph import crm, keys
 from graph.entities import SortDirection, SortField
 from graph.errors import GraphError
 from graph.models import entities as m
@@ -52,6 +52,10 @@ class Task(Entity):
             created_at=t.created_at,
             updated_at=t.updated_at,
         )
+
+    @strawberry.field(description="The name of the person whose API key created it.")
+    def author_name(self) -> str | None:
+        return keys.name_of(self.author) if self.author else None
 
     @strawberry.field(description="The entities the task concerns.")
     async def about(self, info: Info) -> list[Entity]:
