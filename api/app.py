@@ -58,7 +58,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return web.graphiql_page()
+        return web.graphiql_page(self.settings.web_dist or web.WEB_DIST)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -199,6 +199,6 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         Route("/export/graph", exports.export_graph, methods=["GET"]),
         # The explorer page at `/` and its assets at `/assets` (web/dist); the API
         # console's assets at `/graphiql/assets` (its page is a browser's GET of /graphql).
-        *web.routes(graphiql=settings.graphiql_enabled),
+        *web.routes(settings.web_dist or web.WEB_DIST, graphiql=settings.graphiql_enabled),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -8,6 +8,8 @@ import httpx
 from starlette.applications import Starlette
 
 from api import web
+from api.app import create_app
+from api.settings import Settings
 
 
 def _client(dist: Path) -> httpx.AsyncClient:
@@ -87,3 +89,15 @@ def test_the_api_console_says_how_to_build_it(tmp_path: Path) -> None:
     page = web.graphiql_page(tmp_path)
     assert page.status_code == 503
     assert b"make install" in page.body
+
+
+async def test_the_app_serves_the_pages_from_koostoo_web_dist(tmp_path: Path) -> None:
+    """The image installs the code apart from the pages and says where they are."""
+    dist = _console(tmp_path)
+    (dist / "index.html").write_text("<!doctype html><title>Koostöö from elsewhere</title>")
+    app = create_app(Settings(KOOSTOO_WEB_DIST=str(dist)))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        page = await c.get("/")
+        asset = await c.get("/graphiql/assets/graphiql.js")
+    assert page.status_code == 200 and "from elsewhere" in page.text
+    assert asset.status_code == 200
