@@ -13,6 +13,7 @@ import { normalisePath, pathNetwork, renderPaths } from "./paths.js";
 import { renderConnections, renderPartners, renderProfile, renderTimeline } from "./profile.js";
 import {
   findPaths,
+  isExampleCampaign,
   loadCampaigns,
   loadCentrality,
   loadEgoNetwork,
@@ -473,7 +474,7 @@ async function loadCampaignList() {
     }
     select.replaceChildren(
       h("option", { value: "", text: "Choose a campaign…" }),
-      ...campaigns.map((c) => h("option", { value: c.id, text: c.name ?? c.id })),
+      ...campaigns.map((c) => h("option", { value: c.id, text: `${c.name ?? c.id}${isExampleCampaign(c) ? " (example)" : ""}` })),
     );
   } catch (e) {
     handleError(e);

@@ -309,12 +309,18 @@ function selectionFor(caps, typeName, depth, seen) {
   return parts.join(" ") || "__typename";
 }
 
+/** Whether a campaign is one of the seeded examples (its description says so first). */
+export function isExampleCampaign(campaign) {
+  return /^Example campaign\b/.test(campaign?.description ?? "");
+}
+
 export async function loadCampaigns(caps) {
   if (!caps.has("campaigns")) return null;
   const field = caps.query.get("campaigns");
   const ret = caps.type(namedType(field.type).name);
   const isConnection = ret?.fields?.some((f) => f.name === "nodes");
-  const inner = isConnection ? "nodes { id name }" : "id name";
+  const fields = caps.hasField("Campaign", "description") ? "id name description" : "id name";
+  const inner = isConnection ? `nodes { ${fields} }` : fields;
   const firstArg = caps.arg("campaigns", "first") ? "(first: 100)" : "";
   const data = await gql(`query ExplorerCampaigns { campaigns${firstArg} { ${inner} } }`);
   return isConnection ? data.campaigns.nodes : data.campaigns;
