@@ -383,3 +383,26 @@ function overlaps(first, last, from, to) {
   const end = String(last ?? first).slice(0, 4);
   return (!from || end >= String(from)) && (!to || start <= String(to));
 }
+
+const CREATE_NOTE = `mutation ExplorerCreateNote($input: CreateNoteInput!) {
+  createNote(input: $input) {
+    __typename
+    ... on Note { id }
+    ... on ValidationProblem { message problems { field message } }
+    ... on NotFoundProblem { message }
+  }
+}`;
+
+/**
+ * Save a note about an entity. Returns `{ note }`, or `{ problems }`: the server's
+ * refusal as `[{ field, message }]`, `field` being the input's own name ("body"), or
+ * null for a problem that is not about one field.
+ */
+export async function createNote(about, body) {
+  const result = (await gql(CREATE_NOTE, { input: { about: [about], body } })).createNote;
+  if (result.__typename === "Note") return { note: result };
+  const problems = result.problems?.length
+    ? result.problems.map((p) => ({ field: p.field.replace(/^input\./, "").split(".")[0], message: p.message }))
+    : [{ field: null, message: result.message }];
+  return { problems };
+}
