@@ -4,7 +4,15 @@ the explorer tab that opened it, under the page's Content-Security-Policy."""
 from __future__ import annotations
 
 import pytest
-from playwright.async_api import BrowserContext, Page, Request, Route, expect
+from playwright.async_api import (
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Route,
+    WebError,
+    expect,
+)
 
 from tests.e2e.conftest import Shots, Site
 
@@ -39,11 +47,16 @@ async def test_graphiql_opens_from_the_explorer_offline_with_the_key_set(
 ) -> None:
     refused = await _offline(browser_context, site.url)
     problems: list[str] = []
-    browser_context.on(
-        "console",
-        lambda m: problems.append(m.text) if m.type == "error" and m.page != page else None,
-    )
-    browser_context.on("weberror", lambda e: problems.append(f"page error: {e.error}"))
+
+    def on_console(m: ConsoleMessage) -> None:
+        if m.type == "error" and m.page != page:  # the explorer tab has its own check
+            problems.append(m.text)
+
+    def on_error(e: WebError) -> None:
+        problems.append(f"page error: {e.error}")
+
+    browser_context.on("console", on_console)
+    browser_context.on("weberror", on_error)
     try:
         await page.goto(f"{site.url}/?key={site.key}")
         await expect(page.locator("#whoami")).to_contain_text("e2e-admin")
@@ -68,6 +81,8 @@ async def test_graphiql_opens_from_the_explorer_offline_with_the_key_set(
         await console.close()
     finally:
         await browser_context.unroute("**/*")
+        browser_context.remove_listener("console", on_console)
+        browser_context.remove_listener("weberror", on_error)
 
 
 async def test_graphiql_opened_alone_asks_for_a_key_and_keeps_it_out_of_the_url(
