@@ -43,12 +43,13 @@ python-deps: $(STAMP)
 neo4j-local: python-deps system-deps
 	$(BIN)/python -c 'from graph.local import ensure_built; ensure_built(quiet=False)'
 
-# The explorer page: npm packages (exactly as locked) and the esbuild bundle in web/dist/.
+# The explorer page and the API console (GraphiQL): npm packages (exactly as locked) and
+# the esbuild bundles in web/dist/ and web/dist/graphiql/.
 web/node_modules/.installed: web/package-lock.json | system-deps
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
-web/dist/index.html: web/node_modules/.installed web/build.mjs $(wildcard web/src/*)
+web/dist/index.html: web/node_modules/.installed web/build.mjs $(wildcard web/src/* web/src/*/*)
 	cd web && npm run build
 
 web: web/dist/index.html

@@ -52,10 +52,15 @@ class GraphQLApp(GraphQL[Context, None]):
                     assumed_page_size=settings.max_page_size,
                 )
             ),
+            # Strawberry's own GraphiQL page loads React and GraphiQL from a CDN; ours
+            # (`render_graphql_ide`) is built from npm into web/dist/graphiql.
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=True,
         )
         self.settings = settings
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return web.graphiql_page(self.settings.web_dist or web.WEB_DIST)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -222,7 +227,8 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         Route("/readyz", readyz),
         Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
         Route("/export/graph", exports.export_graph, methods=["GET"]),
-        # The explorer page at `/` and its assets at `/assets` (web/dist).
-        *web.routes(),
+        # The explorer page at `/` and its assets at `/assets` (web/dist); the API
+        # console's assets at `/graphiql/assets` (its page is a browser's GET of /graphql).
+        *web.routes(settings.web_dist or web.WEB_DIST, graphiql=settings.graphiql_enabled),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", alias="KOOSTOO_HOST")
     port: int = Field(default=8000, ge=0, le=65535, alias="KOOSTOO_PORT")
     data_dir: Path = Field(default=Path("var"), alias="KOOSTOO_DATA_DIR")
+    # The built pages (`npm run build` in web/): by default web/dist of the source tree
+    # this runs from; the image, whose code is installed apart from it, sets it.
+    web_dist: Path | None = Field(default=None, alias="KOOSTOO_WEB_DIST")
     local_bolt_port: int = Field(default=7687, ge=0, le=65535, alias="KOOSTOO_LOCAL_BOLT_PORT")
     local_heap: str = Field(default="512m", alias="KOOSTOO_LOCAL_HEAP")
     local_pagecache: str = Field(default="256m", alias="KOOSTOO_LOCAL_PAGECACHE")

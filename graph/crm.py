@@ -11,7 +11,7 @@ from typing import Any, Final
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph import entities, keys
+from graph import actors, entities, keys
 from graph.driver import Graph
 from graph.errors import Forbidden, InvalidInput, NotFound
 from graph.keys import ApiKey, Role
@@ -89,7 +89,7 @@ async def _check_may_change(
         raise NotFound(record_id, label)
     if principal.role.allows(Role.ADMIN):
         return
-    author = keys.key_id_of(row["author"] or "")
+    author = actors.key_id_of(row["author"] or "")
     if author is not None and author in await keys.lineage_in_tx(tx, principal.id):
         return
     assignee = row["assignee"]

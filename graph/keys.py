@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from graph import audit
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
-from graph.models.common import new_id, to_native
+from graph.models.common import new_id, one_line, to_native
 
 KEY_PREFIX = "kst_"
 #: The projection of a key that may leave the graph layer (never its hash).
@@ -60,6 +60,19 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _holder_name(name: str) -> str:
+    """The name of the key's holder, as people read it wherever they wrote something:
+    one line of 1 to 100 visible characters (no control, invisible or bidirectional
+    formatting characters, which would let one name pass for another)."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise InvalidInput([("name", "must be 1 to 100 characters")])
+    try:
+        return one_line(name)
+    except ValueError as e:
+        raise InvalidInput([("name", str(e))]) from e
+
+
 def _model(props: dict[str, object]) -> ApiKey:
     return ApiKey.model_validate(to_native(props))
 
@@ -68,9 +81,7 @@ async def create(
     graph: Graph, *, name: str, role: Role, actor: str, expires_at: datetime | None = None
 ) -> tuple[ApiKey, str]:
     """Create a key; return it and its secret (shown once, never stored)."""
-    name = name.strip()
-    if not name or len(name) > 100:
-        raise InvalidInput([("name", "must be 1 to 100 characters")])
+    name = _holder_name(name)
     if expires_at is not None and expires_at <= datetime.now(UTC):
         raise InvalidInput([("expiresAt", "must be in the future")])
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -247,13 +258,6 @@ async def rotate(
 def actor_of(key: ApiKey) -> str:
     """How a key is named in audit records and as the author of notes and tasks."""
     return f"key:{key.name}:{key.id}"
-
-
-def key_id_of(actor: str) -> str | None:
-    """The key id in a name made by `actor_of` (None for other actors, such as `cli`)."""
-    if not actor.startswith("key:"):
-        return None
-    return actor.rsplit(":", 1)[1] or None
 
 
 #: The keys of the name of the key `$id`, with the key each replaced (rotation keeps

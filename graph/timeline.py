@@ -9,6 +9,7 @@ from enum import StrEnum
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel
 
+from graph import actors
 from graph.driver import Graph
 
 #: Dates are compared as ISO strings: partial dates ('2016', '2016-11') sort before
@@ -64,6 +65,14 @@ async def timeline(
 
     async def work(tx: AsyncManagedTransaction) -> list[TimelineItem]:
         result = await tx.run(TIMELINE, id=entity_id, limit=limit, hidden=list(hidden))
-        return [TimelineItem.model_validate(dict(r)) async for r in result]
+        return [_named(TimelineItem.model_validate(dict(r))) async for r in result]
 
     return await graph.read(work)
+
+
+def _named(item: TimelineItem) -> TimelineItem:
+    """A note's or a change's detail is who wrote or made it: the person's name, not the
+    key's actor string (`keys.actor_of`)."""
+    if item.kind in (TimelineKind.NOTE, TimelineKind.CHANGE) and item.detail:
+        return item.model_copy(update={"detail": actors.name_of(item.detail)})
+    return item

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import audit, crm, timeline
+from graph import actors, audit, crm, timeline
 from graph.errors import GraphError, NotFound
 from graph.keys import Role
 from graph.models.entities import EventKind
@@ -73,6 +73,13 @@ class Change:
         description="JSON of the state before, or null (contact details hidden from viewers)."
     )
     after: str | None = strawberry.field(description="JSON of the state after, or null.")
+
+    @strawberry.field(
+        description="Who made the change, as people read it: the name of the person whose "
+        "API key made it (`actor` keeps the key's id)."
+    )
+    def actor_name(self) -> str:
+        return actors.name_of(self.actor)
 
     @classmethod
     def from_model(cls, e: audit.AuditEvent, *, redact: bool) -> Change:

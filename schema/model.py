@@ -208,7 +208,8 @@ def _object_type(t: EntityType) -> type:
             namespace[f.name] = strawberry.field(description=f.description)
     for name in t.meta.computed:
         getter = getattr(t.stored, name)
-        annotations[name] = str
+        returns = typing.get_type_hints(getter.fget)["return"]
+        annotations[name] = _nullable(_scalar(returns)) if _strip(returns)[1] else _scalar(returns)
         namespace[name] = strawberry.field(description=(getter.__doc__ or "").strip() or None)
     annotations["created_at"] = datetime | None
     annotations["updated_at"] = datetime | None

@@ -31,7 +31,7 @@ from schema.search import SearchQuery
 
 @strawberry.type(description="The API key making the request.")
 class Viewer:
-    name: str
+    name: str = strawberry.field(description="The name of the person the key belongs to.")
     role: str
 
 

@@ -34,6 +34,7 @@ NODE_FILES: dict[str, tuple[str, str]] = {
     "service_categories.yaml": ("serviceCategories", "ServiceCategory"),
     "places.yaml": ("places", "Place"),
     "topics.yaml": ("topics", "Topic"),
+    "campaigns.yaml": ("campaigns", "Campaign"),
 }
 RELATIONSHIPS_FILE = "relationships.yaml"
 

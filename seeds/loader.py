@@ -24,6 +24,7 @@ ORDER = (
     "Topic",
     "Programme",
     "Event",
+    "Campaign",
 )
 
 Progress = Callable[[str, int], None]

@@ -18,7 +18,13 @@ app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 
 @app.command("create")
 def keys_create(
-    name: Annotated[str, typer.Option(help="Who or what the key is for.")],
+    name: Annotated[
+        str,
+        typer.Option(
+            help="The person (or service) the key belongs to, e.g. 'Mari Maasikas': shown "
+            "on the page and as the author of their notes and changes."
+        ),
+    ],
     role: Annotated[
         keys.Role, typer.Option(help="viewer < editor < analyst < admin")
     ] = keys.Role.VIEWER,

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from annotated_types import Len
 from pydantic import AfterValidator, AnyHttpUrl, EmailStr, Field, StringConstraints
 
+from graph.actors import name_of as keys_name_of
 from graph.chars import describe
 from graph.models.common import (
     EntityId,
@@ -363,6 +364,7 @@ class Note(Declared):
         "Note",
         "A note about one or more entities.",
         name_property="body",
+        computed=("author_name",),
         queries=False,
         searchable=False,
         authored=True,
@@ -387,6 +389,11 @@ class Note(Declared):
         default=None, description="The API key that wrote it."
     )
 
+    @property
+    def author_name(self) -> str | None:
+        """The name of the person whose API key wrote it."""
+        return keys_name_of(self.author) if self.author else None
+
 
 class Task(Declared):
     meta = Meta(
@@ -394,6 +401,7 @@ class Task(Declared):
         "A follow-up task, about zero or more entities.",
         name_property="title",
         date_property="dueDate",
+        computed=("author_name",),
         sort_by_date=True,
         searchable=False,
         authored=True,
@@ -430,6 +438,11 @@ class Task(Declared):
     author: Annotated[str | None, Prop(create=False)] = Field(
         default=None, description="The API key that created it."
     )
+
+    @property
+    def author_name(self) -> str | None:
+        """The name of the person whose API key created it."""
+        return keys_name_of(self.author) if self.author else None
 
     @property
     def name(self) -> str:

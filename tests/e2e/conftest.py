@@ -48,7 +48,7 @@ def _built() -> bool:
     index = WEB / "dist" / "index.html"
     if not index.is_file():
         return False
-    sources = [*WEB.joinpath("src").iterdir(), WEB / "build.mjs", WEB / "package-lock.json"]
+    sources = [*WEB.joinpath("src").rglob("*"), WEB / "build.mjs", WEB / "package-lock.json"]
     return index.stat().st_mtime >= max(p.stat().st_mtime for p in sources)
 
 

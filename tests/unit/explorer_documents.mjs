@@ -36,6 +36,7 @@ const calls = [
   () => q.loadCampaigns(caps),
   () => q.loadStakeholderGrid(caps, "c"),
   () => q.loadPartners(caps, "sev", { from: "2016", to: "2024" }),
+  () => q.createNote("sev", "Kohtumine"),
 ];
 for (const call of calls) {
   // The stub answers `{}`: reading the answer may fail once the document is recorded.

@@ -134,6 +134,7 @@ def test_explorer_documents_are_within_the_budget(introspection: bool) -> None:
     assert len(documents) >= 8
     names = {parse(d["query"]).definitions[0].name.value for d in documents}  # type: ignore[attr-defined]
     assert {"ExplorerEgo", "ExplorerCentrality", "ExplorerPaths", "ExplorerProfile"} <= names
+    assert "ExplorerCreateNote" in names
     for doc in documents:
         if introspection:  # without, the explorer assumes fields that may not exist
             assert [e.message for e in errors(doc["query"], budget=10**18)] == [], doc

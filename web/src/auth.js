@@ -23,3 +23,19 @@ export function storeKey(key) {
 export function forgetKey() {
   sessionStorage.removeItem(STORAGE_KEY);
 }
+
+/**
+ * The key of the tab that opened this one (the explorer's "API console" link), read
+ * from that tab's sessionStorage: the key is handed over inside the browser, never
+ * through a URL (which ends up in history and server logs). Only a page of this
+ * origin can be read; for any other opener (or none) this is null.
+ */
+export function keyFromOpener() {
+  try {
+    const opener = window.opener;
+    if (!opener || opener.location.origin !== window.location.origin) return null;
+    return opener.sessionStorage.getItem(STORAGE_KEY)?.trim() || null;
+  } catch {
+    return null; // another origin: its storage is not ours to read
+  }
+}

@@ -9,10 +9,13 @@ import { $, download, h, toast } from "./dom.js";
 import { toGraphML } from "./graphml.js";
 import { GraphView } from "./graphview.js";
 import { renderGrid } from "./grid.js";
+import { NoteForm } from "./components/note-form.js";
 import { normalisePath, pathNetwork, renderPaths } from "./paths.js";
 import { renderConnections, renderPartners, renderProfile, renderTimeline } from "./profile.js";
 import {
+  createNote,
   findPaths,
+  isExampleCampaign,
   loadCampaigns,
   loadCentrality,
   loadEgoNetwork,
@@ -23,6 +26,7 @@ import {
   searchEntities,
 } from "./queries.js";
 import { NODE_TYPES, relPhrase, typeInfo } from "./types.js";
+import { html, render } from "./ui.js";
 
 const EXAMPLES = [
   {
@@ -52,6 +56,9 @@ let pathFrom;
 let pathTo;
 let paths = [];
 let centralityLoaded = false;
+let viewerRole = null;
+
+const WRITERS = new Set(["editor", "analyst", "admin"]);
 
 // ---- sign-in -------------------------------------------------------------------
 
@@ -94,6 +101,7 @@ async function start() {
   renderTypeFilters();
   $("whoami").hidden = false;
   $("whoami").textContent = `Signed in: ${viewer.name} (${viewer.role})`;
+  viewerRole = viewer.role;
   $("sign-out").hidden = false;
   $("search-input").focus();
   document.body.dataset.ready = "true";
@@ -281,6 +289,9 @@ async function showProfile(id, { label } = {}) {
     const entity = await loadProfile(caps, id);
     if (current !== id) return;
     renderProfile(panel, { entity, fallback: drawn, neighbours: view.neighbours(id), actions });
+    if (WRITERS.has(viewerRole)) {
+      render(html`<${NoteForm} about=${id} save=${createNote} onSaved=${() => noteSaved(id)} />`, $("note-form-slot"));
+    }
     panel.focus({ preventScroll: true });
     const [timeline, partners] = await Promise.all([
       loadTimeline(caps, id).catch(softFail),
@@ -292,6 +303,12 @@ async function showProfile(id, { label } = {}) {
   } catch (e) {
     handleError(e);
   }
+}
+
+async function noteSaved(id) {
+  toast("Note saved.");
+  const timeline = await loadTimeline(caps, id).catch(softFail);
+  if (current === id) renderTimeline($("timeline-slot"), timeline);
 }
 
 function softFail(e) {
@@ -473,7 +490,7 @@ async function loadCampaignList() {
     }
     select.replaceChildren(
       h("option", { value: "", text: "Choose a campaign…" }),
-      ...campaigns.map((c) => h("option", { value: c.id, text: c.name ?? c.id })),
+      ...campaigns.map((c) => h("option", { value: c.id, text: `${c.name ?? c.id}${isExampleCampaign(c) ? " (example)" : ""}` })),
     );
   } catch (e) {
     handleError(e);

@@ -71,6 +71,8 @@ export function renderProfile(panel, { entity, fallback, neighbours, actions }) 
     children.push(h("p", { class: "hint", text: "No source is recorded for this entity." }));
   }
 
+  // The "new note" form, for keys that may write (main.js fills it).
+  children.push(h("div", { id: "note-form-slot" }));
   children.push(h("div", { id: "timeline-slot" }));
 
   children.push(h("div", { id: "connections-slot" }));

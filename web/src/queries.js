@@ -309,12 +309,18 @@ function selectionFor(caps, typeName, depth, seen) {
   return parts.join(" ") || "__typename";
 }
 
+/** Whether a campaign is one of the seeded examples (its description says so first). */
+export function isExampleCampaign(campaign) {
+  return /^Example campaign\b/.test(campaign?.description ?? "");
+}
+
 export async function loadCampaigns(caps) {
   if (!caps.has("campaigns")) return null;
   const field = caps.query.get("campaigns");
   const ret = caps.type(namedType(field.type).name);
   const isConnection = ret?.fields?.some((f) => f.name === "nodes");
-  const inner = isConnection ? "nodes { id name }" : "id name";
+  const fields = caps.hasField("Campaign", "description") ? "id name description" : "id name";
+  const inner = isConnection ? `nodes { ${fields} }` : fields;
   const firstArg = caps.arg("campaigns", "first") ? "(first: 100)" : "";
   const data = await gql(`query ExplorerCampaigns { campaigns${firstArg} { ${inner} } }`);
   return isConnection ? data.campaigns.nodes : data.campaigns;
@@ -376,4 +382,27 @@ function overlaps(first, last, from, to) {
   const start = String(first ?? last).slice(0, 4);
   const end = String(last ?? first).slice(0, 4);
   return (!from || end >= String(from)) && (!to || start <= String(to));
+}
+
+const CREATE_NOTE = `mutation ExplorerCreateNote($input: CreateNoteInput!) {
+  createNote(input: $input) {
+    __typename
+    ... on Note { id }
+    ... on ValidationProblem { message problems { field message } }
+    ... on NotFoundProblem { message }
+  }
+}`;
+
+/**
+ * Save a note about an entity. Returns `{ note }`, or `{ problems }`: the server's
+ * refusal as `[{ field, message }]`, `field` being the input's own name ("body"), or
+ * null for a problem that is not about one field.
+ */
+export async function createNote(about, body) {
+  const result = (await gql(CREATE_NOTE, { input: { about: [about], body } })).createNote;
+  if (result.__typename === "Note") return { note: result };
+  const problems = result.problems?.length
+    ? result.problems.map((p) => ({ field: p.field.replace(/^input\./, "").split(".")[0], message: p.message }))
+    : [{ field: null, message: result.message }];
+  return { problems };
 }
