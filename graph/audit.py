@@ -52,11 +52,15 @@ async def record(
     entity_type: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    version: Any = None,
 ) -> None:
-    """Write one audit event in the caller's transaction."""
+    """Write one audit event in the caller's transaction. `version`: the entity's
+    `updatedAt` after a change of its properties (what `graph.versions` reads to tell
+    which fields changed since a version an editor read)."""
     await tx.run(
         "CREATE (a:AuditEvent {id: $id, at: datetime(), actor: $actor, action: $action, "
-        "entityId: $entityId, entityType: $entityType, before: $before, after: $after})",
+        "entityId: $entityId, entityType: $entityType, before: $before, after: $after, "
+        "version: $version})",
         id=new_id(),
         actor=actor,
         action=action,
@@ -64,6 +68,7 @@ async def record(
         entityType=entity_type,
         before=_snapshot(before),
         after=_snapshot(after),
+        version=version,
     )
 
 

@@ -4,7 +4,7 @@ assessments (history kept) and the stakeholder grid."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Final
 
@@ -109,16 +109,26 @@ async def _check_may_change(
 
 
 async def update_owned(
-    graph: Graph, label: str, record_id: str, patch: Model, *, actor: str, principal: ApiKey
+    graph: Graph,
+    label: str,
+    record_id: str,
+    patch: Model,
+    *,
+    actor: str,
+    principal: ApiKey,
+    expected: datetime | None = None,
 ) -> Stored:
-    """Apply a validated patch to a note or task that `principal` may change (above)."""
+    """Apply a validated patch to a note or task that `principal` may change (above);
+    `expected`: the version it was made against (`graph.versions`)."""
     changes = entities.properties(label, patch, partial=True)
 
     async def work(tx: AsyncManagedTransaction) -> Stored:
         await _check_may_change(tx, label, record_id, frozenset(changes), principal)
-        return to_model(
-            label, await entities.update_in_tx(tx, label, record_id, changes, actor=actor)
+        after = await entities.update_in_tx(
+            tx, label, record_id, changes, actor=actor, expected=expected
         )
+        return to_model(label, after)
+
 
     return await graph.write(work)
 

@@ -6,14 +6,16 @@ are always parameters. Every write records an audit event in the same transactio
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
 from pydantic import Field
 
-from graph import audit
+from graph import audit, versions
+from graph.deletion import delete as delete
+from graph.deletion import delete_in_tx as delete_in_tx
 from graph.driver import Graph, TxWork
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.labels import ENTITY_LABELS, checked_label
@@ -94,7 +96,7 @@ RETURN row.i AS i, clash
 def _create(label: str) -> str:
     return f"""
 CREATE (n:Entity:{label} {{id: $id}})
-SET n += $props, n.createdAt = datetime(), n.updatedAt = n.createdAt
+SET n += $props, n.createdAt = datetime(), n.updatedAt = datetime()
 RETURN n {{.*}} AS n
 """
 
@@ -104,20 +106,14 @@ def _locked_one(label: str) -> str:
 
 
 def _update(label: str) -> str:
+    # `updatedAt` is the version edits are checked against (graph/versions.py): it grows
+    # by a microsecond (what the API shows) at least, also when the clock does not.
     return f"""
 MATCH (n:{label} {{id: $id}})
-WITH n, n {{.*}} AS before
-SET n += $props, n.updatedAt = datetime()
+WITH n, n {{.*}} AS before, datetime() AS now,
+     datetime.truncate('microsecond', n.updatedAt) + duration({{microseconds: 1}}) AS next
+SET n += $props, n.updatedAt = CASE WHEN next IS NULL OR now >= next THEN now ELSE next END
 RETURN before, n {{.*}} AS after
-"""
-
-
-def _delete(label: str) -> str:
-    return f"""
-MATCH (n:{label} {{id: $id}})
-WITH n, n {{.*}} AS before
-DETACH DELETE n
-RETURN before
 """
 
 
@@ -428,8 +424,10 @@ async def update_in_tx(
     *,
     actor: str,
     action: str = "update",
+    expected: datetime | None = None,
 ) -> dict[str, Any]:
     """Apply property `changes` (None clears) in the caller's transaction; audited.
+    `expected`: the version (`updatedAt`) the edit was made against (`graph.versions`).
 
     The node is locked before it is read: the derived `sortKey`/`searchText` are made
     from what is stored and what changes, and a concurrent writer must not change the
@@ -438,6 +436,8 @@ async def update_in_tx(
     row = await (await tx.run(_locked_one(spec.label), id=entity_id)).single()
     if row is None or not row["n"]:
         raise NotFound(entity_id, label)
+    if expected is not None:
+        await versions.check_version(tx, label, row["n"], changes, expected)
     merged = dict(row["n"]) | changes
     if spec.name_property in changes:
         await _check_name_free(tx, label, changes[spec.name_property] or "", entity_id)
@@ -453,46 +453,27 @@ async def update_in_tx(
         entity_type=label,
         before=result["before"],
         after=result["after"],
+        version=result["after"]["updatedAt"],
     )
     after: dict[str, Any] = result["after"]
     return after
 
 
-async def update(graph: Graph, label: str, entity_id: str, patch: Model, *, actor: str) -> Stored:
+async def update(
+    graph: Graph,
+    label: str,
+    entity_id: str,
+    patch: Model,
+    *,
+    actor: str,
+    expected: datetime | None = None,
+) -> Stored:
     """Apply a validated `…Update` patch: only the fields that were set change."""
     changes = properties(label, patch, partial=True)
     name = changes.get(entity_type(label).name_property)
 
     async def work(tx: AsyncManagedTransaction) -> Stored:
-        return to_model(label, await update_in_tx(tx, label, entity_id, changes, actor=actor))
+        after = await update_in_tx(tx, label, entity_id, changes, actor=actor, expected=expected)
+        return to_model(label, after)
 
     return await _write_named(graph, label, name, work)
-
-
-async def delete(graph: Graph, label: str, entity_id: str, *, actor: str) -> str:
-    """Delete the entity and its relationships; the audit keeps what it was."""
-
-    async def work(tx: AsyncManagedTransaction) -> str:
-        return await delete_in_tx(tx, label, entity_id, actor=actor)
-
-    return await graph.write(work)
-
-
-async def delete_in_tx(
-    tx: AsyncManagedTransaction, label: str, entity_id: str, *, actor: str
-) -> str:
-    """`delete` in the caller's transaction."""
-    spec = entity_type(label)
-    row = await (await tx.run(_delete(spec.label), id=entity_id)).single()
-    if row is None:
-        raise NotFound(entity_id, label)
-    await audit.record(
-        tx,
-        actor=actor,
-        action="delete",
-        entity_id=entity_id,
-        entity_type=label,
-        before=row["before"],
-        after=None,
-    )
-    return entity_id

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 
 class GraphError(Exception):
     """Base class of every error raised by the graph layer."""
@@ -38,3 +42,32 @@ class Forbidden(GraphError):
 
 class Unavailable(GraphError):
     """Neo4j cannot be reached or did not answer in time."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldClash:
+    """One field of a stale edit: the value the edit sets, the value stored now, and who
+    changed it since (a person's name, when the audit trail says)."""
+
+    field: str
+    yours: Any
+    theirs: Any
+    by: str | None = None
+
+
+class StaleEdit(Conflict):
+    """An edit made against an earlier version of an entity would overwrite a field
+    someone else has changed since; `fields` names each, with both values."""
+
+    def __init__(self, label: str, fields: list[FieldClash], current: datetime | None) -> None:
+        said = "; ".join(
+            f"{c.field}: yours {c.yours!r}, theirs {c.theirs!r}" + (f" (by {c.by})" if c.by else "")
+            for c in fields
+        )
+        super().__init__(
+            f"this {label.lower()} was changed since you opened it, and nothing was saved: {said}",
+            field=fields[0].field if fields else None,
+        )
+        self.fields = fields
+        #: the entity's `updatedAt` now: an edit sent again against it goes through
+        self.current = current

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
@@ -229,12 +229,17 @@ async def create_entity(info: Info, label: str, input: Any) -> Stored | Problems
         return problem_for(e)
 
 
-async def update_entity(info: Info, label: str, id: str, input: Any) -> Stored | Problems:
+async def update_entity(
+    info: Info, label: str, id: str, input: Any, expected: datetime | None = None
+) -> Stored | Problems:
+    """Validate, update; `expected`: the version the edit was made against."""
     patch = parse(REGISTRY[label].update, input)
     if isinstance(patch, ValidationProblem):
         return patch
     try:
-        return await entities.update(info.context.graph, label, id, patch, actor=info.context.actor)
+        return await entities.update(
+            info.context.graph, label, id, patch, actor=info.context.actor, expected=expected
+        )
     except GraphError as e:
         return problem_for(e)
 
@@ -247,7 +252,9 @@ async def delete_entity(info: Info, label: str, id: strawberry.ID) -> Deleted | 
     return Deleted(id=id)
 
 
-async def update_owned_entity(info: Info, label: str, id: str, input: Any) -> Stored | Problems:
+async def update_owned_entity(
+    info: Info, label: str, id: str, input: Any, expected: datetime | None = None
+) -> Stored | Problems:
     """`update_entity` for a note or task: its author or an admin only (a task's assignee
     may change its status); anyone else gets a FORBIDDEN error."""
     patch = parse(REGISTRY[label].update, input)
@@ -261,6 +268,7 @@ async def update_owned_entity(info: Info, label: str, id: str, input: Any) -> St
             patch,
             actor=info.context.actor,
             principal=info.context.key,
+            expected=expected,
         )
     except GraphError as e:
         return problem_for(e)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from pydantic import ValidationError
+from strawberry.scalars import JSON
 
-from graph.errors import Conflict, Forbidden, GraphError, InvalidInput, NotFound, Unavailable
+from graph.errors import (
+    Conflict,
+    Forbidden,
+    GraphError,
+    InvalidInput,
+    NotFound,
+    StaleEdit,
+    Unavailable,
+)
 
 T = TypeVar("T")
 
@@ -68,9 +78,34 @@ class NotFoundProblem(Problem):
     id: strawberry.ID
 
 
-@strawberry.type(description="The change collides with existing data (a duplicate id or name).")
+@strawberry.type(
+    description="A field someone else changed since the version an edit was made against."
+)
+class FieldConflict:
+    field: str = strawberry.field(description="The input field, as a dotted GraphQL path.")
+    yours: JSON = strawberry.field(description="The value the edit would have written.")
+    theirs: JSON = strawberry.field(description="The value stored now.")
+    changed_by: str | None = strawberry.field(
+        description="Who changed it since (a person's name), when the audit trail says."
+    )
+
+
+@strawberry.type(
+    description="The change collides with existing data (a duplicate id or name), or with "
+    "a change someone else made since the version an edit was made against (`fields`)."
+)
 class ConflictProblem(Problem):
     field: str | None
+    fields: list[FieldConflict] = strawberry.field(
+        default_factory=list,
+        description="For an edit against an earlier version: each field someone else has "
+        "changed since, with both values. Empty for other conflicts.",
+    )
+    current_updated_at: datetime | None = strawberry.field(
+        default=None,
+        description="For an edit against an earlier version: the entity's version now "
+        "(send it as `expectedUpdatedAt` to write your values over theirs).",
+    )
 
 
 _CAMEL = re.compile(r"_([a-z])")
@@ -106,6 +141,18 @@ def problem_for(e: GraphError) -> Problems:
     """The typed problem for an expected graph error (mutations)."""
     if isinstance(e, NotFound):
         return NotFoundProblem(message=str(e), id=strawberry.ID(e.entity_id))
+    if isinstance(e, StaleEdit):
+        return ConflictProblem(
+            message=str(e),
+            field=f"input.{e.field}",
+            fields=[
+                FieldConflict(
+                    field=f"input.{c.field}", yours=c.yours, theirs=c.theirs, changed_by=c.by
+                )
+                for c in e.fields
+            ],
+            current_updated_at=e.current,
+        )
     if isinstance(e, Conflict):
         return ConflictProblem(message=str(e), field=e.field)
     if isinstance(e, InvalidInput):

@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import reduce
 from operator import or_
 from types import GenericAlias, UnionType
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from pydantic import ValidationError
@@ -235,6 +235,11 @@ def _entity_interface() -> None:
 
 
 _UPDATE_DESCRIPTION = "Only the fields you send change; null clears an optional field."
+_EXPECTED_DESCRIPTION = (
+    "The `updatedAt` of the entity as you read it. If someone has changed a field you "
+    "set since then, nothing is written and a ConflictProblem lists each such field "
+    "with your value and the one stored now (fields nobody else changed go through)."
+)
 
 
 def _input_type(name: str, model: Any, t: EntityType, *, update: bool) -> type:
@@ -383,10 +388,17 @@ def _mutation_fields(t: EntityType, object_type: type) -> dict[str, Any]:
     # an authored type (notes, tasks) is changed by its author or an admin only
     owned = t.meta.authored
 
-    async def update(info: Info, id: strawberry.ID, input: Any) -> Any:
+    async def update(
+        info: Info,
+        id: strawberry.ID,
+        input: Any,
+        expected_updated_at: Annotated[
+            datetime | None, strawberry.argument(description=_EXPECTED_DESCRIPTION)
+        ] = None,
+    ) -> Any:
         if owned:
-            return await update_owned_entity(info, label, str(id), input)
-        return await update_entity(info, label, str(id), input)
+            return await update_owned_entity(info, label, str(id), input, expected_updated_at)
+        return await update_entity(info, label, str(id), input, expected_updated_at)
 
     async def delete(info: Info, id: strawberry.ID) -> Any:
         if owned:
