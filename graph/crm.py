@@ -16,18 +16,11 @@ from graph.driver import Graph
 from graph.errors import Forbidden, InvalidInput, NotFound
 from graph.keys import ApiKey, Role
 from graph.labels import ENTITY_LABELS
-from graph.models.common import EntityId, LongText, Model, Name, PartialDate, Stored, to_native
-from graph.models.entities import EventKind
-from graph.models.registry import REGISTRY, to_model
-from graph.models.relationships import (
-    AttendanceRole,
-    AttendedProps,
-    RelProps,
-    RelType,
-    StakeholderProps,
-    Stance,
-)
-from graph.relationships import check_allowed, connect_in_tx, record_change
+from graph.models.common import LongText, Model, Stored, to_native
+from graph.models.entities import Task
+from graph.models.registry import to_model
+from graph.models.relationships import RelType, StakeholderProps, Stance
+from graph.relationships import check_allowed, record_change
 from graph.text import fold
 
 
@@ -129,7 +122,6 @@ async def update_owned(
         )
         return to_model(label, after)
 
-
     return await graph.write(work)
 
 
@@ -168,6 +160,26 @@ async def concerns_many(graph: Graph, ids: list[str]) -> dict[str, list[Stored]]
         }
 
     return await graph.read(work)
+
+
+MY_TASKS = """
+MATCH (t:Task) WHERE t.assignee IS NOT NULL AND ($all OR t.status IN ['OPEN', 'IN_PROGRESS'])
+RETURN collect(t {.*}) AS tasks
+"""
+
+
+async def tasks_of(graph: Graph, name: str, *, include_done: bool = False) -> list[Task]:
+    """The tasks assigned to `name` (an API key's person; case- and accent-insensitive,
+    as the rule on who may change a task's status): overdue ones first, then by due date,
+    undated last; done and cancelled ones only with `include_done`."""
+    wanted = fold(name)
+
+    async def work(tx: AsyncManagedTransaction) -> list[Stored]:
+        row = await (await tx.run(MY_TASKS, all=include_done)).single(strict=True)
+        return [to_model("Task", t) for t in row["tasks"] if fold(t["assignee"]) == wanted]
+
+    found = [t for t in await graph.read(work) if isinstance(t, Task)]
+    return sorted(found, key=lambda t: (not t.overdue, t.due_date or date.max, t.id))
 
 
 # --- Campaigns and stakeholder assessments ---------------------------------------------
@@ -325,59 +337,3 @@ async def stakeholder_grid(graph: Graph, campaign_id: str) -> Grid:
     for s in found:
         quadrants[quadrant(s.current)].append(s)
     return Grid(campaign_id=campaign_id, quadrants=quadrants)
-
-
-# --- Recording a meeting in one transaction --------------------------------------------
-
-
-class AttendeeRef(Model):
-    id: EntityId
-    role: AttendanceRole = AttendanceRole.PARTICIPANT
-
-
-class MeetingInput(Model):
-    """An event and who attended it; with an optional place, programme and note."""
-
-    id: EntityId | None = None
-    name: Name
-    kind: EventKind = EventKind.MEETING
-    start_date: PartialDate = Field(alias="startDate")
-    end_date: PartialDate | None = Field(default=None, alias="endDate")
-    description: LongText | None = None
-    place: EntityId | None = None
-    part_of: EntityId | None = Field(default=None, alias="partOf")
-    attendees: list[AttendeeRef] = Field(min_length=1, max_length=200)
-    note: LongText | None = None
-
-
-async def record_meeting(graph: Graph, data: MeetingInput, *, actor: str) -> Stored:
-    """Create the event, connect attendees (ATTENDED with role), place (HELD_AT),
-    programme (PART_OF) and add the note: all or nothing, each step audited."""
-    event_data = REGISTRY["Event"].create.model_validate(
-        data.model_dump(
-            by_alias=True, include={"id", "name", "kind", "start_date", "end_date", "description"}
-        )
-    )
-
-    async def work(tx: AsyncManagedTransaction) -> Stored:
-        created = await entities.create_in_tx(tx, "Event", event_data, actor=actor)
-        event_id = created["id"]
-        links: list[tuple[str, RelType, str, str, RelProps]] = [
-            (f"attendees.{i}.id", RelType.ATTENDED, a.id, event_id, AttendedProps(role=a.role))
-            for i, a in enumerate(data.attendees)
-        ]
-        if data.place:
-            links.append(("place", RelType.HELD_AT, event_id, data.place, RelProps()))
-        if data.part_of:
-            links.append(("partOf", RelType.PART_OF, event_id, data.part_of, RelProps()))
-        for field, rel_type, a, b, props in links:
-            try:
-                await connect_in_tx(tx, rel_type, a, b, props, actor=actor)
-            except InvalidInput as e:
-                raise InvalidInput([(field, m) for _, m in e.problems]) from e
-        if data.note:
-            note = REGISTRY["Note"].create.model_validate({"about": [event_id], "body": data.note})
-            await entities.create_in_tx(tx, "Note", note, actor=actor)
-        return to_model("Event", created)
-
-    return await graph.write(work)

@@ -4,12 +4,15 @@ recording a meeting in one go."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
+from types import GenericAlias
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.scalars import JSON
 
-from graph import actors, audit, crm, timeline
+from graph import actors, audit, crm, meetings, timeline
 from graph.errors import GraphError, NotFound
 from graph.keys import Role
 from graph.models.entities import EventKind
@@ -22,8 +25,10 @@ from schema.errors import (
     ValidationProblem,
     from_graph_error,
     problem_for,
+    resolved,
+    validation_problem,
 )
-from schema.inputs import input_dict, parse
+from schema.inputs import input_dict, parse, parse_dict
 from schema.model import ref, union
 from schema.permissions import CanRead, CanWrite
 from schema.privacy import PERSONAL, sees_personal
@@ -45,18 +50,37 @@ class StakeholderGrid:
     monitor: list[Stakeholder] = strawberry.field(description="Low influence and low interest.")
 
 
-def _dump(value: dict[str, Any] | None, redact: bool) -> str | None:
-    if value is None:
-        return None
-    if redact:
-        value = {k: ("[hidden]" if k in PERSONAL and v else v) for k, v in value.items()}
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+def _redacted(value: dict[str, Any] | None, redact: bool) -> dict[str, Any] | None:
+    if value is None or not redact:
+        return value
+    return {k: ("[hidden]" if k in PERSONAL and v else v) for k, v in value.items()}
+
+
+def _dump(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _hidden(info: Info) -> tuple[str, ...]:
     """Audit types left out of the caller's view: for non-admins, the console's and API
     keys' trails are simply not there (the same answer whether or not an id exists)."""
     return () if info.context.has_role(Role.ADMIN) else audit.ADMIN_ONLY
+
+
+@strawberry.type(description="One field of a recorded change: its value before and after.")
+class FieldChange:
+    field: str
+    before: JSON | None = strawberry.field(description="Null when the field was not set.")
+    after: JSON | None = strawberry.field(description="Null when the field was cleared.")
+
+
+def diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
+    """The fields whose values differ, in name order."""
+    old, new = before or {}, after or {}
+    return [
+        FieldChange(field=k, before=old.get(k), after=new.get(k))
+        for k in sorted(old.keys() | new.keys())
+        if old.get(k) != new.get(k)
+    ]
 
 
 @strawberry.type(description="One recorded change: who did what, when, before and after.")
@@ -73,6 +97,10 @@ class Change:
         description="JSON of the state before, or null (contact details hidden from viewers)."
     )
     after: str | None = strawberry.field(description="JSON of the state after, or null.")
+    changes: list[FieldChange] = strawberry.field(
+        description="The fields that differ between before and after, in name order (a "
+        "readable diff; contact details hidden from viewers as in the snapshots)."
+    )
 
     @strawberry.field(
         description="Who made the change, as people read it: the name of the person whose "
@@ -83,6 +111,7 @@ class Change:
 
     @classmethod
     def from_model(cls, e: audit.AuditEvent, *, redact: bool) -> Change:
+        before, after = _redacted(e.before, redact), _redacted(e.after, redact)
         return cls(
             id=strawberry.ID(e.id),
             at=e.at,
@@ -90,8 +119,9 @@ class Change:
             action=e.action,
             entity_id=strawberry.ID(e.entity_id),
             entity_type=e.entity_type,
-            before=_dump(e.before, redact),
-            after=_dump(e.after, redact),
+            before=_dump(before),
+            after=_dump(after),
+            changes=diff(before, after),
         )
 
 
@@ -115,15 +145,61 @@ class AssessmentInput:
     note: str | None = strawberry.UNSET
 
 
+@strawberry.input(
+    description="An entity to make with the meeting, when the pickers find none: its type "
+    "(Organisation or Person for attendees, Organisation for organisers, Place, Programme, "
+    "Document), its name (a document's title) and its kind where the type has kinds."
+)
+class NewEntityInput:
+    type: str
+    name: str
+    kind: str | None = strawberry.UNSET
+
+
+@strawberry.input(description="An existing entity (`id`) or a new one (`new`): one of the two.")
+class EntityChoiceInput:
+    id: strawberry.ID | None = strawberry.UNSET
+    new: NewEntityInput | None = strawberry.UNSET
+
+
 @strawberry.input(description="An attendee of a recorded meeting, with role.")
 class AttendeeInput:
-    id: strawberry.ID
+    id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="An existing organisation or person."
+    )
+    new: NewEntityInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Or one to make with the meeting."
+    )
     role: str | None = strawberry.field(
         default=strawberry.UNSET, description="PARTICIPANT (default), SPEAKER, MODERATOR, …"
     )
 
 
-@strawberry.input(description="A meeting and who attended it, recorded in one transaction.")
+@strawberry.input(description="An organiser of a recorded meeting, with role.")
+class OrganiserInput:
+    id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="An existing organisation."
+    )
+    new: NewEntityInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Or one to make with the meeting."
+    )
+    role: str | None = strawberry.field(default=strawberry.UNSET, description="HOST, CO_ORGANISER.")
+
+
+@strawberry.input(
+    description="Where a recorded meeting comes from: a document and the quote in it, or "
+    "the recorder's own notes (written in the meeting's `note`)."
+)
+class MeetingSourceInput:
+    document: EntityChoiceInput | None = strawberry.UNSET
+    quote: str | None = strawberry.UNSET
+    own_notes: bool | None = strawberry.UNSET
+
+
+@strawberry.input(
+    description="A meeting, its organisers and attendees, place, programme and source, "
+    "recorded in one transaction (new entities included)."
+)
 class RecordMeetingInput:
     id: str | None = strawberry.UNSET
     name: str
@@ -131,13 +207,25 @@ class RecordMeetingInput:
     start_date: str
     end_date: str | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
-    place: strawberry.ID | None = strawberry.UNSET
+    place: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="An existing place."
+    )
+    new_place: NewEntityInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Or a place to make with the meeting."
+    )
     part_of: strawberry.ID | None = strawberry.field(
         default=strawberry.UNSET, description="A programme or event series it belongs to."
+    )
+    new_part_of: NewEntityInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Or a programme to make with the meeting."
+    )
+    organisers: list[OrganiserInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Organisations that organised it."
     )
     attendees: list[AttendeeInput] = strawberry.field(
         description="People and organisations that attended."
     )
+    source: MeetingSourceInput | None = strawberry.UNSET
     note: str | None = strawberry.field(
         default=strawberry.UNSET, description="A note about the meeting (minutes, outcome)."
     )
@@ -147,6 +235,22 @@ StakeholderResult = Annotated[Stakeholder | Problems, strawberry.union("Stakehol
 RecordMeetingResult = union(
     "RecordMeetingResult", ref("Event"), ValidationProblem, NotFoundProblem, ConflictProblem
 )
+
+
+_CHOICE_PATH = re.compile(r"^input\.(place|partOf)(?:\.(id|new)(\..*)?)?$")
+
+
+def _meeting_path(path: str) -> str:
+    """The GraphQL path of a problem with a meeting's input: its place and programme are
+    each one choice in the model (`place.id`, `place.new.kind`), two fields in GraphQL
+    (`place`, `newPlace.kind`)."""
+    found = _CHOICE_PATH.match(path)
+    if not found:
+        return path
+    field, part, rest = found.groups()
+    if part == "new":
+        return f"input.new{field[0].upper()}{field[1:]}{rest or ''}"
+    return f"input.{field}"
 
 
 @strawberry.type
@@ -170,6 +274,20 @@ class CrmQuery:
             keep_satisfied=q[crm.Quadrant.KEEP_SATISFIED],
             keep_informed=q[crm.Quadrant.KEEP_INFORMED],
             monitor=q[crm.Quadrant.MONITOR],
+        )
+
+    @strawberry.field(
+        permission_classes=[CanRead],
+        description="The tasks assigned to you (your key's person, as a task's `assignee` "
+        "names them): overdue ones first, then by due date, undated last. Open and in "
+        "progress ones, unless `includeDone`.",
+        graphql_type=GenericAlias(list, (ref("Task"),)),
+    )
+    async def my_tasks(self, info: Info, include_done: bool = False) -> list[Any]:
+        principal = info.context.principal
+        assert principal is not None  # CanRead checked it
+        return await resolved(
+            crm.tasks_of(info.context.graph, principal.name, include_done=include_done)
         )
 
     @strawberry.field(
@@ -235,16 +353,22 @@ class CrmMutation:
 
     @strawberry.mutation(
         permission_classes=[CanWrite],
-        description="Record a meeting: the event, its attendees (organisations and people), "
-        "place, programme and a note, all in one transaction.",
+        description="Record a meeting: the event, its organisers and attendees (organisations "
+        "and people, existing or new), place, programme, source and a note, all in one "
+        "transaction: nothing is written when anything is refused.",
         graphql_type=RecordMeetingResult,
     )
     async def record_meeting(self, info: Info, input: RecordMeetingInput) -> object:
-        # Lists of nested inputs are converted here: `parse` converts one level.
-        data = parse(crm.MeetingInput, input, attendees=[input_dict(a) for a in input.attendees])
+        sent = input_dict(input)
+        # `place`/`newPlace` and `partOf`/`newPartOf` are one choice each in the model
+        for key, new in (("place", "new_place"), ("part_of", "new_part_of")):
+            if key in sent or new in sent:
+                given = {"id": sent.pop(key, None), "new": sent.pop(new, None)}
+                sent[key] = given if given["id"] or given["new"] else None
+        data = parse_dict(meetings.MeetingInput, sent)
         if isinstance(data, ValidationProblem):
-            return data
+            return validation_problem([(_meeting_path(p.field), p.message) for p in data.problems])
         try:
-            return await crm.record_meeting(info.context.graph, data, actor=info.context.actor)
+            return await meetings.record_meeting(info.context.graph, data, actor=info.context.actor)
         except GraphError as e:
             return problem_for(e)

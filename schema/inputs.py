@@ -14,7 +14,8 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def input_dict(obj: Any) -> dict[str, Any]:
-    """The fields of a Strawberry input that the client actually sent (UNSET left out)."""
+    """The fields of a Strawberry input that the client actually sent (UNSET left out),
+    nested inputs (and lists of them) as dicts too."""
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
@@ -22,6 +23,11 @@ def input_dict(obj: Any) -> dict[str, Any]:
             continue
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             value = input_dict(value)
+        elif isinstance(value, list):
+            value = [
+                input_dict(v) if dataclasses.is_dataclass(v) and not isinstance(v, type) else v
+                for v in value
+            ]
         out[f.name] = value
     return out
 
@@ -30,6 +36,16 @@ def parse(model: type[M], obj: Any, prefix: str = "input", **extra: Any) -> M | 
     """Validate a Strawberry input as `model`; a `ValidationProblem` names every bad field."""
     try:
         return model.model_validate(input_dict(obj) | extra)
+    except ValidationError as e:
+        return validation_problem(pydantic_problems(e, prefix))
+
+
+def parse_dict(
+    model: type[M], sent: dict[str, Any], prefix: str = "input"
+) -> M | ValidationProblem:
+    """`parse` for an input already turned into a dict (nested inputs converted)."""
+    try:
+        return model.model_validate(sent)
     except ValidationError as e:
         return validation_problem(pydantic_problems(e, prefix))
 

@@ -401,7 +401,7 @@ class Task(Declared):
         "A follow-up task, about zero or more entities.",
         name_property="title",
         date_property="dueDate",
-        computed=("author_name",),
+        computed=("author_name", "overdue"),
         sort_by_date=True,
         searchable=False,
         authored=True,
@@ -443,6 +443,12 @@ class Task(Declared):
     def author_name(self) -> str | None:
         """The name of the person whose API key created it."""
         return keys_name_of(self.author) if self.author else None
+
+    @property
+    def overdue(self) -> bool:
+        """Open or in progress, and due before today."""
+        open_ = self.status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
+        return open_ and self.due_date is not None and self.due_date < date.today()
 
     @property
     def name(self) -> str:

@@ -151,7 +151,7 @@ async def test_record_meeting_is_all_or_nothing(
         )
     )["recordMeeting"]
     assert bad_pair["__typename"] == "ValidationProblem"
-    assert bad_pair["field"] == "attendees.1.id"
+    assert bad_pair["field"] == "input.attendees.1.id"
     assert "(Organisation)-[:ATTENDED]->(Event)" in bad_pair["problems"][0]["message"]
     missing = (
         await gql[Role.EDITOR](

@@ -292,7 +292,7 @@ async def test_record_meeting_part_of_itself_is_refused(gql: dict[Role, GraphQLC
         },
     )
     assert result["recordMeeting"]["__typename"] == "ValidationProblem"
-    assert result["recordMeeting"]["field"] == "partOf"
+    assert result["recordMeeting"]["field"] == "input.partOf"
 
 
 async def test_concurrent_ties_that_close_a_cycle_together_are_refused(
