@@ -227,6 +227,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         Route("/readyz", readyz),
         Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
         Route("/export/graph", exports.export_graph, methods=["GET"]),
+        Route("/export/stakeholders", exports.export_stakeholders, methods=["GET"]),
         # The explorer page at `/` and its assets at `/assets` (web/dist); the API
         # console's assets at `/graphiql/assets` (its page is a browser's GET of /graphql).
         *web.routes(settings.web_dist or web.WEB_DIST, graphiql=settings.graphiql_enabled),

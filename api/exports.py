@@ -1,15 +1,17 @@
 """`GET /export/graph`: the network as cytoscape.js JSON, GraphML, GEXF or a CSV zip,
-streamed while it is read from Neo4j. Behind the bearer-key middleware; viewer or above."""
+streamed while it is read from Neo4j; `GET /export/stakeholders`: a campaign's stakeholder
+grid as CSV. Behind the bearer-key middleware; viewer or above."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from graph import export
+from graph import crm, export
 from graph.analytics.network import NetworkFilter
 from graph.driver import Graph
 from graph.errors import GraphError, InvalidInput, NotFound, Unavailable
+from graph.export.stakeholders import stakeholders_csv
 from graph.keys import ApiKey, Role
 
 
@@ -32,12 +34,19 @@ def _int(request: Request, name: str, default: int) -> int:
         raise InvalidInput([(name, "must be a whole number")]) from None
 
 
-async def export_graph(request: Request) -> Response:
+def _refused(request: Request) -> Response | None:
+    """The answer to a request without a key of the viewer role or above, or None."""
     principal: ApiKey | None = getattr(request.state, "principal", None)
     if principal is None:
         return _problem(401, "UNAUTHENTICATED", "send an API key as `Authorization: Bearer …`")
     if not principal.role.allows(Role.VIEWER):
         return _problem(403, "FORBIDDEN", "this needs a key with the viewer role or higher")
+    return None
+
+
+async def export_graph(request: Request) -> Response:
+    if (refused := _refused(request)) is not None:
+        return refused
     graph: Graph = request.state.graph
     params = request.query_params
     try:
@@ -77,4 +86,35 @@ async def export_graph(request: Request) -> Response:
         export.stream(graph, fmt, centre=centre, depth=depth, filter=filter),
         media_type=export.MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def export_stakeholders(request: Request) -> Response:
+    """`GET /export/stakeholders?campaign=<id>`: a campaign's stakeholder grid as CSV."""
+    if (refused := _refused(request)) is not None:
+        return refused
+    campaign = request.query_params.get("campaign") or ""
+    if not campaign:
+        return _problem(
+            400,
+            "BAD_REQUEST",
+            "campaign: give the campaign's id",
+            problems=[{"field": "campaign", "message": "give the campaign's id"}],
+        )
+    try:
+        grid = await crm.stakeholder_grid(request.state.graph, campaign)
+    except NotFound as e:
+        return _problem(404, "NOT_FOUND", str(e))
+    except Unavailable:
+        return _problem(503, "SERVICE_UNAVAILABLE", "the graph database is unavailable")
+    found = sorted(
+        (s for members in grid.quadrants.values() for s in members),
+        key=lambda s: (-s.current.influence, -s.current.interest, s.node.id),
+    )
+    return Response(
+        stakeholders_csv(found),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="koostoo-{campaign}-stakeholders.csv"'
+        },
     )

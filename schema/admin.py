@@ -13,6 +13,7 @@ from graph.errors import GraphError, NotFound
 from graph.keys import Role
 from graph.models.common import Stored
 from schema.context import Info
+from schema.crm import FieldChange, diff
 from schema.entity import Entity
 from schema.errors import (
     ConflictProblem,
@@ -65,9 +66,47 @@ class Merged:
     removed_id: strawberry.ID
 
 
+@strawberry.type(
+    description="A tie of the entity a merge removes, and what the merge does with it."
+)
+class MergeTie:
+    type: str = strawberry.field(description="The relationship type (or CITED_IN, ABOUT).")
+    outgoing: bool = strawberry.field(description="Whether it starts at the removed entity.")
+    other_id: strawberry.ID
+    combined: bool = strawberry.field(
+        description="The kept entity has this tie already: the two become one (their "
+        "properties and sources combined)."
+    )
+    dropped: bool = strawberry.field(
+        description="It joins the two entities: it goes with the removed one."
+    )
+
+    @strawberry.field(description="The entity at its other end.", graphql_type=Entity | None)
+    async def other(self, info: Info) -> Stored | None:
+        return await info.context.loaders.entity.load(str(self.other_id))
+
+
+@strawberry.type(
+    description="What merging would do, worked out by the merge itself in a transaction "
+    "that is rolled back (nothing is written)."
+)
+class MergePreview:
+    keep: Stored = strawberry.field(graphql_type=Entity, description="The entity kept, as now.")
+    remove: Stored = strawberry.field(graphql_type=Entity, description="The entity removed.")
+    changes: list[FieldChange] = strawberry.field(
+        description="The kept entity's fields the merge changes (missing values filled "
+        "in from the removed one, its names added as aliases)."
+    )
+    ties: list[MergeTie] = strawberry.field(
+        description="The removed entity's ties, moved to the kept one (at most 500 listed)."
+    )
+    all_ties_listed: bool
+
+
 ApiKeyResult = Annotated[CreatedApiKey | Problems, strawberry.union("CreateApiKeyResult")]
 RevokeResult = Annotated[ApiKey | Problems, strawberry.union("RevokeApiKeyResult")]
 MergeResult = Annotated[Merged | Problems, strawberry.union("MergeResult")]
+MergePreviewResult = Annotated[MergePreview | Problems, strawberry.union("MergePreviewResult")]
 EraseResult = union(
     "EraseResult", ref("Person"), ValidationProblem, NotFoundProblem, ConflictProblem
 )
@@ -81,6 +120,41 @@ class AdminQuery:
             return [ApiKey.from_model(k) for k in await keys.list_all(info.context.graph)]
         except GraphError as e:
             raise from_graph_error(e) from e
+
+    @strawberry.field(
+        permission_classes=[IsAdmin],
+        description="What `mergeEntities` would do with these two, without doing it: the "
+        "kept entity's changed fields and the ties that move; a problem when the merge "
+        "would be refused (admin).",
+    )
+    async def merge_preview(
+        self, info: Info, keep_id: strawberry.ID, remove_id: strawberry.ID
+    ) -> MergePreviewResult:
+        try:
+            found = await merge.preview(
+                info.context.graph, str(keep_id), str(remove_id), actor=info.context.actor
+            )
+        except GraphError as e:
+            return problem_for(e)
+        before = found.kept_before.model_dump(by_alias=True, mode="json")
+        after = found.kept.model_dump(by_alias=True, mode="json")
+        skip = {"createdAt", "updatedAt"}
+        return MergePreview(
+            keep=found.kept_before,
+            remove=found.removed,
+            changes=[c for c in diff(before, after) if c.field not in skip],
+            ties=[
+                MergeTie(
+                    type=t.type,
+                    outgoing=t.outgoing,
+                    other_id=strawberry.ID(t.other),
+                    combined=t.combined,
+                    dropped=t.dropped,
+                )
+                for t in found.ties
+            ],
+            all_ties_listed=found.ties_listed_all,
+        )
 
     @strawberry.field(
         permission_classes=[IsAdmin],

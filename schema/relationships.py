@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from graph import relationships
 from graph.errors import GraphError
+from graph.models import forms
 from graph.models.common import Stored
 from graph.models.relationships import RELATIONS, RelType, SourceRef, props_model
 from schema.context import Info
@@ -21,6 +22,7 @@ from schema.errors import (
     pydantic_problems,
     validation_problem,
 )
+from schema.forms import InputField
 from schema.inputs import input_dict
 from schema.permissions import CanRead, CanWrite
 
@@ -136,6 +138,10 @@ class RelationshipRule:
         description='How it reads between its ends: "(from) is a member of (to)".'
     )
     shown: bool = strawberry.field(description="Whether network views draw it.")
+    fields: list[InputField] = strawberry.field(
+        description="Its properties as a form shows and checks them (the `properties` "
+        "input of `connect`)."
+    )
 
 
 RelationshipResult = Annotated[Relationship | Problems, strawberry.union("RelationshipResult")]
@@ -156,6 +162,7 @@ class RelationshipQuery:
                 properties=[f.alias or n for n, f in r.props.model_fields.items()],
                 reads=r.reads,
                 shown=r.shown,
+                fields=[InputField.from_model(f) for f in forms.model_fields(r.props)],
             )
             for r in RELATIONS
             for a, b in sorted(r.pairs)
