@@ -9,11 +9,10 @@ import { $, download, h, toast } from "./dom.js";
 import { toGraphML } from "./graphml.js";
 import { GraphView } from "./graphview.js";
 import { renderGrid } from "./grid.js";
-import { NoteForm } from "./components/note-form.js";
 import { normalisePath, pathNetwork, renderPaths } from "./paths.js";
-import { renderConnections, renderPartners, renderProfile, renderTimeline } from "./profile.js";
+import { renderConnections, renderPartners, renderProfile } from "./profile.js";
+import { profileCrm, removeAction, setUpCrm, signedOut } from "./crm.js";
 import {
-  createNote,
   findPaths,
   isExampleCampaign,
   loadCampaigns,
@@ -22,11 +21,9 @@ import {
   loadPartners,
   loadProfile,
   loadStakeholderGrid,
-  loadTimeline,
   searchEntities,
 } from "./queries.js";
 import { NODE_TYPES, relPhrase, typeInfo } from "./types.js";
-import { html, render } from "./ui.js";
 
 const EXAMPLES = [
   {
@@ -56,9 +53,6 @@ let pathFrom;
 let pathTo;
 let paths = [];
 let centralityLoaded = false;
-let viewerRole = null;
-
-const WRITERS = new Set(["editor", "analyst", "admin"]);
 
 // ---- sign-in -------------------------------------------------------------------
 
@@ -101,7 +95,7 @@ async function start() {
   renderTypeFilters();
   $("whoami").hidden = false;
   $("whoami").textContent = `Signed in: ${viewer.name} (${viewer.role})`;
-  viewerRole = viewer.role;
+  setUpCrm({ viewer, caps, open: (id) => open(id) });
   $("sign-out").hidden = false;
   $("search-input").focus();
   document.body.dataset.ready = "true";
@@ -212,7 +206,27 @@ async function open(id, { fresh = false, label } = {}) {
 
 function refreshConnections(id) {
   if (current !== id) return;
-  renderConnections($("connections-slot"), view.neighbours(id), openFromProfile);
+  renderConnections($("connections-slot"), view.neighbours(id), openFromProfile, removeFor(id));
+}
+
+/** Removing a tie from the profile's list (writers): gone from the drawing at once. */
+function removeFor(id) {
+  const run = removeAction();
+  if (!run) return null;
+  const model = new Set(caps.enumValues("RelationshipType"));
+  return {
+    removable: (edge) => model.has(edge.type),
+    run: (item) => run(item, id, (edge) => {
+      view.cy.getElementById(edge.id).remove();
+      refreshConnections(id);
+      profileCrm({ id, ...profileOf(id) });
+    }),
+  };
+}
+
+function profileOf(id) {
+  const drawn = view.node(id);
+  return { type: drawn?.type, label: drawn?.label ?? id, refresh: () => open(id) };
 }
 
 function openFromProfile(other) {
@@ -284,31 +298,21 @@ async function showProfile(id, { label } = {}) {
       $("paths-panel").open = true;
       $("path-from").focus();
     },
+    remove: removeFor(id),
   };
   try {
     const entity = await loadProfile(caps, id);
     if (current !== id) return;
     renderProfile(panel, { entity, fallback: drawn, neighbours: view.neighbours(id), actions });
-    if (WRITERS.has(viewerRole)) {
-      render(html`<${NoteForm} about=${id} save=${createNote} onSaved=${() => noteSaved(id)} />`, $("note-form-slot"));
-    }
+    const type = entity?.__typename ?? drawn?.type;
+    profileCrm({ id, type, label: entity?.name ?? entity?.title ?? drawn?.label ?? id, refresh: () => open(id) });
     panel.focus({ preventScroll: true });
-    const [timeline, partners] = await Promise.all([
-      loadTimeline(caps, id).catch(softFail),
-      (entity?.__typename ?? drawn?.type) === "Organisation" ? partnersFor(id).catch(softFail) : null,
-    ]);
+    const partners = type === "Organisation" ? await partnersFor(id).catch(softFail) : null;
     if (current !== id) return;
-    renderTimeline($("timeline-slot"), timeline);
     renderPartners($("partners-slot"), partners, { ...years(), open: actions.open });
   } catch (e) {
     handleError(e);
   }
-}
-
-async function noteSaved(id) {
-  toast("Note saved.");
-  const timeline = await loadTimeline(caps, id).catch(softFail);
-  if (current === id) renderTimeline($("timeline-slot"), timeline);
 }
 
 function softFail(e) {
@@ -547,6 +551,7 @@ function boot() {
   });
   $("sign-out").addEventListener("click", () => {
     forgetKey();
+    signedOut();
     view?.clear();
     showSignIn("You are signed out.");
   });

@@ -71,19 +71,24 @@ export function renderProfile(panel, { entity, fallback, neighbours, actions }) 
     children.push(h("p", { class: "hint", text: "No source is recorded for this entity." }));
   }
 
-  // The "new note" form, for keys that may write (main.js fills it).
+  // The CRM part (crm.js fills them): edit and connect for keys that may write, the
+  // "new note" form, then tasks, notes and the timeline.
+  children.splice(2, 0, h("div", { id: "crm-actions-slot" }));
   children.push(h("div", { id: "note-form-slot" }));
-  children.push(h("div", { id: "timeline-slot" }));
+  children.push(h("div", { id: "crm-slot" }));
 
   children.push(h("div", { id: "connections-slot" }));
 
   panel.replaceChildren(...children);
   panel.hidden = false;
-  renderConnections(panel.querySelector("#connections-slot"), neighbours, actions.open);
+  renderConnections(panel.querySelector("#connections-slot"), neighbours, actions.open, actions.remove);
 }
 
-/** The entity's ties on screen, as text: the keyboard-usable twin of the drawing. */
-export function renderConnections(slot, neighbours, open) {
+/**
+ * The entity's ties on screen, as text: the keyboard-usable twin of the drawing. With
+ * `remove` (keys that may write), each tie of the model has a button that removes it.
+ */
+export function renderConnections(slot, neighbours, open, remove = null) {
   if (!slot) return;
   if (!neighbours.length) {
     slot.replaceChildren();
@@ -93,7 +98,7 @@ export function renderConnections(slot, neighbours, open) {
   slot.replaceChildren(
     h("section", { class: "sub", "aria-labelledby": "conn-h" },
       h("h3", { id: "conn-h", text: `Connections on screen (${neighbours.length})` }),
-      h("ul", { class: "connections" }, sorted.map((n) => connectionItem(n, open)))),
+      h("ul", { class: "connections" }, sorted.map((n) => connectionItem(n, open, remove)))),
   );
 }
 
@@ -115,7 +120,7 @@ export function sourceItem(source) {
   );
 }
 
-function connectionItem({ edge, outgoing, node }, open) {
+function connectionItem({ edge, outgoing, node }, open, remove) {
   const phrase = relPhrase(edge.type);
   const role = edge.properties?.role ? ` (${String(edge.properties.role).toLowerCase()})` : "";
   const sentence = outgoing ? `${phrase}${role}` : `← ${phrase}${role}`;
@@ -130,29 +135,10 @@ function connectionItem({ edge, outgoing, node }, open) {
     edge.sources?.length ? h("details", { class: "edge-sources" },
       h("summary", { text: `${edge.sources.length} source${edge.sources.length > 1 ? "s" : ""}` }),
       h("ul", { class: "sources" }, edge.sources.map(sourceItem))) : null,
-  );
-}
-
-export function renderTimeline(slot, rows) {
-  if (!rows?.length) {
-    slot.replaceChildren();
-    return;
-  }
-  slot.replaceChildren(
-    h("section", { class: "sub", "aria-labelledby": "tl-h" },
-      h("h3", { id: "tl-h", text: `Timeline (${rows.length})` }),
-      h("ol", { class: "timeline" }, rows.map((r) => {
-        const date = r.date ?? r.at ?? r.when ?? "";
-        const what = r.title ?? r.label ?? r.summary ?? r.description ?? r.what ?? r.action ?? "";
-        const detail = r.detail ? ` — ${r.detail}` : "";
-        const kind = r.kind ?? r.type ?? "";
-        return h("li", {},
-          h("span", { class: "date", text: formatDate(date) || "undated" }),
-          " ",
-          kind ? h("span", { class: "tag", text: String(kind).toLowerCase().replaceAll("_", " ") }) : null,
-          " ",
-          h("span", { text: `${what}${detail}` }));
-      }))),
+    remove?.removable(edge)
+      ? h("button", { type: "button", class: "link-button remove-tie", onclick: () => remove.run({ edge, outgoing, node }), text: "Remove",
+          "aria-label": `Remove the connection: ${outgoing ? "" : `${node.label} `}${phrase}${outgoing ? ` ${node.label}` : ""}` })
+      : null,
   );
 }
 
