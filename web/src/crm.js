@@ -1,12 +1,15 @@
-// The CRM in the page: the views beside the network (record a meeting, my tasks), the editing controls of the profile panel (edit,
+// The CRM in the page: the views beside the network (record a meeting, my tasks,
+// campaigns, merge duplicates), the editing controls of the profile panel (edit,
 // connect, remove a connection, tasks, notes, the timeline) and who sees which: viewers
-// see no editing control at all (the server refuses their writes anyway). main.js calls `setUpCrm` once signed in and `profileCrm` per profile.
+// see no editing control at all (the server refuses their writes anyway), merging is
+// for admins. main.js calls `setUpCrm` once signed in and `profileCrm` per profile.
 
 import { entityFields, relationshipRules, disconnect } from "./crm-api.js";
 import { $, toast } from "./dom.js";
 import { searchEntities } from "./queries.js";
 import { relPhrase } from "./types.js";
 import { html, render } from "./ui.js";
+import { CampaignsView } from "./components/campaigns.js";
 import { ConnectForm } from "./components/connect-form.js";
 import { Dialog } from "./components/dialog.js";
 import { EntityEditForm } from "./components/entity-edit.js";
@@ -23,6 +26,7 @@ const VIEWS = [
   { key: "network", label: "Network" },
   { key: "meeting", label: "Record a meeting", write: true },
   { key: "tasks", label: "My tasks", write: true },
+  { key: "campaigns", label: "Campaigns" },
 ];
 
 export function setUpCrm({ viewer, caps, open }) {
@@ -75,6 +79,7 @@ export async function showView(key) {
   const body = {
     meeting: async () => html`<${MeetingForm} search=${ctx.search} options=${await meetingOptions()} onSaved=${meetingSaved} />`,
     tasks: async () => html`<${MyTasksView} me=${ctx.viewer.name} />`,
+    campaigns: async () => html`<${CampaignsView} canWrite=${ctx.canWrite} search=${ctx.search} open=${ctx.open} />`,
   }[key];
   try {
     render(html`<div class="crm-view-body">${await body()}</div>`, view);
