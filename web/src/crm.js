@@ -14,6 +14,7 @@ import { ConnectForm } from "./components/connect-form.js";
 import { Dialog } from "./components/dialog.js";
 import { EntityEditForm } from "./components/entity-edit.js";
 import { MeetingForm } from "./components/meeting-form.js";
+import { MergeView } from "./components/merge-view.js";
 import { MyTasksView } from "./components/my-tasks.js";
 import { NoteForm } from "./components/note-form.js";
 import { ProfileCrm } from "./components/profile-crm.js";
@@ -27,6 +28,7 @@ const VIEWS = [
   { key: "meeting", label: "Record a meeting", write: true },
   { key: "tasks", label: "My tasks", write: true },
   { key: "campaigns", label: "Campaigns" },
+  { key: "merge", label: "Merge duplicates", admin: true },
 ];
 
 export function setUpCrm({ viewer, caps, open }) {
@@ -80,6 +82,7 @@ export async function showView(key) {
     meeting: async () => html`<${MeetingForm} search=${ctx.search} options=${await meetingOptions()} onSaved=${meetingSaved} />`,
     tasks: async () => html`<${MyTasksView} me=${ctx.viewer.name} />`,
     campaigns: async () => html`<${CampaignsView} canWrite=${ctx.canWrite} search=${ctx.search} open=${ctx.open} />`,
+    merge: async () => html`<${MergeView} search=${ctx.search} open=${ctx.open} />`,
   }[key];
   try {
     render(html`<div class="crm-view-body">${await body()}</div>`, view);
