@@ -145,6 +145,8 @@ class EntityFilter(Model):
     status: str | None = None
     due_before: date | None = Field(default=None, alias="dueBefore")
     assignee: str | None = None
+    #: property → the exact value (the type's `Filter.equals` filters)
+    equals: dict[str, str | int | float | bool] | None = None
 
 
 def _list_where(label: str, date_prop: str | None) -> str:
@@ -166,8 +168,16 @@ WHERE ($kind IS NULL OR n.kind = $kind)
   AND ($place IS NULL
        OR EXISTS {{ (n)-[:LOCATED_IN|HELD_AT|AVAILABLE_IN]->(:Place)
                     -[:PART_OF*0..6]->(:Place {{id: $place}}) }}
-       OR EXISTS {{ (n)-[:PART_OF*1..6]->(:Place {{id: $place}}) }}){dated}
+       OR EXISTS {{ (n)-[:PART_OF*1..6]->(:Place {{id: $place}}) }}){dated}{_equals(label)}
 """
+
+
+def _equals(label: str) -> str:
+    """Cypher for the type's exact-value filters: property names from its declaration."""
+    return "".join(
+        f"\n  AND ($equals.{prop} IS NULL OR n.{prop} = $equals.{prop})"
+        for prop in REGISTRY[label].equality_filters
+    )
 
 
 def _list_page(label: str, sort_expr: str, descending: bool) -> str:
@@ -252,6 +262,7 @@ def _filter_params(label: str, f: EntityFilter) -> dict[str, Any]:
         "status": f.status,
         "dueBefore": f.due_before.isoformat() if f.due_before else None,
         "assignee": f.assignee,
+        "equals": {p: (f.equals or {}).get(p) for p in REGISTRY[label].equality_filters},
     }
 
 
