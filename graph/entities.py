@@ -354,6 +354,27 @@ async def _check_name_free(tx: AsyncManagedTransaction, label: str, name: str, o
         raise Conflict(clash, field=REGISTRY[label].name_property)
 
 
+def _holder_of(label: str, prop: str) -> str:
+    return f"MATCH (n:{label} {{{prop}: $value}}) WHERE n.id <> $id RETURN n.id AS id LIMIT 1"
+
+
+async def _check_unique_values(
+    tx: AsyncManagedTransaction, label: str, props: dict[str, Any], own_id: str
+) -> None:
+    """The friendly check of the type's unique fields (`Prop.unique`) among `props`: a
+    Conflict that names the entity holding the value. (The guarantee, also against a
+    concurrent writer, is the field's uniqueness constraint.)"""
+    for prop in REGISTRY[label].unique_fields:
+        value = props.get(prop)
+        if value is None:
+            continue
+        held = await (await tx.run(_holder_of(label, prop), value=value, id=own_id)).single()
+        if held:
+            raise Conflict(
+                f"the {label} {held['id']!r} already has the {prop} {value!r}", field=prop
+            )
+
+
 async def _write_named(graph: Graph, label: str, name: Any, work: TxWork[T]) -> T:
     """`graph.write(work)` for a write that sets the name `name` (or None): a violation of
     the unique folded name (a concurrent writer committed the name first; the constraint
@@ -400,6 +421,7 @@ async def create_in_tx(
         if missing:
             raise NotFound(missing[0])
     await _check_name_free(tx, label, props.get(spec.name_property) or "", entity_id)
+    await _check_unique_values(tx, label, props, entity_id)
     if await (await tx.run(ENTITY_EXISTS, id=entity_id)).single():
         raise Conflict(f"an entity with id {entity_id!r} already exists", field="id")
     created: dict[str, Any] = (
@@ -452,6 +474,7 @@ async def update_in_tx(
     merged = dict(row["n"]) | changes
     if spec.name_property in changes:
         await _check_name_free(tx, label, changes[spec.name_property] or "", entity_id)
+    await _check_unique_values(tx, label, changes, entity_id)
     props = changes | spec.derived(merged)
     result = await (await tx.run(_update(spec.label), id=entity_id, props=props)).single(
         strict=True

@@ -49,7 +49,9 @@ class Prop:
     person, erased with them. `create` / `update`: whether the create / update input
     takes it (server-set fields take neither; a field set once only the first).
     `ref`: the value is the id of an entity of that label (an `ID` in inputs, the
-    entity itself in reads). `export`: written to the graph exports.
+    entity itself in reads). `export`: written to the graph exports. `unique`: no two
+    entities of the type hold the same value (when they hold one): checked on every
+    write, enforced by a uniqueness constraint a migration creates.
     """
 
     input: Any = None
@@ -59,6 +61,7 @@ class Prop:
     update: bool = True
     ref: str | None = None
     export: bool = True
+    unique: bool = False
 
 
 class FilterKind(StrEnum):
@@ -258,6 +261,11 @@ class EntityType:
         """The properties the entity is found by, its name first."""
         rest = tuple(f.key for f in self.fields if f.prop.search and f.key != self.name_property)
         return (self.name_property, *rest)
+
+    @cached_property
+    def unique_fields(self) -> tuple[str, ...]:
+        """The properties whose values are unique within the type (`Prop.unique`)."""
+        return tuple(f.key for f in self.fields if f.prop.unique)
 
     @cached_property
     def personal_fields(self) -> tuple[str, ...]:
