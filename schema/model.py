@@ -297,8 +297,8 @@ def _filter_values(t: EntityType, given: Any) -> entities.EntityFilter:
     names: dict[str, str] = {}
     for f in t.meta.filters:
         value = sent.get(_camel_to_snake(f.name), strawberry.UNSET)
-        if value is strawberry.UNSET:
-            continue
+        if value is strawberry.UNSET or value is None:
+            continue  # not sent, or null: not filtered by it
         value = value.value if isinstance(value, StrEnum) else value
         if f.property is not None:
             values.setdefault("equals", {})[f.property] = value
