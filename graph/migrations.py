@@ -237,6 +237,14 @@ CREATE INDEX campaign_name_key IF NOT EXISTS FOR (n:Campaign) ON (n.nameKey);
 """,
         data=fill_name_keys,
     ),
+    Migration(
+        8,
+        "organisations' business-register codes are unique (where given)",
+        """
+CREATE CONSTRAINT organisation_registry_code_unique IF NOT EXISTS
+  FOR (n:Organisation) REQUIRE n.registryCode IS UNIQUE;
+""",
+    ),
 )
 
 

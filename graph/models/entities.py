@@ -139,6 +139,8 @@ def _one_script_per_word(value: str) -> str:
 
 #: The name of an organisation: a `Name` whose every word is written in one script.
 OrganisationName = Annotated[Name, AfterValidator(_one_script_per_word)]
+#: An Estonian business-register code (registrikood): 8 ASCII digits.
+RegistryCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[0-9]{8}$")]
 Website = Annotated[str, StringConstraints(max_length=500), AfterValidator(_website)]
 Language = Annotated[ShortText, StringConstraints(pattern=r"^[a-z]{2,3}$")]
 Names = Annotated[list[Name], Len(max_length=50)]
@@ -210,6 +212,7 @@ class Organisation(Named):
             ),
             Filter(FilterKind.TAGS, description="Any of these tags."),
             Filter(FilterKind.PLACE, description="Located in this place or somewhere inside it."),
+            Filter.equals("registryCode", "The business-register code (registrikood)."),
         ),
     )
 
@@ -225,6 +228,11 @@ class Organisation(Named):
     )
     website: Annotated[str | None, Prop(input=Website)] = None
     tags: Annotated[list[str], Prop(input=Tags)] = Field(default_factory=list)
+    registry_code: Annotated[str | None, Prop(input=RegistryCode, unique=True)] = Field(
+        default=None,
+        alias="registryCode",
+        description="The Estonian business-register code (registrikood, 8 digits), if any.",
+    )
 
 
 class Person(Named):

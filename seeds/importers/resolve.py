@@ -8,6 +8,7 @@ nodes and never duplicates them.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ _KIND_OF_FORM = {
     "TÜH": OrganisationKind.COMPANY,
     "FIE": OrganisationKind.COMPANY,
 }
+
+
+#: A cell that is an Estonian business-register code (registrikood).
+REGISTRY_CODE = re.compile(r"[0-9]{8}")
 
 
 def import_id(*parts: str) -> str:
@@ -213,6 +218,12 @@ async def resolve(graph: Graph, file: str, refs: References, *, create_missing: 
                 f"{ref.describe()} is not known: set attendeeType to PERSON or ORGANISATION "
                 "to create it",
             )
+        elif creatable == ["Organisation"] and REGISTRY_CODE.fullmatch(ref.text.strip()):
+            problem(
+                ref,
+                f"no organisation has the business-register code {ref.text.strip()!r}; "
+                "refusing to create one named like a code",
+            )
         elif looks_like_id(ref.text):
             problem(
                 ref,
@@ -300,6 +311,12 @@ def _other_owner_of_email(index: NameIndex, ref: Ref) -> Candidate | None:
 
 
 def _by_name(index: NameIndex, ref: Ref) -> list[Candidate]:
+    """The entities a ref names: an organisation by its business-register code first
+    (a cell that is one), a person by e-mail, then anyone by name or alias."""
+    if "Organisation" in ref.labels and REGISTRY_CODE.fullmatch(ref.text.strip()):
+        by_code = index.by_registry_code(ref.text)
+        if by_code:
+            return by_code
     if ref.email and "Person" in ref.labels:
         by_email = index.by_email(ref.email)
         if by_email:
