@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
 import neo4j.time
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, AsyncTransaction
 from neo4j.spatial import Point
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -260,7 +260,7 @@ async def materialise(
 
 
 async def ego_ids(
-    tx: AsyncManagedTransaction,
+    tx: AsyncManagedTransaction | AsyncTransaction,
     centre: str,
     depth: int,
     params: dict[str, Any],
