@@ -17,11 +17,12 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from pydantic import TypeAdapter, ValidationError
 
-from graph import entities, matching
+from graph import matching, uniqueness
 from graph.driver import Graph
 from graph.matching import Candidate, IdLookup, NameIndex
 from graph.models.common import SLUG, partial_date_bounds
-from graph.models.entities import OrganisationKind, OrganisationName
+from graph.models.entities import OrganisationKind
+from graph.models.inputs import OrganisationName
 from graph.models.registry import REGISTRY
 from graph.text import confusable_key, fold, normalise_name, split_legal_form
 from seeds.importers.reading import Problem
@@ -285,7 +286,7 @@ async def _refused_organisations(graph: Graph, new: dict[str, list[Ref]]) -> dic
 
     async def clashes(tx: AsyncManagedTransaction) -> dict[int, str]:
         rows = [(import_id("organisation", k), names[k]) for k in keys]
-        return await entities.name_clashes(tx, "Organisation", rows)
+        return await uniqueness.name_clashes(tx, "Organisation", rows)
 
     for i, message in (await graph.read(clashes)).items():
         refused[keys[i]] = f"cannot create it: {message}"
