@@ -20,7 +20,7 @@ from pydantic import AfterValidator, BaseModel, EmailStr
 from pydantic.fields import FieldInfo
 
 from graph.models.common import check_partial_date
-from graph.models.entities import Website
+from graph.models.inputs import Website
 from graph.models.spec import EntityType
 
 
