@@ -36,6 +36,7 @@ from neo4j import AsyncManagedTransaction
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel, ConfigDict, Field
 
+from graph.analytics import wording
 from graph.analytics.dates import end_of, lower_bound, start_of
 from graph.analytics.network import EdgeSource, SourceDoc, document_titles, jsonable
 from graph.driver import Graph
@@ -259,17 +260,6 @@ def _sources(rels: list[dict[str, Any]], titles: dict[str, str | None]) -> list[
     return out
 
 
-def _verb(tie: Participation) -> str:
-    words = tie.type.lower().replace("_", " ")
-    return f"{words} ({tie.role})" if tie.role else words
-
-
-def _span(a: str | None, b: str | None) -> str:
-    if a and b and a != b:
-        return f"{a} – {b}"
-    return a or b or "date not recorded"
-
-
 def _hops(
     nodes: list[dict[str, Any]], rels: list[dict[str, Any]], titles: dict[str, str | None]
 ) -> list[Hop] | None:
@@ -286,12 +276,9 @@ def _hops(
             tgt = _node(nodes[i + 1])
             tie = _tie(rel, src.id)
             when_from, when_to = tie.properties.get("from"), tie.properties.get("to")
+            # as recorded: the relationship's start first, whichever way the path runs
             a, b = (src, tgt) if tie.outgoing else (tgt, src)
-            explanation = f"{a.name} {rel['type'].lower().replace('_', ' ')} {b.name}"
-            if tie.role:
-                explanation += f" (role: {tie.role})"
-            if when_from or when_to:
-                explanation += f", {_span(when_from, when_to)}"
+            explanation = wording.relationship(a.name, rel["type"], b.name, tie.properties)
             hops.append(
                 Hop(
                     source=src,
@@ -321,9 +308,13 @@ def _hops(
                 date_from=via.start_date,
                 date_to=via.end_date,
                 sources=_sources([rels[i], rels[i + 1]], titles),
-                explanation=(
-                    f"{src.name} {_verb(a_tie)} and {tgt.name} {_verb(b_tie)} "
-                    f"the {via.type.lower()} “{via.name}” ({_span(via.start_date, via.end_date)})"
+                explanation=wording.shared(
+                    src.name,
+                    [(a_tie.type, a_tie.role)],
+                    tgt.name,
+                    [(b_tie.type, b_tie.role)],
+                    wording.activity(via.type, via.kind, via.name),
+                    wording.span(via.start_date, via.end_date),
                 ),
             )
         )

@@ -1,6 +1,7 @@
 """Network analytics in GraphQL: one module per `graph/analytics/` module it serves
-(network, paths, cooperation, common, centrality, communities, coverage, stale, diff;
-projection and dates for the enum and arguments they share). Resolvers are thin:
+(network, paths, cooperation, cooperation_network, cooperation_shared, common,
+centrality, communities, coverage, stale, diff; projection and dates for the enum and
+arguments they share). Resolvers are thin:
 arguments → `graph.analytics` → types. `AnalyticsQuery` merges their query types and
 the analyst console's."""
 
@@ -12,6 +13,8 @@ from schema.analytics.centrality import CentralityQuery
 from schema.analytics.common import CommonQuery
 from schema.analytics.communities import CommunitiesQuery
 from schema.analytics.cooperation import CooperationQuery
+from schema.analytics.cooperation_network import CooperationNetworkQuery
+from schema.analytics.cooperation_shared import CooperationSharedQuery
 from schema.analytics.coverage import CoverageQuery
 from schema.analytics.diff import DiffQuery
 from schema.analytics.network import NetworkQuery
@@ -26,6 +29,8 @@ AnalyticsQuery = merge_types(
         NetworkQuery,
         PathsQuery,
         CooperationQuery,
+        CooperationNetworkQuery,
+        CooperationSharedQuery,
         CommonQuery,
         CentralityQuery,
         CommunitiesQuery,

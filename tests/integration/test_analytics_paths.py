@@ -66,6 +66,27 @@ async def test_forum_organiser_to_the_commissioning_ministry(seeded: Graph) -> N
     assert "Sillamäe Lastekaitse Ühing organised" in forum.explanation
 
 
+async def test_hops_read_in_words_in_the_recorded_direction(seeded: Graph) -> None:
+    # Issue 26: "Sillamäe Lastekaitse Ühing is a member of (projektijuht) Vassili Golikov"
+    # read backwards, and roles appeared as codes (CO_ORGANISER, PARTICIPANT).
+    found = await paths.find(seeded, SILLAMAE, "vassili-golikov", max_hops=2, limit=3)
+    direct = next(h for p in found.shortest for h in p.hops if h.kind == "RELATIONSHIP")
+    assert (direct.source.id, direct.target.id) == (SILLAMAE, "vassili-golikov")
+    assert direct.explanation == (
+        "Vassili Golikov is a member of Sillamäe Lastekaitse Ühing (role: project manager)"
+    )
+    forum = (await paths.find(seeded, SILLAMAE, "sev", max_hops=1)).shortest[0].hops[0]
+    assert forum.explanation == (
+        "Sillamäe Lastekaitse Ühing organised the forum “II Ida-Virumaa Kodanikuühiskonna "
+        'Foorum "Ida-Virumaa kompetentsed sotsiaalteenuste osutajad"”, and Sotsiaalsete '
+        "Ettevõtete Võrgustik co-organised it (2016-11-25 – 2016-11-26)"
+    )
+    every = await paths.find(seeded, "tootukassa", "vassili-golikov", max_hops=4, limit=10)
+    texts = [h.explanation for p in every.shortest + every.strongest for h in p.hops]
+    assert texts
+    assert not [t for t in texts if any(code in t for code in ("_", "PARTICIPANT", "SPEAKER"))]
+
+
 async def test_strongest_differs_from_shortest(seeded: Graph) -> None:
     # Sillamäe and SEV share only the forum (strength 1). Sillamäe and Sotsiaalministeerium
     # share the forum and its project (2); the ministry and SEV share the think tank and
