@@ -1,7 +1,7 @@
 """The request path of the compiled reads (issue 23): a read that compiles is one
 statement in one transaction, the caller's key checked inside it (no lookup of its
 own, and still refused at once once revoked, expired or changed by any process), the
-answer encoded with orjson.
+answer encoded with orjson; the shortest paths and ego networks are one statement too.
 
 Statements are counted with a `Graph` that records what its transactions run: the
 real engine underneath, only counted.
@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from graph import keys
+from graph.analytics import network, paths
 from graph.driver import Graph, TxWork
 from graph.keys import Role
 from tests.conftest import app_client
@@ -158,3 +159,17 @@ async def test_a_read_that_does_not_compile_runs_on_the_resolvers(
     assert isinstance(answer["data"]["organisation"]["partners"]["totalCount"], int)
     errors = (await _post(http, secret, "{ organisations(first: 1000) { totalCount } }")).json()
     assert errors["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_shortest_paths_and_ego_networks_are_one_statement(recording: Recording) -> None:
+    found = await paths.find(recording, "sev", "tootukassa", max_hops=4, detours=False)
+    assert len(recording.statements()) == 1
+    assert found.shortest and found.shortest[0].hops[0].explanation
+    full = await paths.find(recording, "sev", "tootukassa", max_hops=4)
+    # without the detours: paths as short, each hop explained with its strength
+    assert found.shortest[0].length == full.shortest[0].length
+    assert all(h.strength > 0 and h.explanation for p in found.shortest for h in p.hops)
+    recording.log.clear()
+    ego = await network.ego(recording, "sev", depth=2)
+    assert len(recording.statements()) == 1
+    assert ego.nodes and ego.edges
