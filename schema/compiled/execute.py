@@ -153,8 +153,12 @@ class CompiledReads:
         `key_hash`, the statement also checks that the caller's key is still active
         (`KeyRevoked` if not)."""
         principal = context.principal
-        if principal is None or not isinstance(query, str):
-            return None
+        if (
+            principal is None
+            or not isinstance(query, str)
+            or not isinstance(operation_name, str | None)
+        ):
+            return None  # the resolvers refuse it, in their words
         analysis = self.analyse(query, operation_name)
         if analysis is None:
             return None
