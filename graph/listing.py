@@ -46,6 +46,8 @@ class EntityFilter(Model):
     status: str | None = None
     due_before: date | None = Field(default=None, alias="dueBefore")
     assignee: str | None = None
+    #: property → the exact value (the type's `Filter.equals` filters)
+    equals: dict[str, str | int | float | bool] | None = None
 
 
 def _list_where(label: str, date_prop: str | None, p: str = "") -> str:
@@ -69,8 +71,16 @@ WHERE (${p}kind IS NULL OR n.kind = ${p}kind)
   AND (${p}place IS NULL
        OR EXISTS {{ (n)-[:LOCATED_IN|HELD_AT|AVAILABLE_IN]->(:Place)
                     -[:PART_OF*0..6]->(:Place {{id: ${p}place}}) }}
-       OR EXISTS {{ (n)-[:PART_OF*1..6]->(:Place {{id: ${p}place}}) }}){dated}
+       OR EXISTS {{ (n)-[:PART_OF*1..6]->(:Place {{id: ${p}place}}) }}){dated}{_equals(label, p)}
 """
+
+
+def _equals(label: str, p: str) -> str:
+    """Cypher for the type's exact-value filters: property names from its declaration."""
+    return "".join(
+        f"\n  AND (${p}equals.{prop} IS NULL OR n.{prop} = ${p}equals.{prop})"
+        for prop in REGISTRY[label].equality_filters
+    )
 
 
 def list_window(label: str, sort: SortField, direction: SortDirection, p: str = "") -> str:
@@ -109,10 +119,11 @@ def list_count(label: str, p: str = "") -> str:
 
 
 def list_params(
-    filter: EntityFilter, after: tuple[Any, str] | None, limit: int, p: str = ""
+    label: str, filter: EntityFilter, after: tuple[Any, str] | None, limit: int, p: str = ""
 ) -> dict[str, Any]:
-    """The parameters of `list_window` and `list_count`, named with the prefix `p`."""
-    params = _filter_params(filter) | {
+    """The parameters of `list_window` and `list_count` of a `label` list, named with the
+    prefix `p`."""
+    params = _filter_params(label, filter) | {
         "afterKey": after[0] if after else None,
         "afterId": after[1] if after else None,
         "limit": limit,
@@ -120,7 +131,7 @@ def list_params(
     return {p + k: v for k, v in params.items()}
 
 
-def _filter_params(f: EntityFilter) -> dict[str, Any]:
+def _filter_params(label: str, f: EntityFilter) -> dict[str, Any]:
     return {
         "kind": f.kind,
         "text": fold(f.text) if f.text else None,
@@ -131,4 +142,5 @@ def _filter_params(f: EntityFilter) -> dict[str, Any]:
         "status": f.status,
         "dueBefore": f.due_before.isoformat() if f.due_before else None,
         "assignee": f.assignee,
+        "equals": {p: (f.equals or {}).get(p) for p in REGISTRY[label].equality_filters},
     }

@@ -207,7 +207,7 @@ class Walker:
             first = check_first(args["first"], request.max_page_size)
             key = decode_cursor(args.get("after"))
             after = (key[0], str(key[1])) if key else None
-            return listing.list_params(found, after, first, prefix) | {
+            return listing.list_params(label, found, after, first, prefix) | {
                 prefix + "first": first,
                 prefix + "hasPrevious": key is not None,
             }

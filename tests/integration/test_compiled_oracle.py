@@ -273,6 +273,9 @@ class Doc:
                 value = self.draw(st.sampled_from(["2016", "2020-05", "20x"]))
                 self.invalid |= value == "20x"
                 entries.append(f"{f.name}: {json.dumps(value)}")
+            elif f.kind.value == "equals":  # a declared property's exact value; null: no filter
+                value = self.draw(st.sampled_from(["10000000", "80012345", None]))
+                entries.append(f"{f.name}: {json.dumps(value)}")
         return "{" + ", ".join(entries) + "}"
 
 
