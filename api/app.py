@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
 from typing import Any, TypedDict
 
+import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -18,13 +20,26 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types.execution import ExecutionResult
 
 from api import exports, json_body, web
-from api.middleware import ApiKeyAuth, BodyLimit, RequestContext, error_response
+from api.middleware import (
+    DEFERRED_KEY,
+    ApiKeyAuth,
+    BodyLimit,
+    KeyCache,
+    RequestContext,
+    Unauthenticated,
+    error_response,
+    unauthenticated,
+    verify_deferred,
+)
 from api.ratelimit import IpRateLimit, KeyRateLimit, TokenBuckets
 from api.security import SecurityHeaders
 from api.settings import Settings
 from graph import console, migrations
+from graph.compiled.run import KeyRevoked
 from graph.driver import Graph, connect, ping
 from graph.errors import Unavailable
 from schema.context import Context
@@ -41,24 +56,72 @@ class AppState(TypedDict):
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, settings: Settings) -> None:
+    """The GraphQL endpoint: reads that compile run as one statement each
+    (`schema/compiled`), everything else on the resolvers; responses encoded with
+    orjson."""
+
+    def __init__(self, settings: Settings, key_cache: KeyCache | None = None) -> None:
+        schema = build_schema(
+            Limits(
+                max_depth=settings.max_query_depth,
+                max_aliases=settings.max_aliases,
+                max_tokens=settings.max_tokens,
+                introspection=settings.introspection_enabled,
+                max_cost=settings.max_query_cost,
+                assumed_page_size=settings.max_page_size,
+            )
+        )
         super().__init__(
-            build_schema(
-                Limits(
-                    max_depth=settings.max_query_depth,
-                    max_aliases=settings.max_aliases,
-                    max_tokens=settings.max_tokens,
-                    introspection=settings.introspection_enabled,
-                    max_cost=settings.max_query_cost,
-                    assumed_page_size=settings.max_page_size,
-                )
-            ),
+            schema,
             # Strawberry's own GraphiQL page loads React and GraphiQL from a CDN; ours
             # (`render_graphql_ide`) is built from npm into web/dist/graphiql.
             graphql_ide="graphiql" if settings.graphiql_enabled else None,
             allow_queries_via_get=True,
         )
         self.settings = settings
+        self.compiled = schema.compiled if settings.compiled_reads else None
+        self.key_cache = key_cache or KeyCache()
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """A read that compiles runs as one statement (which also checks a key taken
+        from the cache); anything else on the resolvers, after the cached key, if
+        any, is looked up again."""
+        state = request.scope["state"]
+        if self.compiled is not None and isinstance(request_data.variables, dict | None):
+            key_hash = state.get(DEFERRED_KEY)
+            try:
+                data = await self.compiled.execute(
+                    request_data.query or "",
+                    request_data.variables,
+                    request_data.operation_name,
+                    context,
+                    key_hash=key_hash,
+                )
+            except KeyRevoked:
+                data = None
+            if data is not None:
+                state.pop(DEFERRED_KEY, None)
+                return ExecutionResult(data=data, errors=None)
+        principal = await verify_deferred(state, self.key_cache)
+        if principal is not None:
+            context.principal = principal
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+
+    def encode_json(self, data: object) -> bytes:
+        try:
+            return orjson.dumps(data)
+        except TypeError:  # a value orjson does not take (an integer over 64 bits)
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return web.graphiql_page(self.settings.web_dist or web.WEB_DIST)
@@ -69,6 +132,8 @@ class GraphQLApp(GraphQL[Context, None]):
             return
         try:
             response = await self.run(Request(scope, receive))
+        except Unauthenticated:
+            response = unauthenticated()
         except HTTPException as e:
             # Strawberry answers these in plain text; ours are GraphQL-shaped JSON.
             response = error_response(e.status_code, e.reason, HTTPStatus(e.status_code).name)
@@ -214,11 +279,14 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
                 allow_headers=["Authorization", "Content-Type"],
             )
         )
+    key_cache = KeyCache()
     middleware.append(
         Middleware(
             ApiKeyAuth,
             protected=("/graphql", "/export"),
             allow_ide_page=settings.graphiql_enabled,
+            cache=key_cache,
+            deferred=("/graphql",),
         )
     )
     if settings.rate_limit_per_key:
@@ -228,7 +296,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     routes: list[Any] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
+        Route("/graphql", GraphQLApp(settings, key_cache), methods=["GET", "POST"]),
         Route("/export/graph", exports.export_graph, methods=["GET"]),
         Route("/export/stakeholders", exports.export_stakeholders, methods=["GET"]),
         # The explorer page at `/` and its assets at `/assets` (web/dist); the API

@@ -7,7 +7,9 @@ import logging
 import re
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
+from typing import Any
 
 from starlette.datastructures import Headers, QueryParams
 from starlette.responses import JSONResponse
@@ -154,19 +156,90 @@ class BodyLimit:
         )
 
 
+class KeyCache:
+    """The keys this process has authenticated, by their secret's hash (bounded, the
+    least recently used dropped first). A cached key lets a GraphQL read skip the
+    lookup of its own: the compiled read checks the key inside its own transaction
+    (`keys.STILL_ACTIVE`), and everything else looks it up again first
+    (`verify_deferred`), so a key revoked by any API process stops working at once."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._keys: OrderedDict[str, keys.ApiKey] = OrderedDict()
+
+    def get(self, key_hash: str) -> keys.ApiKey | None:
+        found = self._keys.get(key_hash)
+        if found is None or not found.active:
+            return None
+        self._keys.move_to_end(key_hash)
+        return found
+
+    def put(self, key_hash: str, key: keys.ApiKey) -> None:
+        self._keys[key_hash] = key
+        self._keys.move_to_end(key_hash)
+        while len(self._keys) > self.size:
+            self._keys.popitem(last=False)
+
+    def drop(self, key_hash: str) -> None:
+        self._keys.pop(key_hash, None)
+
+
+class Unauthenticated(Exception):
+    """No active key: answered with `unauthenticated()`."""
+
+
+def unauthenticated() -> JSONResponse:
+    return error_response(
+        401,
+        "unknown, revoked or expired API key",
+        "UNAUTHENTICATED",
+        {"WWW-Authenticate": 'Bearer realm="koostoo", error="invalid_token"'},
+    )
+
+
+#: Where the key of a request was taken from the cache unchecked (its hash): the
+#: handler checks it, in the read's transaction or by `verify_deferred`.
+DEFERRED_KEY = "unverified_key"
+
+
+async def verify_deferred(state: dict[str, Any], cache: KeyCache) -> keys.ApiKey | None:
+    """Look up again the key of a request whose key came from the cache (`DEFERRED_KEY`);
+    its principal, or `Unauthenticated`. Nothing to do (None) for a checked key."""
+    key_hash = state.pop(DEFERRED_KEY, None)
+    if key_hash is None:
+        return None
+    principal = await keys.authenticate_hash(state["graph"], key_hash)
+    if principal is None:
+        cache.drop(key_hash)
+        raise Unauthenticated
+    cache.put(key_hash, principal)
+    state["principal"] = principal
+    return principal
+
+
 class ApiKeyAuth:
     """Resolves `Authorization: Bearer KEY` on protected paths; 401 without a valid key.
 
     The principal goes to `scope["state"]["principal"]`; role checks happen where
-    the operation is known (GraphQL permissions, route handlers).
+    the operation is known (GraphQL permissions, route handlers). On the `deferred`
+    paths (GraphQL) a key found in `cache` is taken without a lookup and marked
+    `DEFERRED_KEY`: the handler checks it before it answers.
     """
 
     def __init__(
-        self, app: ASGIApp, protected: Iterable[str], *, allow_ide_page: bool = False
+        self,
+        app: ASGIApp,
+        protected: Iterable[str],
+        *,
+        allow_ide_page: bool = False,
+        cache: KeyCache | None = None,
+        deferred: Iterable[str] = (),
     ) -> None:
         self.app = app
         self.protected = tuple(protected)
         self.allow_ide_page = allow_ide_page
+        self.cache = cache
+        self.deferred = tuple(deferred)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(self.protected):
@@ -185,6 +258,14 @@ class ApiKeyAuth:
                 {"WWW-Authenticate": 'Bearer realm="koostoo"'},
             )(scope, receive, send)
             return
+        key_hash = keys.secret_hash(secret.strip())
+        if self.cache is not None and key_hash and scope["path"].startswith(self.deferred):
+            cached = self.cache.get(key_hash)
+            if cached is not None:
+                scope["state"]["principal"] = cached
+                scope["state"][DEFERRED_KEY] = key_hash
+                await self.app(scope, receive, send)
+                return
         graph: Graph = scope["state"]["graph"]
         try:
             principal = await keys.authenticate(graph, secret.strip())
@@ -194,13 +275,12 @@ class ApiKeyAuth:
             )(scope, receive, send)
             return
         if principal is None:
-            await error_response(
-                401,
-                "unknown, revoked or expired API key",
-                "UNAUTHENTICATED",
-                {"WWW-Authenticate": 'Bearer realm="koostoo", error="invalid_token"'},
-            )(scope, receive, send)
+            if self.cache is not None and key_hash:
+                self.cache.drop(key_hash)
+            await unauthenticated()(scope, receive, send)
             return
+        if self.cache is not None and key_hash:
+            self.cache.put(key_hash, principal)
         scope["state"]["principal"] = principal
         await self.app(scope, receive, send)
 

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # 100 organisations × 10 members × 5 events (13,301).
     max_query_cost: int = Field(default=25_000, ge=1, alias="KOOSTOO_MAX_QUERY_COST")
     max_page_size: int = Field(default=100, ge=1, le=10000, alias="KOOSTOO_MAX_PAGE_SIZE")
+    # Reads that compile run as one Cypher statement each (schema/compiled); off, every
+    # read runs on the resolvers (the same answers, slower: for comparisons).
+    compiled_reads: bool = Field(default=True, alias="KOOSTOO_COMPILED_READS")
     max_body_bytes: int = Field(default=1_000_000, ge=1024, alias="KOOSTOO_MAX_BODY_BYTES")
     # Arrays and objects nested deeper than this in a JSON body (or a JSON query
     # parameter) are refused with 400: no legitimate operation comes close.

@@ -186,28 +186,61 @@ RETURN [n IN ns | {id: n.id, type: [l IN labels(n) WHERE l <> 'Entity'][0],
     notes={"peer": "n/a — no neighbourhood query without hand-written @cypher"},
 )
 
+#: A hop between two people/organisations is a direct tie or a shared event, programme or
+#: service, so four hops are at most eight relationships.
+_PATH_TYPES = "MEMBER_OF|PART_OF|ATTENDED|ORGANISED|FUNDED|IMPLEMENTED|COMMISSIONED|PROVIDES"
+
 PATH = Operation(
     name="shortest path",
     write=False,
     ours=[
         """query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 4, limit: 1) {
-            shortest { length hops { kind source { id } target { id } via { id } } } } }""",
+            shortest { length hops { kind explanation source { id name } target { id name }
+              via { id name } sources { quote document { id title } } } } } }""",
         """query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 4, limit: 1) {
-            hops { from { id } to { id } } } }""",
+            shortest { length hops { kind source { id } target { id } via { id } } } } }""",
     ],
-    # A hop between two people/organisations is a direct tie or a shared event or
-    # programme, so four hops are at most eight relationships.
-    floor="""
-MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
-OPTIONAL MATCH p = shortestPath(
-  (a)-[:MEMBER_OF|PART_OF|ATTENDED|ORGANISED|FUNDED|COMMISSIONED|IMPLEMENTED*..8]-(b))
-RETURN [n IN nodes(p) | n {.id, .name}] AS nodes,
-       [r IN relationships(p) | {type: type(r), source: startNode(r).id,
-                                 target: endNode(r).id}] AS hops
+    # The same information as ours: the path's people, organisations and what they
+    # shared, every relationship with its role and its evidence (quotes and the titles
+    # of their documents).
+    floor=f"""
+MATCH (a:Entity {{id: $a}}), (b:Entity {{id: $b}})
+OPTIONAL MATCH p = shortestPath((a)-[:{_PATH_TYPES}*..8]-(b))
+WITH p, [r IN relationships(p) | r] AS rels
+RETURN [n IN nodes(p) | n {{.id, .name, .startDate, .endDate,
+                           type: [l IN labels(n) WHERE l <> 'Entity'][0]}}] AS nodes,
+       [r IN rels | {{type: type(r), source: startNode(r).id, target: endNode(r).id,
+                      role: r.role, from: r.from, to: r.to,
+                      sources: [i IN range(0, size(coalesce(r.sourceIds, [])) - 1) |
+                                {{document: r.sourceIds[i], quote: r.evidence[i]}}]}}] AS hops,
+       COLLECT {{ UNWIND rels AS r UNWIND coalesce(r.sourceIds, []) AS d
+                 MATCH (doc:Document {{id: d}}) RETURN DISTINCT [doc.id, doc.title] }} AS titles
 """,
     peer=None,
     variables=lambda s, i, t: dict(zip(("a", "b"), s.person_pair(i), strict=True)),
     max_requests=500,
+    notes={"peer": "n/a — the Neo4j GraphQL Library has no path queries"},
+)
+
+STRONGEST = Operation(
+    name="strongest path (detour search)",
+    write=False,
+    ours=[
+        """query($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 4, limit: 1) {
+            strongest { length strength hops { kind source { id } target { id } via { id } } }
+            detoursSearched } }""",
+    ],
+    # The paths of the three shortest lengths (what ours ranks by the weakest hop),
+    # without the ranking: a lower bound of the same search.
+    floor=f"""
+MATCH (a:Entity {{id: $a}}), (b:Entity {{id: $b}})
+MATCH p = SHORTEST 3 GROUPS (a)-[:{_PATH_TYPES}]-{{1,8}}(b)
+WITH p LIMIT 200
+RETURN [n IN nodes(p) | n.id] AS nodes, [r IN relationships(p) | type(r)] AS types
+""",
+    peer=None,
+    variables=lambda s, i, t: dict(zip(("a", "b"), s.person_pair(i), strict=True)),
+    max_requests=200,
     notes={"peer": "n/a — the Neo4j GraphQL Library has no path queries"},
 )
 
@@ -279,7 +312,7 @@ RETURN o.id AS id, degree ORDER BY degree DESC, id LIMIT 20
     notes={"peer": "n/a — no graph algorithms in the Neo4j GraphQL Library"},
 )
 
-LOOPED = (ORG_BY_ID, NESTED_100, SEARCH, EGO, PATH, CREATE_CONNECT)
+LOOPED = (ORG_BY_ID, NESTED_100, SEARCH, EGO, PATH, STRONGEST, CREATE_CONNECT)
 
 
 def sample(

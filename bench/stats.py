@@ -232,6 +232,57 @@ def evaluate(report: Report) -> list[Verdict]:
     else:
         figure, met = (ego.note if ego else "n/a"), None
     verdicts.append(Verdict("ego network depth 2 p95 ≤ 50 ms on L", figure, met))
+    return verdicts + compiled_reads(report)
+
+
+#: Issue 23 (compiled reads): ours/floor p50 at concurrency 1, at most…
+P50_OVER_FLOOR = {
+    "organisation by id with members and events": 1.5,
+    "100 organisations, two nested levels": 1.5,
+    "search": 1.5,
+    "ego network depth 2": 1.5,
+    "shortest path": 3.0,
+}
+#: … ours/peer throughput at concurrency 16, at least 1 …
+PEER_THROUGHPUT = (
+    "organisation by id with members and events",
+    "100 organisations, two nested levels",
+    "create-and-connect mutation",
+)
+#: … and the CPU per request of 100 nested organisations at most 1.5x the floor's.
+NESTED = "100 organisations, two nested levels"
+
+
+def compiled_reads(report: Report) -> list[Verdict]:
+    """Issue 23's targets, one verdict per operation."""
+    verdicts: list[Verdict] = []
+    for op, most in P50_OVER_FLOOR.items():
+        ours, floor = report.cell(op, "ours", 1), report.cell(op, "floor", 1)
+        r = None
+        if ours and floor and ours.ok and floor.ok and ours.stats and floor.stats:
+            r = ratio(ours.stats.p50, floor.stats.p50)
+        figure = f"{r:.2f}" if r is not None else "n/a"
+        verdicts.append(Verdict(f"{op}: ours/floor p50 at c=1 ≤ {most:g}", figure,
+                                None if r is None else r <= most))  # fmt: skip
+    for op in PEER_THROUGHPUT:
+        ours, peer = report.cell(op, "ours", 16), report.cell(op, "peer", 16)
+        r = None
+        if ours and peer and ours.ok and peer.ok and ours.stats and peer.stats:
+            r = ratio(ours.stats.throughput, peer.stats.throughput)
+        figure = f"{r:.2f}" if r is not None else "n/a"
+        verdicts.append(Verdict(f"{op}: ours/peer req/s at c=16 ≥ 1", figure,
+                                None if r is None else r >= 1.0))  # fmt: skip
+    ours, floor = report.cell(NESTED, "ours", 1), report.cell(NESTED, "floor", 1)
+    r = None
+    if ours and floor and ours.cpu_ms is not None and floor.cpu_ms is not None:
+        r = ratio(ours.cpu_ms, floor.cpu_ms)
+    verdicts.append(
+        Verdict(
+            f"{NESTED}: CPU per request (API + Neo4j) ≤ 1.5x the floor's at c=1",
+            f"{r:.2f}" if r is not None else "n/a",
+            None if r is None else r <= 1.5,
+        )
+    )
     return verdicts
 
 

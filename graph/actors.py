@@ -17,3 +17,15 @@ def key_id_of(actor: str) -> str | None:
     if not actor.startswith("key:"):
         return None
     return actor.rsplit(":", 1)[1] or None
+
+
+def name_of_cypher(expr: str) -> str:
+    """Cypher: `name_of` the actor `expr` (null for null or empty), for reads that build
+    their answer in Neo4j (`graph/compiled`)."""
+    parts = f"split(substring({expr}, 4), ':')"
+    return (
+        f"CASE WHEN {expr} IS NULL OR {expr} = '' THEN null "
+        f"WHEN {expr} STARTS WITH 'key:' AND size({expr}) - size(replace({expr}, ':', '')) >= 2 "
+        f"THEN reduce(s = head({parts}), x IN {parts}[1..-1] | s + ':' + x) "
+        f"ELSE {expr} END"
+    )

@@ -6,30 +6,25 @@ are always parameters. Every write records an audit event in the same transactio
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import Any, TypeVar
 
 from neo4j import AsyncManagedTransaction
-from pydantic import Field
 
 from graph import audit, uniqueness, versions
 from graph.deletion import delete as delete
 from graph.deletion import delete_in_tx as delete_in_tx
 from graph.driver import Graph
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.labels import ENTITY_LABELS, checked_label
-from graph.models.common import Model, Page, PartialDate, Stored, new_id, partial_date_bounds
+from graph.labels import ENTITY_LABELS
+from graph.listing import EntityFilter as EntityFilter  # callers say `entities.…`
+from graph.listing import SortDirection as SortDirection
+from graph.listing import SortField as SortField
+from graph.listing import list_count, list_order, list_params, list_window
+from graph.models.common import Model, Page, Stored, new_id
 from graph.models.registry import REGISTRY, entity_type, label_of_model, to_model
 from graph.models.spec import INPUT_RELATIONSHIPS, Declared
 from graph.props import all_props
-from graph.text import fold
-
-
-def _date_property(label: str) -> str | None:
-    """The property `sort: DATE` orders by (others fall back to the name)."""
-    return REGISTRY[label].meta.date_property
-
 
 LABEL_OF = "MATCH (n:Entity {id: $id}) RETURN [l IN labels(n) WHERE l IN $labels][0] AS label"
 
@@ -99,83 +94,6 @@ RETURN before, n {{.*}} AS after
 """
 
 
-class SortField(StrEnum):
-    NAME = "NAME"
-    DATE = "DATE"
-
-
-class SortDirection(StrEnum):
-    ASC = "ASC"
-    DESC = "DESC"
-
-
-class EntityFilter(Model):
-    """Filters for lists of any type; a filter a type does not have matches nothing."""
-
-    kind: str | None = None
-    text: str | None = Field(default=None, max_length=200)
-    tags: list[str] | None = None
-    place: str | None = Field(
-        default=None, description="A place id: things held/located/available there or inside it."
-    )
-    date_from: PartialDate | None = Field(default=None, alias="dateFrom")
-    date_to: PartialDate | None = Field(default=None, alias="dateTo")
-    status: str | None = None
-    due_before: date | None = Field(default=None, alias="dueBefore")
-    assignee: str | None = None
-    #: property → the exact value (the type's `Filter.equals` filters)
-    equals: dict[str, str | int | float | bool] | None = None
-
-
-def _list_where(label: str, date_prop: str | None) -> str:
-    dated = (
-        f"""
-  AND ($dateTo IS NULL OR n.{date_prop} <= $dateTo)
-  AND ($dateFrom IS NULL OR coalesce(n.endDate, n.{date_prop}) + '~' >= $dateFrom)"""
-        if date_prop
-        else "\n  AND $dateFrom IS NULL AND $dateTo IS NULL"
-    )
-    return f"""
-MATCH (n:{label})
-WHERE ($kind IS NULL OR n.kind = $kind)
-  AND ($text IS NULL OR n.searchText CONTAINS $text)
-  AND ($tags IS NULL OR any(t IN coalesce(n.tags, []) WHERE t IN $tags))
-  AND ($status IS NULL OR n.status = $status)
-  AND ($dueBefore IS NULL OR n.dueDate < $dueBefore)
-  AND ($assignee IS NULL OR n.assignee = $assignee)
-  AND ($place IS NULL
-       OR EXISTS {{ (n)-[:LOCATED_IN|HELD_AT|AVAILABLE_IN]->(:Place)
-                    -[:PART_OF*0..6]->(:Place {{id: $place}}) }}
-       OR EXISTS {{ (n)-[:PART_OF*1..6]->(:Place {{id: $place}}) }}){dated}{_equals(label)}
-"""
-
-
-def _equals(label: str) -> str:
-    """Cypher for the type's exact-value filters: property names from its declaration."""
-    return "".join(
-        f"\n  AND ($equals.{prop} IS NULL OR n.{prop} = $equals.{prop})"
-        for prop in REGISTRY[label].equality_filters
-    )
-
-
-def _list_page(label: str, sort_expr: str, descending: bool) -> str:
-    cmp, order = ("<", "DESC") if descending else (">", "ASC")
-    return (
-        _list_where(label, _date_property(label))
-        + f"""
-WITH n, {sort_expr} AS k
-WHERE $afterKey IS NULL OR k {cmp} $afterKey OR (k = $afterKey AND n.id {cmp} $afterId)
-RETURN {all_props("n")} AS n, k
-ORDER BY k {order}, n.id {order}
-LIMIT $limit
-"""
-    )
-
-
-def _list_count(label: str) -> str:
-    return _list_where(label, _date_property(label)) + "RETURN count(n) AS total"
-
-
 def model_label(model: Stored) -> str:
     """The type label of a stored model."""
     return label_of_model(model)
@@ -229,21 +147,6 @@ async def get_many_of(graph: Graph, model: type[S], ids: list[str]) -> dict[str,
     return {k: v for k, v in found.items() if isinstance(v, model)}
 
 
-def _filter_params(label: str, f: EntityFilter) -> dict[str, Any]:
-    return {
-        "kind": f.kind,
-        "text": fold(f.text) if f.text else None,
-        "tags": f.tags or None,
-        "place": f.place,
-        "dateFrom": partial_date_bounds(f.date_from)[0] if f.date_from else None,
-        "dateTo": partial_date_bounds(f.date_to)[1] if f.date_to else None,
-        "status": f.status,
-        "dueBefore": f.due_before.isoformat() if f.due_before else None,
-        "assignee": f.assignee,
-        "equals": {p: (f.equals or {}).get(p) for p in REGISTRY[label].equality_filters},
-    }
-
-
 async def list_page(
     graph: Graph,
     label: str,
@@ -255,23 +158,16 @@ async def list_page(
     direction: SortDirection = SortDirection.ASC,
 ) -> Page[Stored]:
     """One page of `label` entities in a stable keyset order (sort value, then id)."""
-    label = checked_label(label)
-    date_prop = _date_property(label)
-    sort_expr = (
-        f"coalesce(n.{date_prop}, '')" if sort is SortField.DATE and date_prop else "n.sortKey"
+    window = (
+        list_window(label, sort, direction)
+        + f"RETURN {all_props('n')} AS n, k ORDER BY {list_order(direction)}"
     )
-    page_query = _list_page(label, sort_expr, direction is SortDirection.DESC)
-    params = _filter_params(label, filter)
+    count = list_count(label)
+    params = list_params(label, filter, after, first + 1)
 
     async def work(tx: AsyncManagedTransaction) -> Page[Stored]:
-        total = (await (await tx.run(_list_count(label), params)).single(strict=True))["total"]
-        result = await tx.run(
-            page_query,
-            params,
-            afterKey=after[0] if after else None,
-            afterId=after[1] if after else None,
-            limit=first + 1,
-        )
+        total = (await (await tx.run(count, params)).single(strict=True))["total"]
+        result = await tx.run(window, params)
         rows = [(r["n"], r["k"]) async for r in result]
         return Page[Stored](
             items=[to_model(label, p) for p, _ in rows[:first]],

@@ -61,3 +61,16 @@ def present(props: Mapping[str, Any]) -> dict[str, Any]:
         elif v is not None:
             out[k] = v
     return out
+
+
+def graphql_datetime(expr: str) -> str:
+    """Cypher: the timestamp `expr` as the API shows a stored one (`present` makes it a
+    UTC ISO string, the model a `datetime`, GraphQL its `isoformat()`):
+    `2026-12-01T21:11:45.978000+00:00`, microseconds only when there are some; null
+    when absent. For reads that build the response in Neo4j (`graph/compiled`)."""
+    return (
+        f"CASE WHEN {expr} IS NULL THEN null ELSE "
+        f"left(toString(datetime({{epochSeconds: {expr}.epochSeconds}})), 19)"
+        f" + CASE {expr}.microsecond WHEN 0 THEN '' ELSE"
+        f" '.' + right('00000' + toString({expr}.microsecond), 6) END + '+00:00' END"
+    )

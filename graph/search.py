@@ -17,7 +17,7 @@ is escaped, so no input can change the query's structure.
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel, ConfigDict
@@ -38,33 +38,75 @@ MAX_WORDS: Final = 8
 SUBSTRING_SCORE: Final = 0.5
 EXACT_BONUS: Final = 5.0
 
+
 #: The substring matcher finds thousands of nodes for a common word (2,888 for
 #: 'tervise' on the benchmark's M graph). Its branch keeps the first `$pool` of the
 #: wanted types, exact names first, then by sortKey: every node it leaves out ranks
 #: below `$pool` others (all score at least as high and sort before it), so the top
 #: `first` are unchanged. The full-text hits carry their own substring bonus, so `max`
 #: gives a node found both ways the same score as a sum over both branches did.
-SEARCH = f"""
+def search_window(p: str = "") -> str:
+    """The hits of a search as rows `node`, `label`, `score`, best first; parameters
+    (`search_params`) named with the prefix `p`. Shared by `search` and the compiled
+    reads (`graph/compiled`)."""
+    return f"""
 CALL () {{
-  CALL db.index.fulltext.queryNodes('entity_names', $lucene, {{limit: $pool}})
+  CALL db.index.fulltext.queryNodes('entity_names', ${p}lucene, {{limit: ${p}pool}})
   YIELD node, score
   RETURN node,
-         score + CASE WHEN node.searchText CONTAINS $folded THEN $substring ELSE 0.0 END AS score
+         score + CASE WHEN node.searchText CONTAINS ${p}folded THEN ${p}substring ELSE 0.0 END
+           AS score
   UNION ALL
   MATCH (node:Entity)
-  WHERE node.searchText CONTAINS $folded AND any(l IN labels(node) WHERE l IN $types)
-  WITH node ORDER BY node.sortKey = $folded DESC, node.sortKey, node.id LIMIT $pool
-  RETURN node, $substring AS score
+  WHERE node.searchText CONTAINS ${p}folded AND any(l IN labels(node) WHERE l IN ${p}types)
+  WITH node ORDER BY node.sortKey = ${p}folded DESC, node.sortKey, node.id LIMIT ${p}pool
+  RETURN node, ${p}substring AS score
 }}
 WITH node, max(score) AS score
-WITH node, score + CASE WHEN node.sortKey = $folded THEN $exact ELSE 0.0 END AS score,
-     [l IN labels(node) WHERE l IN $labels][0] AS label
-WHERE label IS NOT NULL AND (label IN $types)
+WITH node, score + CASE WHEN node.sortKey = ${p}folded THEN ${p}exact ELSE 0.0 END AS score,
+     [l IN labels(node) WHERE l IN ${p}labels][0] AS label
+WHERE label IS NOT NULL AND (label IN ${p}types)
 WITH node, label, score
 ORDER BY score DESC, node.sortKey, node.id
-LIMIT $first
-RETURN {all_props("node")} AS node, label, score
+LIMIT ${p}first
 """
+
+
+#: The order of `search_window`'s rows (to restore it after work done per row).
+SEARCH_ORDER: Final = "score DESC, node.sortKey, node.id"
+
+SEARCH = search_window() + f"RETURN {all_props('node')} AS node, label, score"
+
+
+def search_params(
+    text: str, types: list[str] | None, first: int, p: str = ""
+) -> dict[str, Any] | None:
+    """The parameters of `search_window` (named with the prefix `p`), or None when the
+    text has no word to look for (no hits). `InvalidInput` for a text over 200
+    characters or a type that is not searchable."""
+    if len(text) > 200:
+        raise InvalidInput([("text", "at most 200 characters")])
+    wanted = list(types) if types else list(NAMED_LABELS)
+    unknown = [t for t in wanted if t not in NAMED_LABELS]
+    if unknown:
+        raise InvalidInput(
+            [("types", f"not searchable: {', '.join(unknown)}; use {', '.join(NAMED_LABELS)}")]
+        )
+    folded = fold(text)
+    lucene = lucene_query(text)
+    if lucene is None or not folded:
+        return None
+    params = {
+        "lucene": lucene,
+        "folded": folded,
+        "pool": max(first * 5, 50),
+        "substring": SUBSTRING_SCORE,
+        "exact": EXACT_BONUS,
+        "labels": list(NAMED_LABELS),
+        "types": wanted,
+        "first": first,
+    }
+    return {p + k: v for k, v in params.items()}
 
 
 def escape(word: str) -> str:
@@ -99,31 +141,12 @@ async def search(
     graph: Graph, text: str, *, types: list[str] | None = None, first: int = 20
 ) -> list[Hit]:
     """The best `first` entities whose names or aliases match `text`, best first."""
-    if len(text) > 200:
-        raise InvalidInput([("text", "at most 200 characters")])
-    wanted = list(types) if types else list(NAMED_LABELS)
-    unknown = [t for t in wanted if t not in NAMED_LABELS]
-    if unknown:
-        raise InvalidInput(
-            [("types", f"not searchable: {', '.join(unknown)}; use {', '.join(NAMED_LABELS)}")]
-        )
-    folded = fold(text)
-    lucene = lucene_query(text)
-    if lucene is None or not folded:
+    params = search_params(text, types, first)
+    if params is None:
         return []
 
     async def work(tx: AsyncManagedTransaction) -> list[Hit]:
-        result = await tx.run(
-            SEARCH,
-            lucene=lucene,
-            folded=folded,
-            pool=max(first * 5, 50),
-            substring=SUBSTRING_SCORE,
-            exact=EXACT_BONUS,
-            labels=list(NAMED_LABELS),
-            types=wanted,
-            first=first,
-        )
+        result = await tx.run(SEARCH, params)
         return [
             Hit(node=to_model(r["label"], r["node"]), label=r["label"], score=r["score"])
             async for r in result

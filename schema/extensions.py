@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable, Iterator
 from functools import lru_cache, partial
 
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, validate
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, specified_rules
+from graphql import validate as graphql_validate
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -102,7 +103,7 @@ def _validate(
     rules: tuple[type[ASTValidationRule], ...],
     hide_suggestions: bool,
 ) -> list[GraphQLError]:
-    return validate(
+    return graphql_validate(
         schema, document, (*rules, *STRAWBERRY_RULES), hide_suggestions=hide_suggestions
     )
 
@@ -127,22 +128,13 @@ class CachedValidation(SchemaExtension):
         yield
 
 
-def limits(
-    *,
-    max_depth: int,
-    max_aliases: int,
-    max_tokens: int,
-    introspection: bool,
-    max_cost: int,
-    assumed_page_size: int,
-) -> list[ExtensionFactory]:
-    """Factories, so that every operation gets extension instances of its own.
-
-    The validation rules are built here once: `QueryDepthLimiter` and
-    `MaxAliasesLimiter` build a new rule class per instance, which would give every
-    request a validation cache key of its own. Without introspection, validation
-    errors carry no suggestions (nor do variable errors: see `KoostooSchema`).
-    """
+def validation_rules(
+    *, max_depth: int, max_aliases: int, introspection: bool, max_cost: int, assumed_page_size: int
+) -> tuple[type[ASTValidationRule], ...]:
+    """The limits' validation rules, beside graphql-core's own: built once per schema
+    (`QueryDepthLimiter` and `MaxAliasesLimiter` build a new rule class per instance,
+    which would give every request a validation cache key of its own). Without
+    introspection, validation errors carry no suggestions."""
     rules: list[type[ASTValidationRule]] = [
         depth_rule(max_depth, None),
         aliases_rule(max_aliases),
@@ -150,9 +142,33 @@ def limits(
     ]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
+    return tuple(rules)
+
+
+def validate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    rules: tuple[type[ASTValidationRule], ...],
+    hide_suggestions: bool,
+) -> list[GraphQLError]:
+    """A document's validation errors under graphql-core's rules, `rules` and
+    Strawberry's, cached per document: the one validation both executors use (the
+    resolvers through `CachedValidation`, the compiled reads directly)."""
+    return _validate(schema, document, (*specified_rules, *rules), hide_suggestions)
+
+
+def limits(
+    *,
+    max_tokens: int,
+    introspection: bool,
+    rules: tuple[type[ASTValidationRule], ...],
+) -> list[ExtensionFactory]:
+    """Factories, so that every operation gets extension instances of its own; `rules`
+    from `validation_rules`. Without introspection, validation errors carry no
+    suggestions (nor do variable errors: see `KoostooSchema`)."""
     return [
         partial(MaxTokensLimiter, max_token_count=max_tokens),
         partial(ParserCache, maxsize=DOCUMENT_CACHE),
-        partial(AddValidationRules, rules),
+        partial(AddValidationRules, list(rules)),
         partial(CachedValidation, hide_suggestions=not introspection),
     ]

@@ -17,7 +17,7 @@ from enum import StrEnum
 from functools import reduce
 from operator import or_
 from types import GenericAlias, UnionType
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import strawberry
 from pydantic import ValidationError
@@ -156,8 +156,13 @@ def _reference(f: Field_) -> Any:
     )
 
 
+def spec_of(link: Link) -> relationships.Spec:
+    """What a relationship field reads: its types, direction and labels."""
+    return relationships.Spec(types=link.types, direction=link.direction, labels=link.other)
+
+
 def _link(link: Link) -> Any:
-    spec = relationships.Spec(types=link.types, direction=link.direction, labels=link.other)
+    spec = spec_of(link)
     other = ref(link.other[0]) if len(link.other) == 1 else Entity
     if link.single:
 
@@ -298,10 +303,23 @@ def _filter_values(t: EntityType, given: Any) -> entities.EntityFilter:
     if given is None:
         return entities.EntityFilter()
     sent = input_dict(given)
+    return filter_values(
+        t,
+        {
+            f.name: sent[_camel_to_snake(f.name)]
+            for f in t.meta.filters
+            if _camel_to_snake(f.name) in sent
+        },
+    )
+
+
+def filter_values(t: EntityType, sent: dict[str, Any]) -> entities.EntityFilter:
+    """The generic list filter from the values of a type's filter argument, by their
+    GraphQL names (the compiled reads pass graphql-core's coerced values)."""
     values: dict[str, Any] = {}
     names: dict[str, str] = {}
     for f in t.meta.filters:
-        value = sent.get(_camel_to_snake(f.name), strawberry.UNSET)
+        value = sent.get(f.name, strawberry.UNSET)
         if value is strawberry.UNSET or value is None:
             continue  # not sent, or null: not filtered by it
         value = value.value if isinstance(value, StrEnum) else value
@@ -339,6 +357,11 @@ def _result(t: EntityType, object_type: type) -> Any:
     )
 
 
+def plural_of(t: EntityType) -> str:
+    """The name of a type's list root field (`organisations`, `people`)."""
+    return t.meta.plural or f"{_lower_first(t.label)}s"
+
+
 def _query_fields(t: EntityType, object_type: type) -> dict[str, Any]:
     label, stored = t.label, t.stored
     filter_type = _filter_type(t)
@@ -362,7 +385,7 @@ def _query_fields(t: EntityType, object_type: type) -> dict[str, Any]:
         return await entity_list(info, label, first, after, parsed, sort, direction)
 
     many.__annotations__ = dict(many.__annotations__) | {"filter": _nullable(filter_type)}
-    plural = t.meta.plural or f"{_lower_first(label)}s"
+    plural = plural_of(t)
     return {
         _lower_first(label): strawberry.field(
             resolver=one,
@@ -461,10 +484,26 @@ EntityQuery = _root(
         for item in _query_fields(t, OBJECT_TYPES[t.label]).items()
     ),
 )
+#: The entity root fields of the query: `organisation` → ("Organisation", "one"),
+#: `organisations` → ("Organisation", "list"), …
+ENTITY_ROOTS: dict[str, tuple[str, Literal["one", "list"]]] = {}
+for _t in TYPES:
+    if _t.meta.queries:
+        ENTITY_ROOTS[_lower_first(_t.label)] = (_t.label, "one")
+        ENTITY_ROOTS[plural_of(_t)] = (_t.label, "list")
 #: `createOrganisation`, `updateOrganisation`, `deleteOrganisation`, …
 EntityMutation = _root(
     "EntityMutation",
     (item for t in TYPES for item in _mutation_fields(t, OBJECT_TYPES[t.label]).items()),
 )
 
-__all__ = ["LINKS", "OBJECT_TYPES", "EntityMutation", "EntityQuery", "Node", "ref", "union"]
+__all__ = [
+    "ENTITY_ROOTS",
+    "LINKS",
+    "OBJECT_TYPES",
+    "EntityMutation",
+    "EntityQuery",
+    "Node",
+    "ref",
+    "union",
+]

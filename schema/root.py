@@ -18,10 +18,11 @@ from strawberry.types import ExecutionContext
 from graph.models.common import Stored
 from schema.admin import AdminMutation, AdminQuery
 from schema.analytics import AnalyticsQuery
+from schema.compiled.execute import CompiledReads
 from schema.context import Info
 from schema.crm import CrmMutation, CrmQuery
 from schema.entity import Entity
-from schema.extensions import MaskUnexpectedErrors, limits
+from schema.extensions import MaskUnexpectedErrors, limits, validation_rules
 from schema.forms import FormsQuery
 from schema.model import OBJECT_TYPES, EntityMutation, EntityQuery
 from schema.node import Node
@@ -79,6 +80,7 @@ class KoostooSchema(strawberry.Schema):
         introspection shows the schema anyway (validation: see `CachedValidation`)."""
         super().__init__(*args, **kwargs)
         self.suggestions = suggestions
+        self.compiled: CompiledReads | None = None
 
     def _get_custom_context_kwargs(
         self, operation_extensions: dict[str, Any] | None = None, *, sync: bool = False
@@ -108,22 +110,28 @@ class Limits:
     assumed_page_size: int = 100
 
 
-def build_schema(lim: Limits | None = None) -> strawberry.Schema:
+def build_schema(lim: Limits | None = None) -> KoostooSchema:
+    """The schema, with its limits; its `compiled` reads run the reads it can plan as
+    one statement each (`schema/compiled`), under the same limits."""
     lim = lim or Limits()
-    return KoostooSchema(
+    rules = validation_rules(
+        max_depth=lim.max_depth,
+        max_aliases=lim.max_aliases,
+        introspection=lim.introspection,
+        max_cost=lim.max_cost,
+        assumed_page_size=lim.assumed_page_size,
+    )
+    schema = KoostooSchema(
         query=Query,
         mutation=Mutation,
         types=[Entity, *OBJECT_TYPES.values()],
         extensions=[
-            *limits(
-                max_depth=lim.max_depth,
-                max_aliases=lim.max_aliases,
-                max_tokens=lim.max_tokens,
-                introspection=lim.introspection,
-                max_cost=lim.max_cost,
-                assumed_page_size=lim.assumed_page_size,
-            ),
+            *limits(max_tokens=lim.max_tokens, introspection=lim.introspection, rules=rules),
             MaskUnexpectedErrors,
         ],
         suggestions=lim.introspection,
     )
+    schema.compiled = CompiledReads(
+        schema._schema, rules=rules, max_tokens=lim.max_tokens, suggestions=lim.introspection
+    )
+    return schema

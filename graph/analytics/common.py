@@ -8,7 +8,7 @@ from typing import Any, Final
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel, ConfigDict
 
-from graph.analytics.paths import ACTORS, TAKES_PART
+from graph.analytics.path_queries import ACTORS, TAKES_PART
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 

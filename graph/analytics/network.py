@@ -289,10 +289,56 @@ async def ego_ids(
     return list(seen), False
 
 
+def ego_query(depth: int) -> str:
+    """The ego network of `$id` in one statement (`depth` 1..3, a literal): the
+    breadth-first levels as `ego_ids` finds them (each level's new nodes by id, nearest
+    first, at most `$maxNodes`, `truncated` when more were found), then their rows,
+    the edges among them and the titles of the edges' documents, as `materialise`
+    reads them."""
+    assert 1 <= int(depth) <= 3
+    levels = []
+    for level in range(1, int(depth) + 1):
+        levels.append(f"""
+CALL (frontier, seen) {{
+  WITH frontier, seen WHERE size(seen) <= $maxNodes
+  UNWIND frontier AS a
+  MATCH (a)-[r]-(n:Entity)
+  WHERE type(r) IN $types AND {REL_IN_WINDOW} AND {node_in_window("n")}
+    AND ($labels IS NULL OR {NODE_TYPE} IN $labels)
+  WITH DISTINCT n ORDER BY n.id
+  RETURN collect(n) AS found{level}
+}}
+WITH c, seen, [x IN found{level} WHERE NOT x IN seen] AS frontier
+WITH c, seen + frontier AS seen, frontier""")
+    return f"""
+MATCH (c:Entity {{id: $id}})
+WITH c, [c] AS seen, [c] AS frontier{"".join(levels)}
+WITH seen[..$maxNodes] AS ns, size(seen) > $maxNodes AS truncated
+CALL (ns) {{
+  UNWIND ns AS a
+  MATCH (a)-[r]->(b:Entity)
+  WHERE b IN ns AND type(r) IN $types AND {REL_IN_WINDOW}
+  WITH a.id AS source, b.id AS target, type(r) AS type, {all_props("r")} AS props
+  ORDER BY source, type, target
+  RETURN collect({{source: source, target: target, type: type, props: props}}) AS edges
+}}
+CALL (edges) {{
+  UNWIND edges AS e
+  UNWIND coalesce(e.props.sourceIds, []) AS did
+  WITH DISTINCT did
+  MATCH (d:Document {{id: did}})
+  RETURN collect([d.id, d.title]) AS titles
+}}
+RETURN [n IN ns | {{id: n.id, type: {NODE_TYPE}, label: {DISPLAY}, props: {all_props("n")}}}]
+         AS nodes, edges, titles, truncated
+"""
+
+
 async def ego(
     graph: Graph, centre: str, *, depth: int = 1, filter: NetworkFilter | None = None
 ) -> Network:
-    """The entities within `depth` (1..3) hops of `centre` and the edges among them.
+    """The entities within `depth` (1..3) hops of `centre` and the edges among them, in
+    one statement (`ego_query`).
 
     Raises `NotFound` for an unknown centre and `InvalidInput` for a bad depth, type,
     label or window.
@@ -300,11 +346,17 @@ async def ego(
     filter = filter or NetworkFilter()
     if not 1 <= depth <= 3:
         raise InvalidInput([("depth", "must be 1, 2 or 3")])
-    params = filter.params()
+    params = filter.params() | {"id": centre, "maxNodes": filter.max_nodes}
 
     async def work(tx: AsyncManagedTransaction) -> Network:
-        ids, truncated = await ego_ids(tx, centre, depth, params, filter.max_nodes)
-        return await materialise(tx, ids, params, truncated)
+        row = await (await tx.run(ego_query(depth), params)).single()
+        if row is None:
+            raise NotFound(centre)
+        nodes = [_node(n) for n in row["nodes"]]
+        nodes.sort(key=lambda n: (n.type, n.label.casefold(), n.id))
+        titles: dict[str, str | None] = dict(row["titles"])
+        edges = [_edge(r, titles) for r in row["edges"]]
+        return Network(nodes=nodes, edges=edges, truncated=row["truncated"])
 
     return await graph.read(work)
 

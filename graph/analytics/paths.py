@@ -27,129 +27,40 @@ event or programme must have started by then (undated ones are left out).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import date
 from functools import partial
-from typing import Any, Final
+from typing import Any
 
 from neo4j import AsyncManagedTransaction
 from neo4j import exceptions as neo4j_errors
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.analytics import wording
-from graph.analytics.dates import end_of, lower_bound, start_of
+from graph.analytics.dates import lower_bound
 from graph.analytics.network import EdgeSource, SourceDoc, document_titles, jsonable
+from graph.analytics.path_queries import (
+    ACTOR_COUNT,
+    ACTORS,
+    CANDIDATES,
+    DETOUR_EXTRA,
+    DETOUR_TIMEOUT,
+    DETOUR_UP_TO,
+    ENDPOINTS,
+    GROUPS,
+    MAX_HOPS,
+    MAX_LIMIT,
+    STRENGTH,
+    TIMEOUT,
+    candidates_query,
+    explained_shortest_query,
+    shortest_query,
+)
 from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound, Unavailable
 
 log = logging.getLogger(__name__)
-
-ACTORS: Final = ("Organisation", "Person")
-VIAS: Final = ("Event", "Programme", "Service")
-DIRECT: Final = ("MEMBER_OF", "PART_OF")
-TAKES_PART: Final = ("ATTENDED", "ORGANISED", "FUNDED", "IMPLEMENTED", "COMMISSIONED", "PROVIDES")
-MAX_HOPS: Final = 6
-MAX_LIMIT: Final = 20
-CANDIDATES: Final = 200
-#: path lengths considered: the shortest, and the next two (room for stronger detours)
-GROUPS: Final = 3
-#: seconds a path search may take before it is stopped
-TIMEOUT: Final = 30.0
-#: seconds the search for longer, stronger detours may take
-DETOUR_TIMEOUT: Final = 1.0
-#: networks of more actors than this get no detour search: on the M synthetic network
-#: (40k actors) it never finished within DETOUR_TIMEOUT and cost 1-2 s of Neo4j CPU
-DETOUR_UP_TO: Final = 10_000
-#: how much longer (in relationships) than the shortest paths a detour may be: 2 is one
-#: more shared activity (actor–activity–actor) or two more direct ties
-DETOUR_EXTRA: Final = 2
-
-_REL_AS_OF = f"""
-($asOf IS NULL OR ((r.from IS NULL OR {start_of("r.from")} <= $asOf)
-                   AND (r.to IS NULL OR {end_of("r.to")} >= $asOf)))
-"""
-_NODE_AS_OF = f"""
-($asOf IS NULL OR NOT (y:Event OR y:Programme) OR
-  (coalesce(y.startDate, y.endDate) IS NOT NULL
-   AND {start_of("coalesce(y.startDate, y.endDate)")} <= $asOf))
-"""
-_TYPES = "|".join(DIRECT + TAKES_PART)
-_NODE_OK = f"(y:Organisation OR y:Person OR y:Event OR y:Programme OR y:Service) AND {_NODE_AS_OF}"
-_STEP = (
-    f"(x)-[r:{_TYPES}]-(y) WHERE {_NODE_OK} "
-    "AND (type(r) <> 'PART_OF' OR (x:Organisation AND y:Organisation)) "
-    f"AND {_REL_AS_OF}"
-)
-# The same rules, as predicates over every node and relationship of a path.
-_PATH_OK = (
-    f"all(y IN nodes(p) WHERE {_NODE_OK}) AND all(r IN relationships(p) WHERE "
-    "(type(r) <> 'PART_OF' OR (startNode(r):Organisation AND endNode(r):Organisation)) "
-    f"AND {_REL_AS_OF})"
-)
-
-#: from Neo4j's count store: no scan
-ACTOR_COUNT: Final = """
-CALL () { MATCH (o:Organisation) RETURN count(o) AS n
-          UNION ALL MATCH (p:Person) RETURN count(p) AS n }
-RETURN sum(n) AS n
-"""
-
-ENDPOINTS: Final = """
-UNWIND [$from, $to] AS eid
-OPTIONAL MATCH (n:Entity {id: eid})
-RETURN eid, [l IN labels(n) WHERE l <> 'Entity'][0] AS type
-"""
-
-_NODE_MAP = (
-    "{id: n.id, type: [l IN labels(n) WHERE l <> 'Entity'][0], name: coalesce(n.name, n.id), "
-    "kind: n.kind, startDate: n.startDate, endDate: n.endDate}"
-)
-
-
-#: A path as the explanation needs it. The relationships' bookkeeping timestamps are
-#: nulled: a path never shows them, and the driver spends about 0.2 ms hydrating each
-#: DateTime (up to 200 candidate paths of up to 12 relationships, two each).
-_PATH_ROW = f"""
-RETURN [n IN nodes(p) | {_NODE_MAP}] AS nodes,
-       [rel IN relationships(p) | {{type: type(rel), start: startNode(rel).id,
-                                   end: endNode(rel).id,
-                                   props: rel {{.*, createdAt: null, updatedAt: null}}}}] AS rels
-LIMIT $candidates
-"""
-
-
-def shortest_query(max_raw: int) -> str:
-    # The length bound must be a literal in Cypher; it is an int.
-    return f"""
-MATCH (a:Entity {{id: $from}}), (b:Entity {{id: $to}})
-MATCH p = allShortestPaths((a)-[:{_TYPES}*1..{int(max_raw)}]-(b))
-WHERE {_PATH_OK}
-{_PATH_ROW}"""
-
-
-def candidates_query(groups: int, max_raw: int) -> str:
-    # The group count and the quantifier bound must be literals in Cypher; both are ints.
-    # SHORTEST k GROUPS: every path of the k shortest lengths, enumerated lazily, so
-    # LIMIT bounds the enumeration (not the search state, hence DETOUR_TIMEOUT).
-    return f"""
-MATCH (a:Entity {{id: $from}}), (b:Entity {{id: $to}})
-MATCH p = SHORTEST {int(groups)} GROUPS (a) ({_STEP}){{1,{int(max_raw)}}} (b)
-{_PATH_ROW}"""
-
-
-STRENGTH: Final = f"""
-UNWIND $pairs AS pair
-MATCH (u:Entity {{id: pair[0]}}), (v:Entity {{id: pair[1]}})
-OPTIONAL MATCH (u)-[r1:{"|".join(TAKES_PART)}]->(y)<-[r2:{"|".join(TAKES_PART)}]-(v)
-WHERE (y:Event OR y:Programme OR y:Service)
-  AND {_NODE_AS_OF}
-  AND all(r IN [r1, r2] WHERE {_REL_AS_OF})
-WITH pair, u, v, count(DISTINCT y) AS shared
-OPTIONAL MATCH (u)-[r:MEMBER_OF|PART_OF]-(v)
-WHERE {_REL_AS_OF}
-WITH pair, shared, count(DISTINCT r) AS direct
-RETURN pair[0] AS u, pair[1] AS v, shared + direct AS strength
-"""
 
 
 class PathNode(BaseModel):
@@ -331,6 +242,43 @@ async def _strengths(
     return {(r["u"], r["v"]): r["strength"] async for r in result}
 
 
+def _check_ends(ends: list[list[Any]], from_id: str) -> None:
+    for eid, label in ends:
+        field = "from" if eid == from_id else "to"
+        if label is None:
+            raise NotFound(eid)
+        if label not in ACTORS:
+            raise InvalidInput([(field, f"{eid!r} is a {label}, not a person or organisation")])
+
+
+def _explained(
+    raw: list[dict[str, Any]],
+    titles: dict[str, str | None],
+    strength: dict[tuple[str, str], int],
+    max_hops: int,
+) -> list[Path]:
+    """Raw candidate paths as explained paths, one per sequence of actors."""
+    found: list[list[Hop]] = []
+    seen: set[tuple[str, ...]] = set()
+    for row in raw:
+        hops = _hops(row["nodes"], row["rels"], titles)
+        if not hops or len(hops) > max_hops:
+            continue
+        key = (hops[0].source.id, *(h.target.id for h in hops))
+        if key not in seen:
+            seen.add(key)
+            found.append(hops)
+    out = []
+    for hops in found:
+        scored = [
+            h.model_copy(update={"strength": strength.get((h.source.id, h.target.id), 0)})
+            for h in hops
+        ]
+        weights = [h.strength for h in scored]
+        out.append(Path(hops=scored, strength=min(weights), total_strength=sum(weights)))
+    return out
+
+
 async def find(
     graph: Graph,
     from_id: str,
@@ -339,8 +287,13 @@ async def find(
     max_hops: int = 4,
     limit: int = 3,
     as_of: str | date | None = None,
+    detours: bool = True,
 ) -> Paths:
     """The `limit` shortest and strongest paths (at most `max_hops` actor hops).
+
+    With `detours=False` (a caller that wants the shortest paths only) no longer, stronger
+    detours are searched: one statement finds and explains the shortest paths, and
+    `strongest` is the strongest of them (`detours_searched` false).
 
     Raises `NotFound` for an unknown endpoint, `InvalidInput` (naming the field) when an
     endpoint is not a person or organisation or a bound is out of range.
@@ -357,19 +310,22 @@ async def find(
 
     async def shortest(tx: AsyncManagedTransaction) -> tuple[list[dict[str, Any]], int]:
         async for r in await tx.run(ENDPOINTS, params):
-            field = "from" if r["eid"] == from_id else "to"
-            if r["type"] is None:
-                raise NotFound(r["eid"])
-            if r["type"] not in ACTORS:
-                raise InvalidInput(
-                    [(field, f"{r['eid']!r} is a {r['type']}, not a person or organisation")]
-                )
+            _check_ends([[r["eid"], r["type"]]], from_id)
         result = await tx.run(shortest_query(2 * max_hops), params, candidates=candidates)
         found = [dict(r) async for r in result]
         actors = await (await tx.run(ACTOR_COUNT)).single(strict=True)
         return found, actors["n"]
 
-    async def detours(tx: AsyncManagedTransaction, max_raw: int) -> list[dict[str, Any]]:
+    async def explained_shortest(tx: AsyncManagedTransaction) -> list[Path]:
+        query = explained_shortest_query(2 * max_hops)
+        row = await (
+            await tx.run(query, params, candidates=candidates, actors=list(ACTORS))
+        ).single(strict=True)
+        _check_ends(row["ends"], from_id)
+        strength = {(u, v): n for u, v, n in row["strengths"]}
+        return _explained(row["rows"], dict(row["titles"]), strength, max_hops)
+
+    async def detours_of(tx: AsyncManagedTransaction, max_raw: int) -> list[dict[str, Any]]:
         query = candidates_query(GROUPS, max_raw)
         result = await tx.run(query, params, candidates=candidates)
         return [dict(r) async for r in result]
@@ -379,44 +335,29 @@ async def find(
             tx,
             (d for row in raw for rel in row["rels"] for d in rel["props"].get("sourceIds") or []),
         )
-        found: list[list[Hop]] = []
-        seen: set[tuple[str, ...]] = set()
-        for row in raw:
-            hops = _hops(row["nodes"], row["rels"], titles)
-            if not hops or len(hops) > max_hops:
-                continue
-            key = (hops[0].source.id, *(h.target.id for h in hops))
-            if key not in seen:
-                seen.add(key)
-                found.append(hops)
-        pairs = {(h.source.id, h.target.id) for hops in found for h in hops}
-        strength = await _strengths(tx, pairs, day)
-        out = []
-        for hops in found:
-            scored = [
-                h.model_copy(update={"strength": strength.get((h.source.id, h.target.id), 0)})
-                for h in hops
-            ]
-            weights = [h.strength for h in scored]
-            out.append(Path(hops=scored, strength=min(weights), total_strength=sum(weights)))
-        return out
+        pairs = {(a["id"], b["id"]) for row in raw for a, b in _actor_pairs(row["nodes"])}
+        return _explained(raw, titles, await _strengths(tx, pairs, day), max_hops)
 
     try:
-        raw, actors = await graph.read(shortest, timeout=TIMEOUT)
-        searched = actors <= DETOUR_UP_TO
-        if raw and searched:
-            # Detours at most DETOUR_EXTRA relationships longer than the shortest paths:
-            # a bound on the search's depth, and so on its state.
-            max_raw = min(2 * max_hops, min(len(r["rels"]) for r in raw) + DETOUR_EXTRA)
-            try:
-                raw += await graph.read(
-                    partial(detours, max_raw=max_raw), timeout=DETOUR_TIMEOUT, retry=False
-                )
-            except (Unavailable, neo4j_errors.TransientError) as e:
-                # Stopped by DETOUR_TIMEOUT or the transaction memory cap.
-                log.info("detour search stopped (%s): strongest among the shortest", e)
-                searched = False
-        paths = await graph.read(lambda tx: explain(tx, raw), timeout=TIMEOUT)
+        if not detours:
+            paths = await graph.read(explained_shortest, timeout=TIMEOUT)
+            searched = False
+        else:
+            raw, actors = await graph.read(shortest, timeout=TIMEOUT)
+            searched = actors <= DETOUR_UP_TO
+            if raw and searched:
+                # Detours at most DETOUR_EXTRA relationships longer than the shortest
+                # paths: a bound on the search's depth, and so on its state.
+                max_raw = min(2 * max_hops, min(len(r["rels"]) for r in raw) + DETOUR_EXTRA)
+                try:
+                    raw += await graph.read(
+                        partial(detours_of, max_raw=max_raw), timeout=DETOUR_TIMEOUT, retry=False
+                    )
+                except (Unavailable, neo4j_errors.TransientError) as e:
+                    # Stopped by DETOUR_TIMEOUT or the transaction memory cap.
+                    log.info("detour search stopped (%s): strongest among the shortest", e)
+                    searched = False
+            paths = await graph.read(lambda tx: explain(tx, raw), timeout=TIMEOUT)
     except neo4j_errors.Neo4jError as e:
         if "TransactionTimedOut" in (e.code or "") or "Terminated" in (e.code or ""):
             raise Unavailable(
@@ -429,3 +370,9 @@ async def find(
     return Paths(
         shortest=shortest_paths[:limit], strongest=strongest[:limit], detours_searched=searched
     )
+
+
+def _actor_pairs(nodes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Consecutive actors of a raw path (the ends of its hops)."""
+    actors = [n for n in nodes if n["type"] in ACTORS]
+    return list(itertools.pairwise(actors))

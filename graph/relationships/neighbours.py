@@ -37,17 +37,33 @@ class Spec:
         for label in self.labels:
             checked_label(label)
 
-    def pattern(self) -> str:
+    def pattern(self, n: str = "n", r: str = "r", m: str = "m") -> str:
         types = "|".join(RelType(t).value for t in self.types)
         labels = "|".join(self.labels)
         if self.direction == "out":
-            return f"(n)-[r:{types}]->(m:{labels})"
-        return f"(n)<-[r:{types}]-(m:{labels})"
+            return f"({n})-[{r}:{types}]->({m}:{labels})"
+        return f"({n})<-[{r}:{types}]-({m}:{labels})"
 
-    def sort_expr(self) -> str:
+    def sort_expr(self, m: str = "m") -> str:
         if all(label in _DATED for label in self.labels):
-            return "coalesce(m.startDate, '')"
-        return "m.sortKey"
+            return f"coalesce({m}.startDate, '')"
+        return f"{m}.sortKey"
+
+    def window(self, n: str, r: str, m: str, p: str) -> str:
+        """The rows of one page of the neighbours of `n` (`r`, `m`, the sort value `k`
+        and the type `t`), in order, after the keyset position `$<p>afterKey`,
+        `$<p>afterId`, `$<p>afterType`, at most `$<p>limit`: the page the loaders
+        read and the compiled reads (`graph/compiled`) alike."""
+        return f"""MATCH {self.pattern(n, r, m)}
+    WITH {r}, {m}, {self.sort_expr(m)} AS k, type({r}) AS t
+    WHERE ${p}afterKey IS NULL OR k > ${p}afterKey OR (k = ${p}afterKey AND ({m}.id > ${p}afterId
+          OR ({m}.id = ${p}afterId AND t > ${p}afterType)))
+    WITH {r}, {m}, k, t ORDER BY k, {m}.id, t LIMIT ${p}limit"""
+
+    @staticmethod
+    def order(m: str) -> str:
+        """The `ORDER BY` terms of `window`'s rows."""
+        return f"k, {m}.id, t"
 
 
 class Neighbour(BaseModel):
@@ -81,8 +97,19 @@ class PageRequest:
     after: tuple[Any, str, str] | None = None
 
 
+def page_params(after: tuple[Any, ...] | None, limit: int, p: str) -> dict[str, Any]:
+    """The parameters of `Spec.window`, named with the prefix `p`."""
+    return {
+        f"{p}afterKey": after[0] if after else None,
+        f"{p}afterId": after[1] if after else None,
+        f"{p}afterType": after[2] if after else None,
+        f"{p}limit": limit,
+    }
+
+
 def _neighbours_branch(spec: Spec, i: int) -> str:
-    """The pages of request `i` (its parameters suffixed `_i`), a record per entity."""
+    """The pages of request `i` (its parameters suffixed `_i` or prefixed `pi_`), a record
+    per entity."""
     return f"""
   UNWIND $ids_{i} AS id
   MATCH (n:Entity {{id: id}})
@@ -91,11 +118,7 @@ def _neighbours_branch(spec: Spec, i: int) -> str:
     RETURN count(r) AS total
   }}
   CALL (n) {{
-    MATCH {spec.pattern()}
-    WITH r, m, {spec.sort_expr()} AS k, type(r) AS t
-    WHERE $afterKey_{i} IS NULL OR k > $afterKey_{i} OR (k = $afterKey_{i} AND (m.id > $afterId_{i}
-          OR (m.id = $afterId_{i} AND t > $afterType_{i})))
-    WITH r, m, k, t ORDER BY k, m.id, t LIMIT $limit_{i}
+    {spec.window("n", "r", "m", f"p{i}_")}
     RETURN collect({{node: {all_props("m")}, label: [l IN labels(m) WHERE l IN $labels][0],
                      type: t, props: {all_props("r")}, key: [k, m.id, t]}}) AS rows
   }}
@@ -138,10 +161,7 @@ async def neighbours_pages(
     for i, r in enumerate(requests):
         params |= {
             f"ids_{i}": list(r.ids),
-            f"afterKey_{i}": r.after[0] if r.after else None,
-            f"afterId_{i}": r.after[1] if r.after else None,
-            f"afterType_{i}": r.after[2] if r.after else None,
-            f"limit_{i}": r.first + 1,
+            **page_params(r.after, r.first + 1, f"p{i}_"),
         }
 
     async def work(tx: AsyncManagedTransaction) -> list[dict[str, NeighbourPage]]:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from graph.analytics import paths
 from schema.analytics.network import NetworkSource
@@ -118,6 +119,21 @@ class IntroductionPaths:
     )
 
 
+#: The fields that need the search for longer, stronger detours: without them the
+#: shortest paths are found and explained in one statement.
+_DETOUR_FIELDS = frozenset({"strongest", "detoursSearched"})
+
+
+def _selects(selections: list[Selection], names: frozenset[str]) -> bool:
+    """Whether `selections` (fragments included) select one of the fields `names`."""
+    for s in selections:
+        if isinstance(s, SelectedField) and s.name in names:
+            return True
+        if isinstance(s, FragmentSpread | InlineFragment) and _selects(s.selections, names):
+            return True
+    return False
+
+
 @strawberry.type
 class PathsQuery:
     @strawberry.field(
@@ -144,6 +160,7 @@ class PathsQuery:
                 max_hops=max_hops,
                 limit=limit,
                 as_of=as_of,
+                detours=_selects(info.selected_fields[0].selections, _DETOUR_FIELDS),
             )
         )
         return IntroductionPaths(
