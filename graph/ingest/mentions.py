@@ -61,6 +61,12 @@ _MUNICIPALITY: Final = re.compile(
     r"\b([A-ZÕÄÖÜŠŽ][\w-]+) (?:vald|valla|vallas|vallast|valda|vallale|vallaga|vallavalitsus\w*)\b"
 )
 _LOWER_HEADS: Final = re.compile(r"(?:ministee?rium|minister?ium|amet)(?:i\w{0,3})?$")
+#: A word with at least five letters before its institution word.
+_COMPOUND_HEAD: Final = re.compile(
+    r"^\w{5,}(?:ministee?rium|kantselei|sihtkapital|kassa|amet|inspektsioon|agentuur|"
+    r"kontroll|nõukogu|fond|sihtasutus)",
+    re.IGNORECASE,
+)
 _NOT_HEAD_PREFIX: Final = re.compile(r"^(?:töö|kutse|ameti|ametni)", re.IGNORECASE)
 
 #: Words that introduce a list of organisations, and of places.
@@ -224,8 +230,12 @@ def organisations(text: str, ws: list[Word]) -> list[Mention]:
             continue
         if w.capital or w.acronym:
             j = _run_before(ws, i, text)
+            # one word: a name if its institution word is a strong one and, at a
+            # sentence's start, a compound ("Sotsiaalkindlustusamet", not "Amet")
+            bare = not _COMPOUND_HEAD.match(w.text)
             if j == i and (
-                head[1] not in STRONG or (_sentence_start(text, w) and not _known_capital(text, w))
+                head[1] not in STRONG
+                or (_sentence_start(text, w) and bare and not _known_capital(text, w))
             ):
                 continue
             found.append(

@@ -145,3 +145,8 @@ def test_unreadable_files_are_refused_with_the_reason(data: bytes, name: str, me
     with pytest.raises(InvalidInput) as e:
         extract(data, name)
     assert message in str(e.value.problems)
+
+
+def test_a_compound_institution_name_may_start_a_sentence() -> None:
+    text = "Sotsiaalkindlustusamet ja Eesti Töötukassa avaldasid aruande. Amet teatas."
+    assert [n[1] for n in _names(text)] == ["Sotsiaalkindlustusamet", "Eesti Töötukassa"]
