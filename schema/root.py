@@ -22,6 +22,7 @@ from schema.context import Info
 from schema.crm import CrmMutation, CrmQuery
 from schema.entity import Entity
 from schema.extensions import MaskUnexpectedErrors, limits
+from schema.ingest import IngestMutation, IngestQuery
 from schema.model import OBJECT_TYPES, EntityMutation, EntityQuery
 from schema.node import Node
 from schema.permissions import CanRead
@@ -56,10 +57,19 @@ class RootQuery:
 
 Query = merge_types(
     "Query",
-    (EntityQuery, RelationshipQuery, SearchQuery, CrmQuery, AdminQuery, AnalyticsQuery, RootQuery),
+    (
+        EntityQuery,
+        RelationshipQuery,
+        SearchQuery,
+        CrmQuery,
+        AdminQuery,
+        AnalyticsQuery,
+        IngestQuery,
+        RootQuery,
+    ),
 )
 Mutation = merge_types(
-    "Mutation", (EntityMutation, RelationshipMutation, CrmMutation, AdminMutation)
+    "Mutation", (EntityMutation, RelationshipMutation, CrmMutation, AdminMutation, IngestMutation)
 )
 
 

@@ -31,7 +31,7 @@ from enum import StrEnum
 from typing import Any, Final
 
 from graph.ingest.dates import DateMention, document_date, fill_years, find_dates
-from graph.ingest.mentions import ORG, PERSON, PLACE, Mention, all_mentions
+from graph.ingest.mentions import ORG, PERSON, PLACE, ROLE, Mention, all_mentions
 from graph.ingest.text import clip, enclosing, sentences
 from graph.text import fold
 
@@ -115,7 +115,8 @@ _ORGANISE: Final = re.compile(
 )
 _TOGETHER: Final = re.compile(r"\bkoostöös\b", re.IGNORECASE)
 _ATTEND: Final = re.compile(
-    r"\b(?:osal\w*|kaasatud|osavõt\w*|esine\w*|koolitaja\w*|kohal olid|külasta\w*)",
+    r"\b(?:osal\w*|kaasatud|osavõt\w*|esine\w*|koolitaja\w*|kohal olid|külasta\w*|"
+    r"juhtis|juhatas|modereeri\w*)",
     re.IGNORECASE,
 )
 _FUND: Final = re.compile(
@@ -127,7 +128,7 @@ _LIST_LINE: Final = re.compile(
 _ROLES: Final = (
     (re.compile(r"koolita", re.IGNORECASE), "TRAINER"),
     (re.compile(r"esine|ettekan|kõnele", re.IGNORECASE), "SPEAKER"),
-    (re.compile(r"moderaator|juhtis arutelu", re.IGNORECASE), "MODERATOR"),
+    (re.compile(r"moderaator|modereeri|juhtis|juhatas", re.IGNORECASE), "MODERATOR"),
     (re.compile(r"mentor", re.IGNORECASE), "MENTOR"),
     (re.compile(r"koordinaator", re.IGNORECASE), "COORDINATOR"),
 )
@@ -240,8 +241,20 @@ def _entity(text: str, spans: list[tuple[int, int]], m: Mention, drafts: dict[st
 
 
 def _role(phrase: str) -> str:
-    words = [w for w in phrase.split() if w.lower() not in _NOT_ROLE]
-    return " ".join(words[-2:]) if words else phrase
+    """The role in a phrase before a name: role words, the genitive words that modify
+    them ("sotsiaalala asekantsler", "projekti koordinaator"), "ja" between two roles;
+    not the verb before them ("juhtis projektijuht" → "projektijuht")."""
+    words = phrase.split()
+    kept: list[str] = []
+    for w in reversed(words):
+        modifier = bool(kept) and kept[-1] != "ja" and w.lower() not in _NOT_ROLE
+        if ROLE.search(w) or (kept and w == "ja") or (modifier and w[-1:] in "aeiu"):
+            kept.append(w)
+        else:
+            break
+    while kept and kept[-1] == "ja":
+        kept.pop()
+    return " ".join(reversed(kept)) or phrase
 
 
 def _events(
@@ -310,11 +323,14 @@ def _relationships(
     actors = [m for m in sentence.mentions if m.label in (ORG, PERSON)]
     places = [m for m in sentence.mentions if m.label == PLACE]
     stated: set[tuple[str, str]] = set()
+    #: entities the sentence ties to something: two of them are not merely co-occurring
+    tied: set[str] = set()
 
     def state(rel: str, a: str, b: str, at: int, to: int, rule: str, **props: Any) -> None:
         key = f"{rel}:{a}>{b}"
         stated.add((a, b))
         stated.add((b, a))
+        tied.update((a, b))
         if key in drafts:
             return
         qs, qe = _quote(text, spans, at, to)
@@ -361,6 +377,7 @@ def _relationships(
             pk = keys[index[id(held[0])]]
             state("HELD_AT", ev.key, pk, ev.at, held[0].end, "place after the date")
     _members(text, body, s, actors, index, keys, state)
+    stated |= {(a, b) for a in tied for b in tied}
     _cooccurring(text, spans, actors, index, keys, stated, drafts)
 
 

@@ -264,11 +264,11 @@ async def edit(
     name: str | None = None,
     props: dict[str, Any] | None = None,
     rel_type: str | None = None,
-    match: tuple[str, str] | None = None,
+    match: tuple[str, str, str] | None = None,
 ) -> Proposal:
     """Change what a proposal proposes before it is accepted: its name or properties, a
-    co-occurrence's relationship type, or the existing entity it is (`match`: id and
-    name, for "merge into"). Only a proposal still under review can change."""
+    co-occurrence's relationship type, or the existing entity it is (`match`: id, name
+    and type, for "merge into"). Only a proposal still under review can change."""
 
     async def work(tx: AsyncManagedTransaction) -> Proposal:
         await lock_in_tx(tx, [proposal])
@@ -277,6 +277,12 @@ async def edit(
             raise NotFound(proposal)
         if found.status is not Status.PROPOSED:
             raise Conflict(f"proposal {proposal} is already {found.status.value.lower()}")
+        if match and match[2] != found.label:
+            raise InvalidInput(
+                [("input.mergeInto", f"is a {match[2]}, and this proposal is a {found.label}")]
+            )
+        if rel_type and found.from_key is None:
+            raise InvalidInput([("input.relationshipType", "this proposal is not a relationship")])
         new_props = found.props | (props or {})
         await tx.run(
             EDIT,
