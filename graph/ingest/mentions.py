@@ -23,6 +23,7 @@ find the new ones.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -161,6 +162,7 @@ def _name(text: str, ws: list[Word], a: int, b: int) -> str:
 
 def organisations(text: str, ws: list[Word]) -> list[Mention]:
     found: list[Mention] = []
+    starts, ends = [w.start for w in ws], [w.end for w in ws]
     # A legal form before or after a name.
     for m in _LEGAL.finditer(text):
         form = m.group(1)
@@ -179,7 +181,8 @@ def organisations(text: str, ws: list[Word]) -> list[Mention]:
                 )
             )
             continue
-        after = [w for w in ws if w.start > m.end()][:6]
+        first_after = bisect.bisect_right(starts, m.end())
+        after = ws[first_after : first_after + 6]
         run: list[Word] = []
         for w in after:
             prev_end = run[-1].end if run else m.end()
@@ -191,7 +194,7 @@ def organisations(text: str, ws: list[Word]) -> list[Mention]:
                 break
             run.append(w)
         if run:
-            i0, i1 = ws.index(run[0]), ws.index(run[-1])
+            i0, i1 = first_after, first_after + len(run) - 1
             name = _name(text, ws, i0, i1)
             found.append(
                 Mention(
@@ -205,9 +208,8 @@ def organisations(text: str, ws: list[Word]) -> list[Mention]:
                 )
             )
             continue
-        before = [w for w in ws if w.end <= m.start()]
-        if before and before[-1].capital and text[before[-1].end : m.start()] == " ":
-            i = ws.index(before[-1])
+        i = bisect.bisect_right(ends, m.start()) - 1
+        if i >= 0 and ws[i].capital and text[ws[i].end : m.start()] == " ":
             j = _run_before(ws, i, text)
             name = _name(text, ws, j, i)
             found.append(
@@ -287,6 +289,7 @@ def organisations(text: str, ws: list[Word]) -> list[Mention]:
 def _listed(text: str, ws: list[Word], intro: re.Pattern[str], label: str) -> list[Mention]:
     """The capitalised items of a comma list that `intro` opens, up to the sentence end."""
     out: list[Mention] = []
+    starts = [w.start for w in ws]
     for m in intro.finditer(text):
         end = len(text)
         stop = re.search(r"(?:\bjt\b|\bjm\b|[.;!?\n])", text[m.end() :])
@@ -301,7 +304,8 @@ def _listed(text: str, ws: list[Word], intro: re.Pattern[str], label: str) -> li
             if not core or not core[:1].isupper() or len(core) > 120:
                 continue
             start = at + item.index(core)
-            item_words = [w for w in ws if start <= w.start and w.end <= start + len(core)]
+            lo = bisect.bisect_left(starts, start)
+            item_words = [w for w in ws[lo : lo + 40] if w.end <= start + len(core)]
             if not item_words or not all(w.capital or w.text.islower() for w in item_words):
                 continue
             name = core[: item_words[-1].start - start] + nominative(item_words[-1].text)
@@ -342,10 +346,11 @@ def _place_name(word: str, before: str = "") -> str:
 
 def places(text: str, ws: list[Word]) -> list[Mention]:
     found = _listed(text, ws, _PLACE_LIST, PLACE)
+    ends = [w.end for w in ws]
     for m in _PLACE_AFTER.finditer(text):
-        before = [w for w in ws if w.end <= m.start()]
-        if before and before[-1].capital and before[-1].end == m.start():
-            w = before[-1]
+        k = bisect.bisect_right(ends, m.start()) - 1
+        if k >= 0 and ws[k].capital and ws[k].end == m.start():
+            w = ws[k]
             found.append(Mention(PLACE, w.start, w.end, w.text, rule="place word"))
     for i, w in enumerate(ws):
         if _VENUE.search(w.text) and (w.capital or (i > 0 and ws[i - 1].capital)):

@@ -78,6 +78,8 @@ class Draft:
     from_key: str | None = None
     to_key: str | None = None
     weak: bool = False
+    #: an event that is a series of the events of its sentence (not stored)
+    series: bool = False
     #: an existing entity this one is (filled by the resolver)
     match_id: str | None = None
     match_name: str | None = None
@@ -136,6 +138,8 @@ _ROLES: Final = (
 _NOT_ROLE: Final = frozenset(
     {"ütles", "sõnas", "lisas", "märkis", "kinnitas", "rääkis", "võtta", "ühendust", "ja"}
 )
+#: How many dates one plural event word needs to be a series too.
+_SERIES: Final = 3
 #: How many sentences back an undated mention of an event ("Seminaril …") may refer.
 _BACK: Final = 2
 #: How many entities of one sentence are paired as weak co-occurrences at most.
@@ -163,6 +167,7 @@ def propose(text: str, *, reference: date | None = None) -> list[Draft]:
     keys: dict[int, str] = {}
     for i, m in enumerate(mentions):
         keys[i] = _entity(text, spans, m, drafts)
+    index = {id(m): i for i, m in enumerate(mentions)}
     by_sentence = _by_sentence(spans, mentions)
     ordered = sorted(by_sentence)
     previous: list[Draft] = []
@@ -174,11 +179,12 @@ def propose(text: str, *, reference: date | None = None) -> list[Draft]:
         if sentence.events:
             previous, since = sentence.events, 0
         elif n > 0 and _LIST_LINE.match(text[s:e]) and ordered[n - 1][1] >= s - 3:
-            sentence.events = previous
+            # participants listed once for a series took part in the series
+            sentence.events = [d for d in previous if d.series] or previous
         elif since <= _BACK and previous and _EVENT_RE.search(text, s, e):
             # "Seminaril osalesid …": the event of a sentence just before
             sentence.events = previous
-        _relationships(text, spans, sentence, mentions, keys, drafts)
+        _relationships(text, spans, sentence, index, keys, drafts)
     return list(drafts.values())
 
 
@@ -294,7 +300,64 @@ def _events(
         )
         drafts[key] = draft
         out.append(draft)
-    return out
+    return _with_series(text, s, e, words, out, drafts)
+
+
+def _with_series(
+    text: str,
+    s: int,
+    e: int,
+    words: list[re.Match[str]],
+    events: list[Draft],
+    drafts: dict[str, Draft],
+) -> list[Draft]:
+    """'Mõttekoja kohtumised: 29.10.15, 26.11.15, 19.01.16.': a plural event word with
+    three or more dates is a series as well, from the first date to the last; the
+    events are PART_OF it, and a list of participants after it is the series'."""
+    if len(events) < _SERIES or len(words) != 1 or not words[0].group(0).lower().endswith("d"):
+        return events
+    first, last = events[0], events[-1]
+    written = f"{text[first.at : first.to].strip(' .')}–{text[last.at : last.to].strip(' .')}"
+    head = words[0].group(0)
+    name = f"{head[:1].upper()}{head[1:]} {written}"
+    start = str(first.props["startDate"])
+    end = str(last.props.get("endDate") or last.props["startDate"])
+    key = f"{EVENT}:{fold(name)}:{start}"
+    qs, qe = _quote(text, [(s, e)], words[0].start(), last.to)
+    series = drafts.get(key) or Draft(
+        key=key,
+        kind=FactKind.EVENT,
+        quote=text[qs:qe],
+        start=qs,
+        end=qe,
+        at=words[0].start(),
+        to=last.to,
+        rule="event word and a list of dates",
+        label=EVENT,
+        name=name,
+        props={"kind": first.props["kind"], "startDate": start, "endDate": end},
+        series=True,
+    )
+    drafts[key] = series
+    for ev in events:
+        rel = f"PART_OF:{ev.key}>{key}"
+        drafts.setdefault(
+            rel,
+            Draft(
+                key=rel,
+                kind=FactKind.RELATIONSHIP,
+                quote=series.quote,
+                start=qs,
+                end=qe,
+                at=ev.at,
+                to=ev.to,
+                rule="one of a series",
+                rel_type="PART_OF",
+                from_key=ev.key,
+                to_key=key,
+            ),
+        )
+    return [*events, series]
 
 
 def _event_head(text: str, word: re.Match[str], kind: str) -> str:
@@ -313,13 +376,13 @@ def _relationships(
     text: str,
     spans: list[tuple[int, int]],
     sentence: _Sentence,
-    mentions: list[Mention],
+    keys_by_id: dict[int, int],
     keys: dict[int, str],
     drafts: dict[str, Draft],
 ) -> None:
     s, e = sentence.start, sentence.end
     body = text[s:e]
-    index = {id(m): i for i, m in enumerate(mentions)}
+    index = keys_by_id
     actors = [m for m in sentence.mentions if m.label in (ORG, PERSON)]
     places = [m for m in sentence.mentions if m.label == PLACE]
     stated: set[tuple[str, str]] = set()

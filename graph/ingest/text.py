@@ -10,6 +10,7 @@ the institution words that end most organisations' names (ministeerium, amet, ke
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -188,6 +189,7 @@ _NOMINATIVE: Final = {"liidu": "liit", "koja": "koda", "instituudi": "instituut"
 _PLURAL_ENDINGS: Final = frozenset({"d", "de", "te"})
 
 
+@functools.lru_cache(maxsize=65_536)
 def institution(word: str) -> tuple[str, str] | None:
     """('Sotsiaalkindlustusametiga') → ('Sotsiaalkindlustusamet', 'AGENCY'): the word in
     the nominative and the organisation kind, if it ends with an institution word in

@@ -14,6 +14,7 @@ from graph.errors import InvalidInput
 from graph.ingest.dates import fill_years, find_dates
 from graph.ingest.formats import Format, extract
 from graph.ingest.mentions import ORG, PERSON, PLACE, all_mentions
+from graph.ingest.propose import Draft, propose
 
 
 def _dates(text: str, **context: object) -> list[tuple[str, str | None, str | None]]:
@@ -150,3 +151,57 @@ def test_unreadable_files_are_refused_with_the_reason(data: bytes, name: str, me
 def test_a_compound_institution_name_may_start_a_sentence() -> None:
     text = "Sotsiaalkindlustusamet ja Eesti Töötukassa avaldasid aruande. Amet teatas."
     assert [n[1] for n in _names(text)] == ["Sotsiaalkindlustusamet", "Eesti Töötukassa"]
+
+
+def _facts(text: str) -> list[Draft]:
+    found = propose(text)
+    for d in found:
+        assert text[d.start : d.end] == d.quote and d.start <= d.at < d.to <= d.end
+    return found
+
+
+def test_a_meeting_its_organiser_attendees_and_place() -> None:
+    text = (
+        "MTÜ Kodukant korraldas 12.03.2019 Jõhvi Kontserdimajas seminari. "
+        "Seminaril osalesid Sotsiaalkindlustusamet ja Eesti Töötukassa. "
+        "Seminari juhtis projektijuht Mari Maasikas.\n"
+    )
+    found = _facts(text)
+    rels = {(d.rel_type, d.from_key, d.to_key, d.props.get("role")) for d in found if d.rel_type}
+    event = "Event:seminar 12.03.2019:2019-03-12"
+    assert rels == {
+        ("ORGANISED", "Organisation:kodukant", event, None),
+        ("HELD_AT", event, "Place:johvi kontserdimaja", None),
+        ("ATTENDED", "Organisation:sotsiaalkindlustusamet", event, None),
+        ("ATTENDED", "Organisation:eesti tootukassa", event, None),
+        ("ATTENDED", "Person:mari maasikas", event, "MODERATOR"),
+    }
+    person = next(d for d in found if d.label == PERSON)
+    assert person.props["role"] == "projektijuht"
+    assert not [d for d in found if d.weak]  # co-attendees are not "co-occurring"
+
+
+def test_participants_listed_for_a_series_took_part_in_the_series() -> None:
+    text = (
+        "Mõttekoja kohtumised: 29.10.15, 26.11.15, 19.01.16.\n"
+        "Osalised: Siseministeerium, Riigikantselei jt.\n"
+    )
+    found = _facts(text)
+    events = sorted(
+        (d.name, d.props["startDate"], d.props.get("endDate")) for d in found if d.label == "Event"
+    )
+    assert events == [
+        ("Mõttekoja kohtumine 19.01.16", "2016-01-19", None),
+        ("Mõttekoja kohtumine 26.11.15", "2015-11-26", None),
+        ("Mõttekoja kohtumine 29.10.15", "2015-10-29", None),
+        ("Mõttekoja kohtumised 29.10.15–19.01.16", "2015-10-29", "2016-01-19"),
+    ]
+    attended = {d.to_key for d in found if d.rel_type == "ATTENDED"}
+    assert attended == {"Event:mottekoja kohtumised 29.10.15–19.01.16:2015-10-29"}
+    assert sum(d.rel_type == "PART_OF" for d in found) == 3
+
+
+def test_people_in_one_sentence_with_nothing_stated_are_only_a_weak_suggestion() -> None:
+    found = _facts("Sotsiaalministeerium ja Rahandusministeerium avaldasid aruande.")
+    (weak,) = [d for d in found if d.from_key]
+    assert weak.weak and weak.rel_type is None and weak.kind.value == "COOCCURRENCE"
