@@ -15,7 +15,7 @@ ENTITY: Final = "Entity"
 ENTITY_LABELS: Final = tuple(REGISTRY)
 
 #: Internal bookkeeping labels: never exposed as entities.
-INTERNAL_LABELS: Final = ("ApiKey", "AuditEvent", "KoostooMigration")
+INTERNAL_LABELS: Final = ("ApiKey", "AuditEvent", "KoostooMigration", "Proposal")
 
 #: Labels whose names (and aliases) are searchable.
 NAMED_LABELS: Final = tuple(label for label, t in REGISTRY.items() if t.meta.searchable)

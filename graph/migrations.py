@@ -245,6 +245,14 @@ CREATE CONSTRAINT organisation_registry_code_unique IF NOT EXISTS
   FOR (n:Organisation) REQUIRE n.registryCode IS UNIQUE;
 """,
     ),
+    Migration(
+        9,
+        "proposed facts of ingested documents (issue 27): unique ids, found by document",
+        """
+CREATE CONSTRAINT proposal_id_unique IF NOT EXISTS FOR (p:Proposal) REQUIRE p.id IS UNIQUE;
+CREATE INDEX proposal_document IF NOT EXISTS FOR (p:Proposal) ON (p.documentId, p.key);
+""",
+    ),
 )
 
 

@@ -24,6 +24,7 @@ from schema.crm import CrmMutation, CrmQuery
 from schema.entity import Entity
 from schema.extensions import MaskUnexpectedErrors, limits, validation_rules
 from schema.forms import FormsQuery
+from schema.ingest import IngestMutation, IngestQuery
 from schema.model import OBJECT_TYPES, EntityMutation, EntityQuery
 from schema.node import Node
 from schema.permissions import CanRead
@@ -66,11 +67,12 @@ Query = merge_types(
         AdminQuery,
         AnalyticsQuery,
         FormsQuery,
+        IngestQuery,
         RootQuery,
     ),
 )
 Mutation = merge_types(
-    "Mutation", (EntityMutation, RelationshipMutation, CrmMutation, AdminMutation)
+    "Mutation", (EntityMutation, RelationshipMutation, CrmMutation, AdminMutation, IngestMutation)
 )
 
 

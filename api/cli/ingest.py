@@ -1,0 +1,135 @@
+"""`koostoo ingest FILE…`: documents into proposed facts, the review flow for scripts.
+
+Every file is read and checked first (format, encoding, size); if any cannot be read,
+nothing is written and each problem is listed as `FILE: reason`. Then each document is
+stored once (its text's content hash: a file ingested before proposes nothing new) and
+its facts are proposed. `--accept-known` accepts the stated relationships between
+entities that already exist; `--accept-all` every stated fact (never the weak
+co-occurrences), one transaction per batch; `--json` prints the proposals.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from api.cli.common import CLI_ACTOR, err, out, with_graph
+from graph.driver import Graph
+from graph.errors import InvalidInput
+from graph.ingest import review, store
+from graph.ingest.documents import DocumentMeta, ingest_text
+from graph.ingest.formats import Extracted, extract
+from graph.ingest.propose import FactKind
+from graph.ingest.review import MAX_BATCH
+
+_Files = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Plain text, Markdown, HTML, PDF (text layer) or DOCX files.",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+    ),
+]
+
+
+def _read(files: list[Path]) -> list[tuple[Path, Extracted]]:
+    read: list[tuple[Path, Extracted]] = []
+    problems: list[str] = []
+    for path in files:
+        try:
+            read.append((path, extract(path.read_bytes(), path.name)))
+        except InvalidInput as e:
+            problems += [f"{path}: {message}" for _, message in e.problems]
+        except OSError as e:
+            problems.append(f"{path}: cannot be read ({e.strerror})")
+    if problems:
+        for problem in problems:
+            err.print(f"[red]{escape(problem)}[/]", soft_wrap=True)
+        err.print("nothing was ingested")
+        raise typer.Exit(1)
+    return read
+
+
+async def _accept_all(graph: Graph, doc_id: str) -> review.Decided:
+    pending = await store.list_for(graph, doc_id, status=store.Status.PROPOSED)
+    ids = [p.id for p in pending if not p.weak]
+    done = review.Decided()
+    for i in range(0, len(ids), MAX_BATCH):
+        part = await review.decide(graph, ids[i : i + MAX_BATCH], accept=True, actor=CLI_ACTOR)
+        done.accepted += part.accepted
+        done.created += part.created
+    return done
+
+
+async def _ingest(
+    graph: Graph, read: list[tuple[Path, Extracted]], *, accept_known: bool, accept_all: bool
+) -> list[dict[str, Any]]:
+    report = []
+    for path, got in read:
+        meta = DocumentMeta(title=(got.title or path.stem)[:200], file=path.name)
+        ingested = await ingest_text(graph, got.text, meta, actor=CLI_ACTOR)
+        decided = review.Decided()
+        if accept_all:
+            decided = await _accept_all(graph, ingested.document_id)
+        elif accept_known:
+            decided = await review.accept_known(graph, ingested.document_id, actor=CLI_ACTOR)
+        proposals = await store.list_for(graph, ingested.document_id)
+        report.append(
+            {
+                "file": str(path),
+                "format": got.format.value,
+                "documentId": ingested.document_id,
+                "created": ingested.created,
+                "accepted": len(decided.accepted),
+                "entitiesCreated": len(decided.created),
+                "proposals": [p.model_dump(mode="json", by_alias=True) for p in proposals],
+            }
+        )
+    return report
+
+
+def ingest(
+    files: _Files,
+    accept_known: Annotated[
+        bool,
+        typer.Option(
+            "--accept-known", help="Accept stated facts between entities that already exist."
+        ),
+    ] = False,
+    accept_all: Annotated[
+        bool,
+        typer.Option(
+            "--accept-all",
+            help="Accept every stated fact (trusted records); never the weak co-occurrences.",
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the proposals as JSON on stdout.")
+    ] = False,
+) -> None:
+    """Propose the facts documents state, each with its quote, for review."""
+    read = _read(files)
+    report = with_graph(
+        lambda graph: _ingest(graph, read, accept_known=accept_known, accept_all=accept_all)
+    )
+    if as_json:
+        out.print_json(json.dumps(report, ensure_ascii=False))
+        return
+    for doc in report:
+        table = Table("kind", "proposed", "accepted", "rejected", title=doc["file"])
+        for kind in FactKind:
+            mine = [p for p in doc["proposals"] if p["kind"] == kind.value]
+            counts = [sum(p["status"] == s.value for p in mine) for s in store.Status]
+            table.add_row(kind.value.lower(), *(str(c) for c in counts))
+        out.print(table)
+        note = "new document" if doc["created"] else "ingested before: nothing new proposed"
+        out.print(
+            f"{doc['documentId']}: {note}; {doc['accepted']} accepted, "
+            f"{doc['entitiesCreated']} entities created"
+        )

@@ -1,0 +1,501 @@
+"""From a document's text to proposed facts: the entities it names, the dated events it
+describes, and the relationships its sentences state, each with the exact quote that
+supports it and the quote's character offsets in the text (`text[start:end] == quote`).
+
+Nothing here reads or writes the graph: `graph/ingest/resolve.py` looks the proposed
+entities up among the existing ones, and `graph/ingest/store.py` keeps the proposals.
+
+What a sentence states, by the words in it (Estonian stems, any case form):
+
+- ORGANISED: a verb of organising ("korraldab", "korraldasid", "kutsub", "viis läbi")
+  and the organisations before it (and those "koostöös" with them);
+- ATTENDED: a word of taking part ("osales", "osalised", "osalejad", "kaasatud",
+  "esinesid", "koolitaja") and the organisations and people it lists; a list line
+  ("Osalised: …") belongs to the events of the lines just before it;
+- FUNDED: "rahastab", "rahastatakse", "toetab", "toel", "vahenditest" and the
+  organisations of the sentence;
+- HELD_AT: an event's place, the place written after its date;
+- MEMBER_OF: a person with a role written next to an organisation ("Sotsiaalministeeriumi
+  asekantsler Rait Kuuse", "OÜ Invicta esindaja Anu-Mall Naarits").
+
+Two organisations or people in one sentence that no rule connects are a weak
+co-occurrence suggestion: shown to the reviewer, never accepted in bulk.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Final
+
+from graph.ingest.dates import DateMention, document_date, fill_years, find_dates
+from graph.ingest.mentions import ORG, PERSON, PLACE, ROLE, Mention, all_mentions
+from graph.ingest.text import clip, enclosing, sentences
+from graph.text import fold
+
+EVENT: Final = "Event"
+
+
+class FactKind(StrEnum):
+    """What a proposed fact is; the reviewer can accept all of one kind at once."""
+
+    ORGANISATION = "ORGANISATION"
+    PERSON = "PERSON"
+    PLACE = "PLACE"
+    EVENT = "EVENT"
+    RELATIONSHIP = "RELATIONSHIP"
+    COOCCURRENCE = "COOCCURRENCE"
+
+
+KIND_OF_LABEL: Final = {
+    ORG: FactKind.ORGANISATION,
+    PERSON: FactKind.PERSON,
+    PLACE: FactKind.PLACE,
+    EVENT: FactKind.EVENT,
+}
+
+
+@dataclass
+class Draft:
+    """One proposed fact before it is stored. Entities have a `label` and `name`;
+    relationships a `rel_type` and the keys of their two ends (drafts of the same
+    document). `start`/`end`: the quote; `at`/`to`: the name or date inside it."""
+
+    key: str
+    kind: FactKind
+    quote: str
+    start: int
+    end: int
+    at: int
+    to: int
+    rule: str
+    label: str | None = None
+    name: str | None = None
+    props: dict[str, Any] = field(default_factory=dict)
+    rel_type: str | None = None
+    from_key: str | None = None
+    to_key: str | None = None
+    weak: bool = False
+    #: an event that is a series of the events of its sentence (not stored)
+    series: bool = False
+    #: an existing entity this one is (filled by the resolver)
+    match_id: str | None = None
+    match_name: str | None = None
+
+
+#: Event words: (stem pattern, event kind). The stem is matched at a word's start
+#: after any compound prefix ("koostööseminarid", "infopäevadele").
+_EVENT_WORDS: Final = (
+    (r"mõttekoja\s+kohtumi|mõttekoda|mõttekoja", "THINK_TANK_MEETING"),
+    (r"seminar", "SEMINAR"),
+    (r"koolitus|koolitusp|õppepäev", "TRAINING"),
+    (r"foorum|konverents", "FORUM"),
+    (r"infopäev|teabepäev", "INFO_DAY"),
+    (r"töötuba|töötoa|töötubad", "WORKSHOP"),
+    (r"töörühm|töögrup|rakkerühm", "WORKING_GROUP"),
+    (r"kohtumi|koosolek|ümarlaud|arutelu", "MEETING"),
+)
+_EVENT_RE: Final = re.compile(
+    r"\b(\w*?)(" + "|".join(f"(?:{p})" for p, _ in _EVENT_WORDS) + r")\w*", re.IGNORECASE
+)
+_NOMINATIVE_EVENT: Final = {
+    "THINK_TANK_MEETING": "mõttekoja kohtumine",
+    "SEMINAR": "seminar",
+    "TRAINING": "koolitus",
+    "FORUM": "foorum",
+    "INFO_DAY": "infopäev",
+    "WORKSHOP": "töötuba",
+    "WORKING_GROUP": "töörühm",
+    "MEETING": "kohtumine",
+}
+
+_ORGANISE: Final = re.compile(
+    r"\b(?:korralda\w*|kutsu(?:b|vad|s|sid)\b|viis(?:id)? läbi|viivad läbi|võõrustas)",
+    re.IGNORECASE,
+)
+_TOGETHER: Final = re.compile(r"\bkoostöös\b", re.IGNORECASE)
+_ATTEND: Final = re.compile(
+    r"\b(?:osal\w*|kaasatud|osavõt\w*|esine\w*|koolitaja\w*|kohal olid|külasta\w*|"
+    r"juhtis|juhatas|modereeri\w*)",
+    re.IGNORECASE,
+)
+_FUND: Final = re.compile(
+    r"\b(?:rahasta\w*|toeta(?:b|vad|s|sid)\b|toel\b|toetusel\b|vahenditest\b)", re.IGNORECASE
+)
+_LIST_LINE: Final = re.compile(
+    r"^\s*(?:osalised|osalejad|osalesid|partnerid|kohal olid)\s*:", re.IGNORECASE
+)
+_ROLES: Final = (
+    (re.compile(r"koolita", re.IGNORECASE), "TRAINER"),
+    (re.compile(r"esine|ettekan|kõnele", re.IGNORECASE), "SPEAKER"),
+    (re.compile(r"moderaator|modereeri|juhtis|juhatas", re.IGNORECASE), "MODERATOR"),
+    (re.compile(r"mentor", re.IGNORECASE), "MENTOR"),
+    (re.compile(r"koordinaator", re.IGNORECASE), "COORDINATOR"),
+)
+#: Words of a role phrase that are not the role ("ütles sotsiaalala asekantsler").
+_NOT_ROLE: Final = frozenset(
+    {"ütles", "sõnas", "lisas", "märkis", "kinnitas", "rääkis", "võtta", "ühendust", "ja"}
+)
+#: How many dates one plural event word needs to be a series too.
+_SERIES: Final = 3
+#: How many sentences back an undated mention of an event ("Seminaril …") may refer.
+_BACK: Final = 2
+#: How many entities of one sentence are paired as weak co-occurrences at most.
+_COOCCURRING: Final = 6
+
+
+@dataclass
+class _Sentence:
+    start: int
+    end: int
+    mentions: list[Mention]
+    events: list[Draft]
+
+
+def propose(text: str, *, reference: date | None = None) -> list[Draft]:
+    """Every fact the rules find in `text`, entities first (one draft per entity, quoted
+    where it is first named), then events, then relationships. `reference`: the
+    document's date, for dates written without their year (else read from the text)."""
+    spans = sentences(text)
+    mentions = all_mentions(text)
+    found_dates = find_dates(text)
+    reference = reference or document_date(text, found_dates)
+    found_dates = fill_years(text, found_dates, reference=reference)
+    drafts: dict[str, Draft] = {}
+    keys: dict[int, str] = {}
+    for i, m in enumerate(mentions):
+        keys[i] = _entity(text, spans, m, drafts)
+    index = {id(m): i for i, m in enumerate(mentions)}
+    by_sentence = _by_sentence(spans, mentions)
+    ordered = sorted(by_sentence)
+    previous: list[Draft] = []
+    since = 0
+    for n, (s, e) in enumerate(ordered):
+        sentence = by_sentence[(s, e)]
+        sentence.events = _events(text, s, e, found_dates, drafts)
+        since += 1
+        if sentence.events:
+            previous, since = sentence.events, 0
+        elif n > 0 and _LIST_LINE.match(text[s:e]) and ordered[n - 1][1] >= s - 3:
+            # participants listed once for a series took part in the series
+            sentence.events = [d for d in previous if d.series] or previous
+        elif since <= _BACK and previous and _EVENT_RE.search(text, s, e):
+            # "Seminaril osalesid …": the event of a sentence just before
+            sentence.events = previous
+        _relationships(text, spans, sentence, index, keys, drafts)
+    return list(drafts.values())
+
+
+def _by_sentence(
+    spans: list[tuple[int, int]], mentions: list[Mention]
+) -> dict[tuple[int, int], _Sentence]:
+    out = {span: _Sentence(span[0], span[1], [], []) for span in spans}
+    for m in mentions:
+        span = enclosing(spans, m.start, m.end)
+        out.setdefault(span, _Sentence(span[0], span[1], [], [])).mentions.append(m)
+    return out
+
+
+def _quote(text: str, spans: list[tuple[int, int]], at: int, to: int) -> tuple[int, int]:
+    s, e = clip(text, enclosing(spans, at, to), (at, to))
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def entity_key(label: str, name: str) -> str:
+    return f"{label}:{fold(name)}"
+
+
+def _entity(text: str, spans: list[tuple[int, int]], m: Mention, drafts: dict[str, Draft]) -> str:
+    """The key of the entity draft `m` names; the first mention makes the draft."""
+    key = entity_key(m.label, m.name)
+    if key in drafts:
+        draft = drafts[key]
+        for alias in m.aliases:
+            aliases = draft.props.setdefault("aliases", [])
+            if alias not in aliases and alias != draft.name:
+                aliases.append(alias)
+        if m.role and not draft.props.get("role"):
+            draft.props["role"] = _role(m.role)
+        return key
+    s, e = _quote(text, spans, m.start, m.end)
+    props: dict[str, Any] = {}
+    if m.kind:
+        props["kind"] = m.kind
+    aliases = [a for a in m.aliases if a != m.name]
+    if aliases:
+        props["aliases"] = aliases
+    if m.role:
+        props["role"] = _role(m.role)
+    drafts[key] = Draft(
+        key=key,
+        kind=KIND_OF_LABEL[m.label],
+        quote=text[s:e],
+        start=s,
+        end=e,
+        at=m.start,
+        to=m.end,
+        rule=m.rule,
+        label=m.label,
+        name=m.name,
+        props=props,
+    )
+    return key
+
+
+def _role(phrase: str) -> str:
+    """The role in a phrase before a name: role words, the genitive words that modify
+    them ("sotsiaalala asekantsler", "projekti koordinaator"), "ja" between two roles;
+    not the verb before them ("juhtis projektijuht" → "projektijuht")."""
+    words = phrase.split()
+    kept: list[str] = []
+    for w in reversed(words):
+        modifier = bool(kept) and kept[-1] != "ja" and w.lower() not in _NOT_ROLE
+        if ROLE.search(w) or (kept and w == "ja") or (modifier and w[-1:] in "aeiu"):
+            kept.append(w)
+        else:
+            break
+    while kept and kept[-1] == "ja":
+        kept.pop()
+    return " ".join(reversed(kept)) or phrase
+
+
+def _events(
+    text: str, s: int, e: int, found: list[DateMention], drafts: dict[str, Draft]
+) -> list[Draft]:
+    """One event per day or day range written in a sentence that names an event."""
+    words = list(_EVENT_RE.finditer(text, s, e))
+    if not words:
+        return []
+    dated = [d for d in found if s <= d.begin and d.finish <= e and d.start and len(d.start) == 10]
+    out: list[Draft] = []
+    for d in dated:
+        word = min(words, key=lambda w: abs(w.start() - d.begin))
+        kind = next(k for p, k in _EVENT_WORDS if re.fullmatch(p, word.group(2), re.IGNORECASE))
+        written = text[d.begin : d.finish].strip(" .")
+        name = f"{_event_head(text, word, kind)} {written}"
+        assert d.start is not None
+        key = f"{EVENT}:{fold(name)}:{d.start}"
+        props: dict[str, Any] = {"kind": kind, "startDate": d.start}
+        if d.end and d.end != d.start:
+            props["endDate"] = d.end
+        if d.inferred and d.note:
+            props["dateNote"] = d.note
+        qs, qe = _quote(text, [(s, e)], min(word.start(), d.begin), max(word.end(), d.finish))
+        draft = drafts.get(key) or Draft(
+            key=key,
+            kind=FactKind.EVENT,
+            quote=text[qs:qe],
+            start=qs,
+            end=qe,
+            at=d.begin,
+            to=d.finish,
+            rule="event word and date",
+            label=EVENT,
+            name=name,
+            props=props,
+        )
+        drafts[key] = draft
+        out.append(draft)
+    return _with_series(text, s, e, words, out, drafts)
+
+
+def _with_series(
+    text: str,
+    s: int,
+    e: int,
+    words: list[re.Match[str]],
+    events: list[Draft],
+    drafts: dict[str, Draft],
+) -> list[Draft]:
+    """'Mõttekoja kohtumised: 29.10.15, 26.11.15, 19.01.16.': a plural event word with
+    three or more dates is a series as well, from the first date to the last; the
+    events are PART_OF it, and a list of participants after it is the series'."""
+    if len(events) < _SERIES or len(words) != 1 or not words[0].group(0).lower().endswith("d"):
+        return events
+    first, last = events[0], events[-1]
+    written = f"{text[first.at : first.to].strip(' .')}–{text[last.at : last.to].strip(' .')}"
+    head = words[0].group(0)
+    name = f"{head[:1].upper()}{head[1:]} {written}"
+    start = str(first.props["startDate"])
+    end = str(last.props.get("endDate") or last.props["startDate"])
+    key = f"{EVENT}:{fold(name)}:{start}"
+    qs, qe = _quote(text, [(s, e)], words[0].start(), last.to)
+    series = drafts.get(key) or Draft(
+        key=key,
+        kind=FactKind.EVENT,
+        quote=text[qs:qe],
+        start=qs,
+        end=qe,
+        at=words[0].start(),
+        to=last.to,
+        rule="event word and a list of dates",
+        label=EVENT,
+        name=name,
+        props={"kind": first.props["kind"], "startDate": start, "endDate": end},
+        series=True,
+    )
+    drafts[key] = series
+    for ev in events:
+        rel = f"PART_OF:{ev.key}>{key}"
+        drafts.setdefault(
+            rel,
+            Draft(
+                key=rel,
+                kind=FactKind.RELATIONSHIP,
+                quote=series.quote,
+                start=qs,
+                end=qe,
+                at=ev.at,
+                to=ev.to,
+                rule="one of a series",
+                rel_type="PART_OF",
+                from_key=ev.key,
+                to_key=key,
+            ),
+        )
+    return [*events, series]
+
+
+def _event_head(text: str, word: re.Match[str], kind: str) -> str:
+    """'Foorumi' → 'Foorum', 'koostööseminarid' → 'Koostööseminar': the event word in
+    the nominative singular, with its compound prefix."""
+    prefix = word.group(1)
+    stem = word.group(2).lower()
+    nominative = _NOMINATIVE_EVENT[kind]
+    if kind != "THINK_TANK_MEETING" and not nominative.startswith(stem[:4]):
+        nominative = stem
+    head = (prefix + nominative) if kind != "THINK_TANK_MEETING" else nominative
+    return head[:1].upper() + head[1:]
+
+
+def _relationships(
+    text: str,
+    spans: list[tuple[int, int]],
+    sentence: _Sentence,
+    keys_by_id: dict[int, int],
+    keys: dict[int, str],
+    drafts: dict[str, Draft],
+) -> None:
+    s, e = sentence.start, sentence.end
+    body = text[s:e]
+    index = keys_by_id
+    actors = [m for m in sentence.mentions if m.label in (ORG, PERSON)]
+    places = [m for m in sentence.mentions if m.label == PLACE]
+    stated: set[tuple[str, str]] = set()
+    #: entities the sentence ties to something: two of them are not merely co-occurring
+    tied: set[str] = set()
+
+    def state(rel: str, a: str, b: str, at: int, to: int, rule: str, **props: Any) -> None:
+        key = f"{rel}:{a}>{b}"
+        stated.add((a, b))
+        stated.add((b, a))
+        tied.update((a, b))
+        if key in drafts:
+            return
+        qs, qe = _quote(text, spans, at, to)
+        drafts[key] = Draft(
+            key=key,
+            kind=FactKind.RELATIONSHIP,
+            quote=text[qs:qe],
+            start=qs,
+            end=qe,
+            at=at,
+            to=to,
+            rule=rule,
+            rel_type=rel,
+            from_key=a,
+            to_key=b,
+            props={k: v for k, v in props.items() if v is not None},
+        )
+
+    organise = _ORGANISE.search(body)
+    attend = _ATTEND.search(body) or (_LIST_LINE.match(body) and sentence.events)
+    fund = _FUND.search(body)
+    for ev in sentence.events:
+        assert ev.key
+        for m in actors:
+            k = keys[index[id(m)]]
+            if (
+                organise
+                and (m.start < s + organise.start() or _TOGETHER.search(body))
+                and (m.label == ORG and m.start < ev.at)
+            ):
+                state("ORGANISED", k, ev.key, min(m.start, ev.at), max(m.end, ev.to), "organiser")
+            elif fund and m.label == ORG:
+                state("FUNDED", k, ev.key, min(m.start, ev.at), max(m.end, ev.to), "funder")
+            elif attend:
+                role = next((r for p, r in _ROLES if p.search(body)), None)
+                if m.label == ORG or role is None:
+                    role = None
+                state("ATTENDED", k, ev.key, m.start, m.end, "participant", role=role)
+        held = [p for p in places if p.start >= ev.to]
+        nxt = [o for o in sentence.events if o.at > ev.at]
+        if nxt:
+            held = [p for p in held if p.start < nxt[0].at]
+        if held:
+            pk = keys[index[id(held[0])]]
+            state("HELD_AT", ev.key, pk, ev.at, held[0].end, "place after the date")
+    _members(text, body, s, actors, index, keys, state)
+    stated |= {(a, b) for a in tied for b in tied}
+    _cooccurring(text, spans, actors, index, keys, stated, drafts)
+
+
+def _members(
+    text: str,
+    body: str,
+    s: int,
+    actors: list[Mention],
+    index: dict[int, int],
+    keys: dict[int, str],
+    state: Any,
+) -> None:
+    """A person whose role is written next to an organisation works there."""
+    orgs = [m for m in actors if m.label == ORG]
+    for p in (m for m in actors if m.label == PERSON and m.role):
+        near = [o for o in orgs if 0 <= p.start - o.end <= 50 or 0 <= o.start - p.end <= 8]
+        if not near:
+            continue
+        o = min(near, key=lambda o: min(abs(p.start - o.end), abs(o.start - p.end)))
+        pk, ok = keys[index[id(p)]], keys[index[id(o)]]
+        role = _role(p.role or "")
+        state("MEMBER_OF", pk, ok, min(p.start, o.start), max(p.end, o.end), "role", role=role)
+
+
+def _cooccurring(
+    text: str,
+    spans: list[tuple[int, int]],
+    actors: list[Mention],
+    index: dict[int, int],
+    keys: dict[int, str],
+    stated: set[tuple[str, str]],
+    drafts: dict[str, Draft],
+) -> None:
+    distinct: dict[str, Mention] = {}
+    for m in actors:
+        distinct.setdefault(keys[index[id(m)]], m)
+    items = list(distinct.items())[:_COOCCURRING]
+    for i, (a, ma) in enumerate(items):
+        for b, mb in items[i + 1 :]:
+            if (a, b) in stated:
+                continue
+            key = "~:" + "|".join(sorted((a, b)))
+            if key in drafts:
+                continue
+            qs, qe = _quote(text, spans, min(ma.start, mb.start), max(ma.end, mb.end))
+            drafts[key] = Draft(
+                key=key,
+                kind=FactKind.COOCCURRENCE,
+                quote=text[qs:qe],
+                start=qs,
+                end=qe,
+                at=min(ma.start, mb.start),
+                to=max(ma.end, mb.end),
+                rule="named in one sentence",
+                from_key=a,
+                to_key=b,
+                weak=True,
+            )

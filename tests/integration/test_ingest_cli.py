@@ -1,0 +1,75 @@
+"""`koostoo ingest` run as a script would: unreadable files refused before anything is
+written, --accept-all accepting every stated fact (never a co-occurrence), --json, and a
+second run of the same file proposing nothing new (issue 27)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.driver import Graph
+
+CLI = [sys.executable, "-m", "api.cli", "ingest"]
+
+TEXT = (
+    "Sotsiaalse Ettevõtluse Võrgustik korraldas 12.03.2019 seminari. "
+    "Seminaril osalesid Sotsiaalkindlustusamet ja Eesti Töötukassa.\n"
+    "Sotsiaalministeerium ja Rahandusministeerium avaldasid aruande.\n"
+)
+
+
+def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*CLI, *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.fixture
+def cli_env(neo4j_server: str, tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"NEO4J_URI": neo4j_server, "KOOSTOO_DATA_DIR": str(tmp_path), "COLUMNS": "200"})
+    return env
+
+
+async def _count(graph: Graph, query: str) -> int:
+    async def work(tx: Any) -> int:
+        return int((await (await tx.run(query)).single(strict=True))[0])
+
+    return await graph.read(work)
+
+
+async def test_accept_all_and_json(cli_env: dict[str, str], graph: Graph, tmp_path: Path) -> None:
+    good = tmp_path / "seminar.md"
+    good.write_text("# Seminar\n\n" + TEXT, encoding="utf-8")
+    bad = tmp_path / "vana.txt"
+    bad.write_bytes("Tere õhtust".encode("latin-1"))
+    refused = run([str(good), str(bad)], cli_env)
+    assert refused.returncode == 1
+    assert f"{bad}: is not UTF-8 (byte 0xf5 at line 1)" in refused.stderr
+    assert "nothing was ingested" in refused.stderr
+    assert await _count(graph, "MATCH (n) WHERE NOT n:KoostooMigration RETURN count(n)") == 0
+
+    done = run([str(good), "--accept-all", "--json"], cli_env)
+    assert done.returncode == 0, done.stderr
+    (doc,) = json.loads(done.stdout)
+    assert doc["created"] is True and doc["format"] == "MARKDOWN"
+    kinds = {p["kind"]: p["status"] for p in doc["proposals"]}
+    assert kinds["COOCCURRENCE"] == "PROPOSED"  # a suggestion is never accepted in bulk
+    assert {p["status"] for p in doc["proposals"] if not p["weak"]} == {"ACCEPTED"}
+    assert await _count(graph, "MATCH (:Organisation)-[:ATTENDED]->(:Event) RETURN count(*)") == 2
+    assert await _count(graph, "MATCH (:Organisation)-[:ORGANISED]->(:Event) RETURN count(*)") == 1
+    assert (
+        await _count(graph, "MATCH (o:Organisation) WHERE NOT (o)-[:CITED_IN]->() RETURN count(o)")
+        == 0
+    )
+
+    again = run([str(good)], cli_env)
+    assert again.returncode == 0, again.stderr
+    assert "ingested before: nothing new proposed" in again.stdout
+    assert await _count(graph, "MATCH (d:Document) RETURN count(d)") == 1

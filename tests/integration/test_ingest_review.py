@@ -1,0 +1,142 @@
+"""Documents into facts against the real engine: ingest a meeting record, review the
+proposals, accept or reject; the graph gets exactly the accepted facts, each cited with
+its quote (issue 27, item 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph.driver import Graph
+from graph.errors import InvalidInput
+from graph.ingest import review, store
+from graph.ingest.documents import DocumentMeta, ingest_text
+from graph.ingest.propose import FactKind
+
+MEETING = (
+    "Koolituspäev\n\n"
+    "Sotsiaalse Ettevõtluse Võrgustik korraldas 12.03.2019 Tartus seminari. "
+    "Seminaril osalesid Sotsiaalkindlustusamet ja Eesti Töötukassa.\n"
+)
+
+
+async def _count(graph: Graph, query: str, **params: Any) -> int:
+    async def work(tx: Any) -> int:
+        return int((await (await tx.run(query, **params)).single(strict=True))[0])
+
+    return await graph.read(work)
+
+
+async def _facts(graph: Graph) -> tuple[int, int]:
+    nodes = await _count(graph, "MATCH (n:Entity) WHERE NOT n:Document RETURN count(n)")
+    rels = await _count(
+        graph, "MATCH (:Entity)-[r]->(:Entity) WHERE type(r) <> 'CITED_IN' RETURN count(r)"
+    )
+    return nodes, rels
+
+
+def _one(proposals: list[store.Proposal], **where: Any) -> store.Proposal:
+    found = [p for p in proposals if all(getattr(p, k) == v for k, v in where.items())]
+    assert len(found) == 1, (where, [(p.kind, p.name, p.rel_type) for p in proposals])
+    return found[0]
+
+
+async def test_accepting_a_meeting_creates_it_its_attendees_and_their_quotes(
+    graph: Graph,
+) -> None:
+    got = await ingest_text(graph, MEETING, DocumentMeta(title="Seminar"), actor="test")
+    assert got.created
+    doc = await store.document(graph, got.document_id)
+    assert doc is not None and doc.text == MEETING
+    for p in got.proposals:
+        assert doc.text[p.start : p.end] == p.quote  # every quote is where it says
+        assert p.start <= p.at < p.to <= p.end
+    event = _one(got.proposals, kind=FactKind.EVENT)
+    assert event.name == "Seminar 12.03.2019" and event.props["startDate"] == "2019-03-12"
+    attended = [p for p in got.proposals if p.rel_type == "ATTENDED"]
+    assert {p.from_key for p in attended} == {
+        "Organisation:sotsiaalkindlustusamet",
+        "Organisation:eesti tootukassa",
+    }
+    assert await _facts(graph) == (0, 0)  # nothing enters the graph before review
+
+    done = await review.decide(graph, [p.id for p in attended], accept=True, actor="test")
+    assert len(done.created) == 3  # the event and both attendees
+
+    async def rows(tx: Any) -> list[Any]:
+        result = await tx.run(
+            "MATCH (o:Organisation)-[a:ATTENDED]->(e:Event) "
+            "MATCH (o)-[c:CITED_IN]->(d:Document {id: $doc}) "
+            "RETURN o.name AS org, e.name AS event, a.sourceIds AS sources, "
+            "a.evidence AS evidence, c.quote AS quote ORDER BY org",
+            doc=got.document_id,
+        )
+        return [r.data() async for r in result]
+
+    found = await graph.read(rows)
+    quote = "Seminaril osalesid Sotsiaalkindlustusamet ja Eesti Töötukassa."
+    assert [r["org"] for r in found] == ["Eesti Töötukassa", "Sotsiaalkindlustusamet"]
+    for r in found:
+        assert r["event"] == "Seminar 12.03.2019"
+        assert r["sources"] == [got.document_id] and r["evidence"] == [quote]
+        assert r["quote"] == quote
+    cited = await _count(
+        graph,
+        "MATCH (:Event)-[c:CITED_IN]->(:Document {id: $d}) RETURN count(c)",
+        d=got.document_id,
+    )
+    assert cited == 1
+    after = await store.list_for(graph, got.document_id, status=store.Status.ACCEPTED)
+    assert {p.id for p in after} >= {p.id for p in attended} | {event.id}
+
+
+async def test_rejecting_leaves_the_graph_unchanged(graph: Graph) -> None:
+    got = await ingest_text(graph, MEETING, DocumentMeta(title="Seminar"), actor="test")
+    before = await _facts(graph)
+    done = await review.decide(graph, [p.id for p in got.proposals], accept=False, actor="t")
+    assert len(done.rejected) == len(got.proposals)
+    assert await _facts(graph) == before == (0, 0)
+    left = await store.list_for(graph, got.document_id, status=store.Status.PROPOSED)
+    assert left == []
+
+
+async def test_a_second_ingest_of_the_same_text_proposes_nothing_new(graph: Graph) -> None:
+    first = await ingest_text(graph, MEETING, DocumentMeta(title="Seminar"), actor="test")
+    event = _one(first.proposals, kind=FactKind.EVENT)
+    await review.decide(graph, [event.id], accept=True, actor="test")
+    again = await ingest_text(
+        graph, MEETING.replace("\n", "\r\n"), DocumentMeta(title="Other"), actor="test"
+    )
+    assert not again.created and again.document_id == first.document_id
+    assert {p.id for p in again.proposals} == {p.id for p in first.proposals}
+    assert _one(again.proposals, kind=FactKind.EVENT).status is store.Status.ACCEPTED
+    assert await _count(graph, "MATCH (d:Document) RETURN count(d)") == 1
+    assert await _count(graph, "MATCH (p:Proposal) RETURN count(p)") == len(first.proposals)
+
+
+async def test_a_known_organisation_is_cited_not_created_again(graph: Graph) -> None:
+    known = await ingest_text(
+        graph, "Infopäeva korraldas Eesti Töötukassa.", DocumentMeta(title="a"), actor="t"
+    )
+    await review.accept_kind(graph, known.document_id, FactKind.ORGANISATION, actor="t")
+    got = await ingest_text(graph, MEETING, DocumentMeta(title="Seminar"), actor="test")
+    org = _one(got.proposals, kind=FactKind.ORGANISATION, name="Eesti Töötukassa")
+    assert org.match_id is not None and org.candidates[0].id == org.match_id
+    await review.decide(graph, [org.id], accept=True, actor="test")
+    count = "MATCH (o:Organisation {name: 'Eesti Töötukassa'}) RETURN count(o)"
+    assert await _count(graph, count) == 1
+    cites = "MATCH (:Organisation)-[c:CITED_IN]->(:Document) RETURN count(c)"
+    assert await _count(graph, cites) == 2
+
+
+async def test_co_occurrence_is_never_accepted_in_bulk(graph: Graph) -> None:
+    text = "Sotsiaalkindlustusamet ja Eesti Töötukassa avaldasid aruande."
+    got = await ingest_text(graph, text, DocumentMeta(title="a"), actor="t")
+    weak = _one(got.proposals, kind=FactKind.COOCCURRENCE)
+    assert weak.weak and weak.rel_type is None
+    done = await review.accept_kind(graph, got.document_id, FactKind.RELATIONSHIP, actor="t")
+    assert done.accepted == []
+    with pytest.raises(InvalidInput, match="needs a relationship type"):
+        await review.decide(graph, [weak.id], accept=True, actor="t")
+    assert await _facts(graph) == (0, 0)
