@@ -27,6 +27,7 @@ from graph.errors import InvalidInput
 from graph.labels import NAMED_LABELS
 from graph.models.common import Stored
 from graph.models.registry import to_model
+from graph.morph import lemma_keys, lemma_text, name_keys, query_words
 from graph.props import all_props
 from graph.text import fold
 
@@ -38,32 +39,85 @@ MAX_WORDS: Final = 8
 SUBSTRING_SCORE: Final = 0.5
 EXACT_BONUS: Final = 5.0
 
+#: The lemma matcher (graph/morph.py): a full-text index over each node's `lemmaText`
+#: (the folded words and Estonian lemmas of its names), so "Töötukassaga" finds Eesti
+#: Töötukassa.
+LEMMA_INDEX: Final = "entity_lemmas"
+#: Its hits' weight beside the `entity_names` hits (when both run).
+LEMMA_WEIGHT: Final = 0.5
+#: Added when the whole text is one of the node's names in lemma form (graph/morph.py
+#: `lemma_keys`, kept in `lemmaKeys`): "Töötukassaga" is Töötukassa, above an event
+#: named "Töötukassaga kohtumine" and above "Tartu Ülikooli Narva Kolledž" for "Tartu
+#: Ülikoolis" (whose surface matches it within one edit: full-text scores reach ~20).
+#: A name equal to the text as written gets it too, on top of EXACT_BONUS.
+LEMMA_EXACT_BONUS: Final = 10.0
+
+_NAMES = """
+  CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $pool})
+  YIELD node, score
+  RETURN node,
+         score + CASE WHEN node.searchText CONTAINS $folded THEN $substring ELSE 0.0 END AS score
+"""
+_LEMMAS = """
+  CALL db.index.fulltext.queryNodes($lemmaIndex, $lemmaQuery, {limit: $pool})
+  YIELD node, score
+  RETURN node,
+         score * $lemmaWeight
+         + CASE WHEN node.searchText CONTAINS $folded THEN $substring ELSE 0.0 END AS score
+"""
 #: The substring matcher finds thousands of nodes for a common word (2,888 for
 #: 'tervise' on the benchmark's M graph). Its branch keeps the first `$pool` of the
 #: wanted types, exact names first, then by sortKey: every node it leaves out ranks
 #: below `$pool` others (all score at least as high and sort before it), so the top
 #: `first` are unchanged. The full-text hits carry their own substring bonus, so `max`
 #: gives a node found both ways the same score as a sum over both branches did.
-SEARCH = f"""
-CALL () {{
-  CALL db.index.fulltext.queryNodes('entity_names', $lucene, {{limit: $pool}})
-  YIELD node, score
-  RETURN node,
-         score + CASE WHEN node.searchText CONTAINS $folded THEN $substring ELSE 0.0 END AS score
-  UNION ALL
+_SUBSTRING = """
   MATCH (node:Entity)
   WHERE node.searchText CONTAINS $folded AND any(l IN labels(node) WHERE l IN $types)
   WITH node ORDER BY node.sortKey = $folded DESC, node.sortKey, node.id LIMIT $pool
   RETURN node, $substring AS score
-}}
+"""
+
+
+def _search(*branches: str) -> str:
+    return f"""
+CALL () {{{"  UNION ALL".join(branches)}}}
 WITH node, max(score) AS score
-WITH node, score + CASE WHEN node.sortKey = $folded THEN $exact ELSE 0.0 END AS score,
+WITH node, score + CASE WHEN node.sortKey = $folded THEN $exact ELSE 0.0 END
+                  + CASE WHEN any(k IN $lemmaKeys WHERE k IN node[$keysProperty])
+                         THEN $lemmaExact ELSE 0.0 END AS score,
      [l IN labels(node) WHERE l IN $labels][0] AS label
 WHERE label IS NOT NULL AND (label IN $types)
 WITH node, label, score
 ORDER BY score DESC, node.sortKey, node.id
 LIMIT $first
 RETURN {all_props("node")} AS node, label, score
+"""
+
+
+SEARCH = _search(_NAMES, _SUBSTRING)
+#: Both full-text indexes (prototype, measured in bench/morph/: three branches).
+SEARCH_WITH_LEMMAS = _search(_NAMES, _LEMMAS, _SUBSTRING)
+#: The lemma index in place of `entity_names` (its text holds the surface words too,
+#: and its query the exact, prefix and fuzzy surface clauses): two branches, as today.
+SEARCH_LEMMAS_ALONE = _search(_LEMMAS, _SUBSTRING)
+
+#: Prototype (issue 24): to become a migration. The lemma text is folded words split on
+#: spaces, so the `whitespace` analyzer keeps each as it is.
+LEMMA_INDEX_DDL = (
+    f"CREATE FULLTEXT INDEX {LEMMA_INDEX} IF NOT EXISTS "
+    f"FOR (n:{'|'.join(NAMED_LABELS)}) ON EACH [n.lemmaText] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', "
+    "`fulltext.eventually_consistent`: false}}"
+)
+#: Every name (not `nameEn`) of every named node, and its English name apart.
+NAMES_OF_NAMED_NODES = """
+MATCH (n:Entity) WHERE any(l IN labels(n) WHERE l IN $labels)
+RETURN n.id AS id, [x IN [n.name, n.title, n.shortName] WHERE x IS NOT NULL]
+       + coalesce(n.aliases, []) AS names, n.nameEn AS nameEn
+"""
+_SET_LEMMA_TEXT = """
+UNWIND $rows AS r MATCH (n:Entity {id: r.id}) SET n.lemmaText = r.text, n.lemmaKeys = r.keys
 """
 
 
@@ -87,6 +141,33 @@ def lucene_query(text: str) -> str | None:
     return " ".join(clauses)
 
 
+def lemma_query(words: list[tuple[str, tuple[str, ...]]], *, fuzzy: bool = False) -> str | None:
+    """A query for the lemma index: each word must match as written (exactly, as a
+    prefix and, with `fuzzy`, within one edit as `lucene_query` has it) or as one of
+    its lemmas, whose parts must all match ('si lab').
+    [('kotoviga', ('kotov',))] → '+(kotoviga^3 OR kotoviga* OR kotov^2)'."""
+    clauses = []
+    for surface, alternatives in words[:MAX_WORDS]:
+        parts = [f"{escape(surface)}^3", f"{escape(surface)}*"]
+        if fuzzy and len(surface) >= 4:
+            parts.append(f"{escape(surface)}~1")
+        for lemma in alternatives:
+            terms = lemma.split()
+            if len(terms) == 1:
+                parts.append(f"{escape(terms[0])}^2")
+            elif terms:
+                parts.append("(" + " AND ".join(escape(t) for t in terms) + ")^2")
+        clauses.append("+(" + " OR ".join(parts) + ")")
+    return " ".join(clauses) or None
+
+
+def inflected(words: list[tuple[str, tuple[str, ...]]]) -> bool:
+    """Whether some word has a lemma other than itself: only then can the lemma branch
+    find what the surface matchers do not (uninflected text keeps today's two branches
+    and their speed; the lemma-key bonus applies either way)."""
+    return any(set(alternatives) - {surface} for surface, alternatives in words)
+
+
 class Hit(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
@@ -95,10 +176,47 @@ class Hit(BaseModel):
     score: float
 
 
+async def index_lemmas(graph: Graph) -> int:
+    """Prototype backfill (issue 24): give every named node its `lemmaText` (the words and
+    Estonian lemmas of its names; of `nameEn` the words only) and make sure the lemma
+    index exists; return the number of nodes. Writes would keep it current through
+    `EntityType.derived` once the analyser is a dependency."""
+
+    async def names(tx: AsyncManagedTransaction) -> list[dict[str, object]]:
+        result = await tx.run(NAMES_OF_NAMED_NODES, labels=list(NAMED_LABELS))
+        return [
+            {
+                "id": r["id"],
+                "text": " ".join(filter(None, [lemma_text(r["names"]), fold(r["nameEn"] or "")])),
+                "keys": name_keys(r["names"]),
+            }
+            async for r in result
+        ]
+
+    rows = await graph.read(names)
+
+    async def write(tx: AsyncManagedTransaction) -> None:
+        await (await tx.run(_SET_LEMMA_TEXT, rows=rows)).consume()
+
+    async def index(tx: AsyncManagedTransaction) -> None:
+        await (await tx.run(LEMMA_INDEX_DDL)).consume()
+
+    await graph.write(index)
+    await graph.write(write)
+    return len(rows)
+
+
 async def search(
-    graph: Graph, text: str, *, types: list[str] | None = None, first: int = 20
+    graph: Graph,
+    text: str,
+    *,
+    types: list[str] | None = None,
+    first: int = 20,
+    morphology: bool = False,
 ) -> list[Hit]:
-    """The best `first` entities whose names or aliases match `text`, best first."""
+    """The best `first` entities whose names or aliases match `text`, best first.
+    With `morphology` (prototype, issue 24; needs `index_lemmas` first) a name in any
+    case finds its entity too: "Kaie Kotoviga" → Kaie Kotov."""
     if len(text) > 200:
         raise InvalidInput([("text", "at most 200 characters")])
     wanted = list(types) if types else list(NAMED_LABELS)
@@ -111,17 +229,58 @@ async def search(
     lucene = lucene_query(text)
     if lucene is None or not folded:
         return []
+    if not morphology:
+        return await run(graph, lucene=lucene, folded=folded, types=wanted, first=first)
+    words = query_words(text)
+    query = lemma_query(words) if inflected(words) else None
+    return await run(
+        graph,
+        lucene=lucene,
+        folded=folded,
+        types=wanted,
+        first=first,
+        lemmas=(LEMMA_INDEX, query) if query else None,
+        keys=lemma_keys(text),
+    )
+
+
+async def run(
+    graph: Graph,
+    *,
+    lucene: str,
+    folded: str,
+    types: list[str],
+    first: int,
+    lemmas: tuple[str, str] | None = None,
+    keys: list[str] | None = None,
+    lemma_weight: float = LEMMA_WEIGHT,
+    keys_property: str = "lemmaKeys",
+    alone: bool = False,
+) -> list[Hit]:
+    """The ranked query itself. `lemmas`: (full-text index, its query) for the lemma
+    branch; `keys`: the text's lemma keys (bonus for a whole name in lemma form);
+    `alone`: the lemma index in place of `entity_names`."""
+    lemma_index, lemma_q = lemmas or ("", "")
+    statement = SEARCH
+    if lemmas:
+        statement = SEARCH_LEMMAS_ALONE if alone else SEARCH_WITH_LEMMAS
 
     async def work(tx: AsyncManagedTransaction) -> list[Hit]:
         result = await tx.run(
-            SEARCH,
+            statement,
             lucene=lucene,
             folded=folded,
+            lemmaIndex=lemma_index,
+            lemmaQuery=lemma_q,
+            keysProperty=keys_property,
+            lemmaWeight=lemma_weight,
+            lemmaKeys=keys or [],
+            lemmaExact=LEMMA_EXACT_BONUS,
             pool=max(first * 5, 50),
             substring=SUBSTRING_SCORE,
             exact=EXACT_BONUS,
             labels=list(NAMED_LABELS),
-            types=wanted,
+            types=types,
             first=first,
         )
         return [

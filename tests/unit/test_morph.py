@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph import morph
-from graph.search import lemma_query
+from graph.search import inflected, lemma_query
 from graph.text import fold
 
 
@@ -111,3 +111,11 @@ def test_lemma_keys_are_bounded() -> None:
     many = " ".join(["Apsiga"] * 8)  # three analyses each: 3^8 combinations
     assert len(morph.lemma_keys(many)) == morph.MAX_KEYS
     assert morph.name_keys(["Jaan Aps", "Jaan Aps"]) == ["jaan aps"]
+
+
+def test_only_text_with_an_inflected_word_needs_the_lemma_branch() -> None:
+    assert not inflected(morph.query_words("tootukassa"))
+    assert not inflected(morph.query_words("Rasmus"))
+    assert inflected(morph.query_words("Töötukassaga"))
+    assert inflected(morph.query_words("Kaie Kotoviga"))
+    assert not inflected([])
