@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,7 +24,7 @@ from api.middleware import ApiKeyAuth, BodyLimit, RequestContext, error_response
 from api.ratelimit import IpRateLimit, KeyRateLimit, TokenBuckets
 from api.security import SecurityHeaders
 from api.settings import Settings
-from graph import console, migrations
+from graph import console, migrations, morph
 from graph.driver import Graph, connect, ping
 from graph.errors import Unavailable
 from schema.context import Context
@@ -148,6 +149,9 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
+        # Search and every write of a name need the Estonian analyser: load it now (0.5 s,
+        # once per process), or refuse to start, saying how to install it.
+        await asyncio.to_thread(morph.engine)
         if graph is not None:
             pool = await open_console()
             try:

@@ -83,6 +83,54 @@ async def fill_name_keys(graph: Graph) -> int:
     return filled
 
 
+#: How many entities one step of `fill_lemmas` reads and writes.
+LEMMA_PAGE = 1000
+
+
+def _missing_lemmas(label: str) -> str:
+    return f"""
+MATCH (n:{label}) WHERE n.lemmaText IS NULL
+WITH n ORDER BY n.id LIMIT $page
+RETURN collect([n.id, [k IN $keys | n[k]]]) AS rows
+"""
+
+
+def _set_lemmas(label: str) -> str:
+    return f"""
+UNWIND $rows AS row
+MATCH (n:{label} {{id: row.id}})
+SET n.lemmaText = row.text, n.lemmaKeys = row.keys
+"""
+
+
+def _lemma_step(spec: EntityType) -> Callable[[AsyncManagedTransaction], Awaitable[int]]:
+    async def step(tx: AsyncManagedTransaction) -> int:
+        keys = list(spec.derived_from)
+        found = await (
+            await tx.run(_missing_lemmas(spec.label), page=LEMMA_PAGE, keys=keys)
+        ).single(strict=True)
+        rows = []
+        for entity_id, values in found["rows"]:
+            made = spec.derived(dict(zip(keys, values, strict=True)))
+            rows.append({"id": entity_id, "text": made["lemmaText"], "keys": made["lemmaKeys"]})
+        await tx.run(_set_lemmas(spec.label), rows=rows)
+        return len(rows)
+
+    return step
+
+
+async def fill_lemmas(graph: Graph) -> int:
+    """Give every entity of a searchable type that has no `lemmaText` (written before
+    there was one) the `lemmaText` and `lemmaKeys` that `EntityType.derived` gives new
+    ones; return how many were given them."""
+    filled = 0
+    for spec in (t for t in TYPES if t.meta.searchable):
+        step = _lemma_step(spec)
+        while (done := await graph.write(step)) > 0:
+            filled += done
+    return filled
+
+
 #: Labels whose folded names are unique (`EntityType.unique_name`).
 UNIQUE_NAMED: Final = tuple(t.label for t in TYPES if t.unique_name)
 
@@ -237,6 +285,18 @@ CREATE INDEX campaign_name_key IF NOT EXISTS FOR (n:Campaign) ON (n.nameKey);
 """,
         data=fill_name_keys,
     ),
+    Migration(
+        8,
+        "full-text index over the Estonian lemmas of names (search, the resolver)",
+        """
+CREATE FULLTEXT INDEX entity_lemmas IF NOT EXISTS
+  FOR (n:Organisation|Person|Event|Programme|Service|ServiceCategory|Place|Document|Topic|Campaign)
+  ON EACH [n.lemmaText]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace',
+                         `fulltext.eventually_consistent`: false}};
+""",
+        data=fill_lemmas,
+    ),
 )
 
 
@@ -345,8 +405,9 @@ class Needed:
 def needed() -> set[Needed]:
     """What the model's declarations need: a unique id and a sort-key index per entity
     type (a uniqueness constraint, and a look-alike key index, for a type with unique
-    names), and each searchable type's names in the full-text index. A type or a field
-    added to the model needs a new migration to meet these (`unmet` tells)."""
+    names), and each searchable type's names and their lemmas in the full-text indexes.
+    A type or a field added to the model needs a new migration to meet these (`unmet`
+    tells)."""
     out: set[Needed] = {Needed("UNIQUENESS", "Entity", ("id",))}
     for t in TYPES:
         out.add(Needed("UNIQUENESS", t.label, ("id",)))
@@ -357,6 +418,7 @@ def needed() -> set[Needed]:
             out.add(Needed("RANGE", t.label, ("sortKey",)))
         if t.meta.searchable:
             out |= {Needed("FULLTEXT", t.label, (p,)) for p in t.searchable}
+            out.add(Needed("FULLTEXT", t.label, ("lemmaText",)))
     return out
 
 

@@ -53,7 +53,10 @@ def _extension() -> tuple[Any, Path]:
     """Vabamorf's compiled module and its newest lexicon directory."""
     spec = importlib.util.find_spec("estnltk")
     if spec is None or spec.origin is None:
-        raise MorphUnavailable("estnltk is not installed: pip install 'estnltk==1.7.5'")
+        raise MorphUnavailable(
+            "the Estonian analyser is not installed: pip install --no-deps 'estnltk==1.7.5' "
+            "(or the extra koostoo[morph])"
+        )
     package = Path(spec.origin).parent / "vabamorf"
     built = sorted(package.glob("_vabamorf*.so")) + sorted(package.glob("_vabamorf*.pyd"))
     lexicons = sorted(p for p in (package / "dct").glob("*_sp") if (p / "et.dct").is_file())
@@ -113,6 +116,12 @@ def lemmas(text: str, word_lemmas: WordLemmas = word_lemmas) -> list[str]:
             for part in _PART.findall(fold(lemma)):
                 out[part] = None
     return list(out)
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of `text` folded, as the lemma index splits them ('Fund, Estonian' →
+    ['fund', 'estonian']): for names that are not Estonian."""
+    return _PART.findall(fold(text))
 
 
 def lemma_text(names: list[str], word_lemmas: WordLemmas = word_lemmas) -> str:

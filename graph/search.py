@@ -10,6 +10,18 @@ Two matchers, merged in one query:
   analyzer folds Latin diacritics but not Cyrillic `ё`, and `fold` maps `ё` to `е` on
   both sides, so 'шахтерский' finds 'Шахтёрский'. It also finds text inside words.
 
+- the `entity_lemmas` full-text index (migration 8) over `lemmaText`, the folded words
+  and Estonian lemmas of every name (graph/morph.py, Vabamorf): a name in any of the
+  fourteen cases finds its entity ("Kaie Kotoviga" → Kaie Kotov). It runs when some word
+  of the text has a lemma other than itself; a text whose whole is one of a node's names
+  in lemma form (`lemmaKeys`) gives that node a bonus, so "Töötukassaga" is Töötukassa
+  before an event named "Töötukassaga kohtumine".
+
+Every word of the text must match. When that finds nothing, a text of several words is
+searched again with every word optional ("kohtumine Töötukassaga" → Töötukassa): nodes
+matching more words rank higher, and a node one of whose names is a run of the text's
+words, in lemma form, gets a share of the bonus.
+
 The user's text is folded and split into words first; any Lucene syntax left in a word
 is escaped, so no input can change the query's structure.
 """
@@ -27,7 +39,7 @@ from graph.errors import InvalidInput
 from graph.labels import NAMED_LABELS
 from graph.models.common import Stored
 from graph.models.registry import to_model
-from graph.morph import lemma_keys, lemma_text, name_keys, query_words
+from graph.morph import lemma_keys, query_words, tokens
 from graph.props import all_props
 from graph.text import fold
 
@@ -84,8 +96,9 @@ def _search(*branches: str) -> str:
 CALL () {{{"  UNION ALL".join(branches)}}}
 WITH node, max(score) AS score
 WITH node, score + CASE WHEN node.sortKey = $folded THEN $exact ELSE 0.0 END
-                  + CASE WHEN any(k IN $lemmaKeys WHERE k IN node[$keysProperty])
-                         THEN $lemmaExact ELSE 0.0 END AS score,
+                  + reduce(b = 0.0, kb IN $keyBonus |
+                           CASE WHEN kb[1] > b AND kb[0] IN node[$keysProperty]
+                                THEN kb[1] ELSE b END) AS score,
      [l IN labels(node) WHERE l IN $labels][0] AS label
 WHERE label IS NOT NULL AND (label IN $types)
 WITH node, label, score
@@ -102,22 +115,16 @@ SEARCH_WITH_LEMMAS = _search(_NAMES, _LEMMAS, _SUBSTRING)
 #: and its query the exact, prefix and fuzzy surface clauses): two branches, as today.
 SEARCH_LEMMAS_ALONE = _search(_LEMMAS, _SUBSTRING)
 
-#: Prototype (issue 24): to become a migration. The lemma text is folded words split on
-#: spaces, so the `whitespace` analyzer keeps each as it is.
-LEMMA_INDEX_DDL = (
-    f"CREATE FULLTEXT INDEX {LEMMA_INDEX} IF NOT EXISTS "
-    f"FOR (n:{'|'.join(NAMED_LABELS)}) ON EACH [n.lemmaText] "
-    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', "
-    "`fulltext.eventually_consistent`: false}}"
-)
-#: Every name (not `nameEn`) of every named node, and its English name apart.
+#: Every word optional (the fallback when every word required found nothing).
+SEARCH_ANY_WORD = _search(_LEMMAS)
+#: Shorter words are left out of that fallback: as optional words they match too much.
+MIN_OPTIONAL: Final = 3
+
+#: Every name (not `nameEn`) of every named node, and its English name apart (bench/morph/).
 NAMES_OF_NAMED_NODES = """
 MATCH (n:Entity) WHERE any(l IN labels(n) WHERE l IN $labels)
 RETURN n.id AS id, [x IN [n.name, n.title, n.shortName] WHERE x IS NOT NULL]
        + coalesce(n.aliases, []) AS names, n.nameEn AS nameEn
-"""
-_SET_LEMMA_TEXT = """
-UNWIND $rows AS r MATCH (n:Entity {id: r.id}) SET n.lemmaText = r.text, n.lemmaKeys = r.keys
 """
 
 
@@ -141,14 +148,20 @@ def lucene_query(text: str) -> str | None:
     return " ".join(clauses)
 
 
-def lemma_query(words: list[tuple[str, tuple[str, ...]]], *, fuzzy: bool = False) -> str | None:
+def lemma_query(
+    words: list[tuple[str, tuple[str, ...]]], *, fuzzy: bool = False, every: bool = True
+) -> str | None:
     """A query for the lemma index: each word must match as written (exactly, as a
     prefix and, with `fuzzy`, within one edit as `lucene_query` has it) or as one of
-    its lemmas, whose parts must all match ('si lab').
+    its lemmas, whose parts must all match ('si lab'). Without `every`, each word may
+    match, as written or as a lemma but not as a prefix, and words shorter than
+    `MIN_OPTIONAL` letters are left out (they would match anything).
     [('kotoviga', ('kotov',))] → '+(kotoviga^3 OR kotoviga* OR kotov^2)'."""
     clauses = []
     for surface, alternatives in words[:MAX_WORDS]:
-        parts = [f"{escape(surface)}^3", f"{escape(surface)}*"]
+        if not every and len(surface) < MIN_OPTIONAL:
+            continue
+        parts = [f"{escape(surface)}^3", f"{escape(surface)}*"][: 2 if every else 1]
         if fuzzy and len(surface) >= 4:
             parts.append(f"{escape(surface)}~1")
         for lemma in alternatives:
@@ -157,8 +170,26 @@ def lemma_query(words: list[tuple[str, tuple[str, ...]]], *, fuzzy: bool = False
                 parts.append(f"{escape(terms[0])}^2")
             elif terms:
                 parts.append("(" + " AND ".join(escape(t) for t in terms) + ")^2")
-        clauses.append("+(" + " OR ".join(parts) + ")")
+        clauses.append(("+(" if every else "(") + " OR ".join(parts) + ")")
     return " ".join(clauses) or None
+
+
+def key_bonus(text: str, *, runs: bool = False) -> list[tuple[str, float]]:
+    """The lemma keys of `text` with the bonus a node gets for having one of them as a
+    name's key: the whole text the full `LEMMA_EXACT_BONUS`; with `runs`, also every run
+    of its consecutive words, a share as large as the run's share of the words
+    ('kohtumine Töötukassaga' → … ('tootukassa', 5.0) …)."""
+    whole = [(k, LEMMA_EXACT_BONUS) for k in lemma_keys(text)]
+    if not runs:
+        return whole
+    words = tokens(text)[:MAX_WORDS]
+    bonus = dict(whole)
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            share = LEMMA_EXACT_BONUS * size / len(words)
+            for key in lemma_keys(" ".join(words[start : start + size])):
+                bonus.setdefault(key, share)
+    return list(bonus.items())
 
 
 def inflected(words: list[tuple[str, tuple[str, ...]]]) -> bool:
@@ -176,34 +207,14 @@ class Hit(BaseModel):
     score: float
 
 
-async def index_lemmas(graph: Graph) -> int:
-    """Prototype backfill (issue 24): give every named node its `lemmaText` (the words and
-    Estonian lemmas of its names; of `nameEn` the words only) and make sure the lemma
-    index exists; return the number of nodes. Writes would keep it current through
-    `EntityType.derived` once the analyser is a dependency."""
+class Ranked(BaseModel):
+    """The hits of a search, and whether each matched every word of the text (or, the
+    text widened, some)."""
 
-    async def names(tx: AsyncManagedTransaction) -> list[dict[str, object]]:
-        result = await tx.run(NAMES_OF_NAMED_NODES, labels=list(NAMED_LABELS))
-        return [
-            {
-                "id": r["id"],
-                "text": " ".join(filter(None, [lemma_text(r["names"]), fold(r["nameEn"] or "")])),
-                "keys": name_keys(r["names"]),
-            }
-            async for r in result
-        ]
+    model_config = ConfigDict(frozen=True)
 
-    rows = await graph.read(names)
-
-    async def write(tx: AsyncManagedTransaction) -> None:
-        await (await tx.run(_SET_LEMMA_TEXT, rows=rows)).consume()
-
-    async def index(tx: AsyncManagedTransaction) -> None:
-        await (await tx.run(LEMMA_INDEX_DDL)).consume()
-
-    await graph.write(index)
-    await graph.write(write)
-    return len(rows)
+    hits: list[Hit]
+    every_word: bool = True
 
 
 async def search(
@@ -212,11 +223,27 @@ async def search(
     *,
     types: list[str] | None = None,
     first: int = 20,
-    morphology: bool = False,
+    morphology: bool = True,
 ) -> list[Hit]:
-    """The best `first` entities whose names or aliases match `text`, best first.
-    With `morphology` (prototype, issue 24; needs `index_lemmas` first) a name in any
-    case finds its entity too: "Kaie Kotoviga" → Kaie Kotov."""
+    """The best `first` entities whose names or aliases match `text`, best first: a name
+    in any case finds its entity ("Kaie Kotoviga" → Kaie Kotov); when no entity matches
+    every word, those that match some do ("kohtumine Töötukassaga" → Töötukassa).
+    `morphology=False`: the surface matchers alone (as before issue 24; for comparison)."""
+    found = await ranked(graph, text, types=types, first=first, morphology=morphology)
+    return found.hits
+
+
+async def ranked(
+    graph: Graph,
+    text: str,
+    *,
+    types: list[str] | None = None,
+    first: int = 20,
+    morphology: bool = True,
+    widen: bool = True,
+) -> Ranked:
+    """`search`, saying whether the hits match every word; without `widen`, a text no
+    entity matches in every word finds nothing."""
     if len(text) > 200:
         raise InvalidInput([("text", "at most 200 characters")])
     wanted = list(types) if types else list(NAMED_LABELS)
@@ -228,20 +255,36 @@ async def search(
     folded = fold(text)
     lucene = lucene_query(text)
     if lucene is None or not folded:
-        return []
+        return Ranked(hits=[])
     if not morphology:
-        return await run(graph, lucene=lucene, folded=folded, types=wanted, first=first)
+        return Ranked(
+            hits=await run(graph, lucene=lucene, folded=folded, types=wanted, first=first)
+        )
     words = query_words(text)
     query = lemma_query(words) if inflected(words) else None
-    return await run(
+    hits = await run(
         graph,
         lucene=lucene,
         folded=folded,
         types=wanted,
         first=first,
         lemmas=(LEMMA_INDEX, query) if query else None,
-        keys=lemma_keys(text),
+        keys=key_bonus(text),
     )
+    optional = lemma_query(words, every=False)
+    if hits or len(words) < 2 or not widen or optional is None:
+        return Ranked(hits=hits)
+    hits = await run(
+        graph,
+        lucene=lucene,
+        folded=folded,
+        types=wanted,
+        first=first,
+        lemmas=(LEMMA_INDEX, optional),
+        keys=key_bonus(text, runs=True),
+        any_word=True,
+    )
+    return Ranked(hits=hits, every_word=False)
 
 
 async def run(
@@ -252,17 +295,21 @@ async def run(
     types: list[str],
     first: int,
     lemmas: tuple[str, str] | None = None,
-    keys: list[str] | None = None,
+    keys: list[tuple[str, float]] | None = None,
     lemma_weight: float = LEMMA_WEIGHT,
     keys_property: str = "lemmaKeys",
     alone: bool = False,
+    any_word: bool = False,
 ) -> list[Hit]:
     """The ranked query itself. `lemmas`: (full-text index, its query) for the lemma
-    branch; `keys`: the text's lemma keys (bonus for a whole name in lemma form);
-    `alone`: the lemma index in place of `entity_names`."""
+    branch; `keys`: lemma keys and the bonus a node with one of them gets (`key_bonus`);
+    `alone`: the lemma index in place of `entity_names` (bench/morph/); `any_word`: the
+    lemma branch alone, its query's words optional."""
     lemma_index, lemma_q = lemmas or ("", "")
     statement = SEARCH
-    if lemmas:
+    if any_word:
+        statement = SEARCH_ANY_WORD
+    elif lemmas:
         statement = SEARCH_LEMMAS_ALONE if alone else SEARCH_WITH_LEMMAS
 
     async def work(tx: AsyncManagedTransaction) -> list[Hit]:
@@ -274,8 +321,7 @@ async def run(
             lemmaQuery=lemma_q,
             keysProperty=keys_property,
             lemmaWeight=lemma_weight,
-            lemmaKeys=keys or [],
-            lemmaExact=LEMMA_EXACT_BONUS,
+            keyBonus=[list(k) for k in keys or []],
             pool=max(first * 5, 50),
             substring=SUBSTRING_SCORE,
             exact=EXACT_BONUS,

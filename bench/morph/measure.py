@@ -31,6 +31,7 @@ from graph import local, migrations
 from graph.driver import Graph, connect
 from graph.labels import NAMED_LABELS
 from graph.search import (
+    LEMMA_EXACT_BONUS,
     LEMMA_WEIGHT,
     NAMES_OF_NAMED_NODES,
     inflected,
@@ -120,15 +121,16 @@ async def prepare(graph: Graph, cand: c.Candidate, args: argparse.Namespace) -> 
         await _write(graph, _index_ddl(index, prop, cand.analyzer))
     await _write(graph, "CALL db.awaitIndexes(300)")
 
-    def lemma_branch(text: str) -> tuple[tuple[str, str] | None, list[str]]:
+    def lemma_branch(text: str) -> tuple[tuple[str, str] | None, list[tuple[str, float]]]:
         """The lemma branch (index, query) or None, and the text's lemma keys."""
         if cand.kind == "python":
             words = c.query_words(text, lemmas_of)
             keys = c.morph.lemma_keys(text, lemmas_of) if args.keys else []
+            bonus = [(k, LEMMA_EXACT_BONUS) for k in keys]
             if not args.alone and args.skip and not inflected(words):
-                return None, keys
+                return None, bonus
             q = lemma_query(words, fuzzy=args.alone)
-            return ((index, q) if q else None), keys
+            return ((index, q) if q else None), bonus
         if cand.kind == "lucene":
             q = c.analyzer_query(text)
             return ((index, q) if q else None), []

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph import morph
-from graph.search import inflected, lemma_query
+from graph.search import LEMMA_EXACT_BONUS, inflected, key_bonus, lemma_query
 from graph.text import fold
 
 
@@ -119,3 +120,15 @@ def test_only_text_with_an_inflected_word_needs_the_lemma_branch() -> None:
     assert inflected(morph.query_words("Töötukassaga"))
     assert inflected(morph.query_words("Kaie Kotoviga"))
     assert not inflected([])
+
+
+def test_runs_of_words_get_a_share_of_the_whole_name_bonus() -> None:
+    whole = dict(key_bonus("Töötukassaga"))
+    assert whole["tootukassa"] == LEMMA_EXACT_BONUS
+    runs = dict(key_bonus("kohtumine Töötukassaga", runs=True))
+    assert runs["tootukassa"] == LEMMA_EXACT_BONUS / 2
+    assert runs["kohtumine tootukassa"] == LEMMA_EXACT_BONUS
+    assert "tootukassa" not in dict(key_bonus("kohtumine Töötukassaga"))
+    assert dict(key_bonus("koostöös Viljandi valla", runs=True))["viljandi vald"] == pytest.approx(
+        LEMMA_EXACT_BONUS * 2 / 3
+    )
