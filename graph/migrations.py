@@ -20,6 +20,7 @@ from neo4j import exceptions as neo4j_errors
 from graph import derived
 from graph.driver import Graph, TxWork
 from graph.errors import Conflict
+from graph.migration_steps import cooperation_edges, fill_lemmas
 from graph.models.registry import REGISTRY, TYPES
 from graph.models.spec import EntityType
 
@@ -78,54 +79,6 @@ async def fill_name_keys(graph: Graph) -> int:
     filled = 0
     for spec in (t for t in TYPES if t.unique_name):
         step = _fill_step(spec)
-        while (done := await graph.write(step)) > 0:
-            filled += done
-    return filled
-
-
-#: How many entities one step of `fill_lemmas` reads and writes.
-LEMMA_PAGE = 1000
-
-
-def _missing_lemmas(label: str) -> str:
-    return f"""
-MATCH (n:{label}) WHERE n.lemmaText IS NULL
-WITH n ORDER BY n.id LIMIT $page
-RETURN collect([n.id, [k IN $keys | n[k]]]) AS rows
-"""
-
-
-def _set_lemmas(label: str) -> str:
-    return f"""
-UNWIND $rows AS row
-MATCH (n:{label} {{id: row.id}})
-SET n.lemmaText = row.text, n.lemmaKeys = row.keys
-"""
-
-
-def _lemma_step(spec: EntityType) -> Callable[[AsyncManagedTransaction], Awaitable[int]]:
-    async def step(tx: AsyncManagedTransaction) -> int:
-        keys = list(spec.derived_from)
-        found = await (
-            await tx.run(_missing_lemmas(spec.label), page=LEMMA_PAGE, keys=keys)
-        ).single(strict=True)
-        rows = []
-        for entity_id, values in found["rows"]:
-            made = spec.derived(dict(zip(keys, values, strict=True)))
-            rows.append({"id": entity_id, "text": made["lemmaText"], "keys": made["lemmaKeys"]})
-        await tx.run(_set_lemmas(spec.label), rows=rows)
-        return len(rows)
-
-    return step
-
-
-async def fill_lemmas(graph: Graph) -> int:
-    """Give every entity of a searchable type that has no `lemmaText` (written before
-    there was one) the `lemmaText` and `lemmaKeys` that `EntityType.derived` gives new
-    ones; return how many were given them."""
-    filled = 0
-    for spec in (t for t in TYPES if t.meta.searchable):
-        step = _lemma_step(spec)
         while (done := await graph.write(step)) > 0:
             filled += done
     return filled
@@ -296,6 +249,13 @@ CREATE FULLTEXT INDEX entity_lemmas IF NOT EXISTS
                          `fulltext.eventually_consistent`: false}};
 """,
         data=fill_lemmas,
+    ),
+    Migration(
+        9,
+        "cooperation as a tie: PROVIDES.forOrganisation becomes COOPERATES_WITH and "
+        "DELIVERED_FOR edges",
+        "",
+        data=cooperation_edges,
     ),
 )
 

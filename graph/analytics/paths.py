@@ -1,10 +1,11 @@
 """Introduction paths between two people or organisations, each hop explained.
 
 The path search runs on the actor graph inside Neo4j: people and organisations are
-linked directly (`MEMBER_OF`, organisational `PART_OF`) or through something both took
-part in (an event or programme they attended, organised, funded, implemented or
-commissioned, or a service one commissioned and the other provides). A hop through such
-a "via" counts as one hop between the two actors.
+linked directly (`MEMBER_OF`, organisational `PART_OF`, `COOPERATES_WITH`) or through
+something both took part in (an event or programme they attended, organised, funded,
+implemented, commissioned or brought an idea to; a service one commissioned, provides or
+developed and the other too, or that is delivered for the other; a document both
+wrote). A hop through such a "via" counts as one hop between the two actors.
 
 - shortest: the fewest hops (a direct tie is shorter than a shared event).
 - strongest: among the candidate paths within `max_hops`, the one whose weakest hop is
@@ -44,9 +45,21 @@ from graph.errors import InvalidInput, NotFound, Unavailable
 log = logging.getLogger(__name__)
 
 ACTORS: Final = ("Organisation", "Person")
-VIAS: Final = ("Event", "Programme", "Service")
-DIRECT: Final = ("MEMBER_OF", "PART_OF")
-TAKES_PART: Final = ("ATTENDED", "ORGANISED", "FUNDED", "IMPLEMENTED", "COMMISSIONED", "PROVIDES")
+VIAS: Final = ("Event", "Programme", "Service", "Document")
+DIRECT: Final = ("MEMBER_OF", "PART_OF", "COOPERATES_WITH")
+TAKES_PART: Final = (
+    "ATTENDED",
+    "ORGANISED",
+    "FUNDED",
+    "IMPLEMENTED",
+    "COMMISSIONED",
+    "PROVIDES",
+    "DELIVERED_FOR",
+    "DEVELOPED",
+    "AUTHORED",
+    "BROUGHT_IDEA",
+    "GREW_OUT_OF",
+)
 MAX_HOPS: Final = 6
 MAX_LIMIT: Final = 20
 CANDIDATES: Final = 200
@@ -73,7 +86,10 @@ _NODE_AS_OF = f"""
    AND {start_of("coalesce(y.startDate, y.endDate)")} <= $asOf))
 """
 _TYPES = "|".join(DIRECT + TAKES_PART)
-_NODE_OK = f"(y:Organisation OR y:Person OR y:Event OR y:Programme OR y:Service) AND {_NODE_AS_OF}"
+_NODE_OK = (
+    "(y:Organisation OR y:Person OR y:Event OR y:Programme OR y:Service OR y:Document) "
+    f"AND {_NODE_AS_OF}"
+)
 _STEP = (
     f"(x)-[r:{_TYPES}]-(y) WHERE {_NODE_OK} "
     "AND (type(r) <> 'PART_OF' OR (x:Organisation AND y:Organisation)) "
@@ -139,12 +155,12 @@ MATCH p = SHORTEST {int(groups)} GROUPS (a) ({_STEP}){{1,{int(max_raw)}}} (b)
 STRENGTH: Final = f"""
 UNWIND $pairs AS pair
 MATCH (u:Entity {{id: pair[0]}}), (v:Entity {{id: pair[1]}})
-OPTIONAL MATCH (u)-[r1:{"|".join(TAKES_PART)}]->(y)<-[r2:{"|".join(TAKES_PART)}]-(v)
-WHERE (y:Event OR y:Programme OR y:Service)
+OPTIONAL MATCH (u)-[r1:{"|".join(TAKES_PART)}]-(y)-[r2:{"|".join(TAKES_PART)}]-(v)
+WHERE (y:Event OR y:Programme OR y:Service OR y:Document)
   AND {_NODE_AS_OF}
   AND all(r IN [r1, r2] WHERE {_REL_AS_OF})
 WITH pair, u, v, count(DISTINCT y) AS shared
-OPTIONAL MATCH (u)-[r:MEMBER_OF|PART_OF]-(v)
+OPTIONAL MATCH (u)-[r:MEMBER_OF|PART_OF|COOPERATES_WITH]-(v)
 WHERE {_REL_AS_OF}
 WITH pair, shared, count(DISTINCT r) AS direct
 RETURN pair[0] AS u, pair[1] AS v, shared + direct AS strength
