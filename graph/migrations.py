@@ -240,6 +240,14 @@ CREATE INDEX campaign_name_key IF NOT EXISTS FOR (n:Campaign) ON (n.nameKey);
     ),
     Migration(
         8,
+        "organisations' business-register codes are unique (where given)",
+        """
+CREATE CONSTRAINT organisation_registry_code_unique IF NOT EXISTS
+  FOR (n:Organisation) REQUIRE n.registryCode IS UNIQUE;
+""",
+    ),
+    Migration(
+        9,
         "full-text index over the Estonian lemmas of names (search, the resolver)",
         """
 CREATE FULLTEXT INDEX entity_lemmas IF NOT EXISTS
@@ -251,7 +259,7 @@ CREATE FULLTEXT INDEX entity_lemmas IF NOT EXISTS
         data=fill_lemmas,
     ),
     Migration(
-        9,
+        10,
         "cooperation as a tie: PROVIDES.forOrganisation becomes COOPERATES_WITH and "
         "DELIVERED_FOR edges",
         "",
@@ -365,9 +373,9 @@ class Needed:
 def needed() -> set[Needed]:
     """What the model's declarations need: a unique id and a sort-key index per entity
     type (a uniqueness constraint, and a look-alike key index, for a type with unique
-    names), and each searchable type's names and their lemmas in the full-text indexes.
-    A type or a field added to the model needs a new migration to meet these (`unmet`
-    tells)."""
+    names), a uniqueness constraint per unique field, and each searchable type's names and
+    their lemmas in the full-text indexes. A type or a field added to the model needs a new
+    migration to meet these (`unmet` tells)."""
     out: set[Needed] = {Needed("UNIQUENESS", "Entity", ("id",))}
     for t in TYPES:
         out.add(Needed("UNIQUENESS", t.label, ("id",)))
@@ -376,6 +384,7 @@ def needed() -> set[Needed]:
             out.add(Needed("RANGE", t.label, ("nameKey",)))
         else:
             out.add(Needed("RANGE", t.label, ("sortKey",)))
+        out |= {Needed("UNIQUENESS", t.label, (p,)) for p in t.unique_fields}
         if t.meta.searchable:
             out |= {Needed("FULLTEXT", t.label, (p,)) for p in t.searchable}
             out.add(Needed("FULLTEXT", t.label, ("lemmaText",)))

@@ -4,8 +4,8 @@
 it matched and a score, best first:
 
 1. `ID`: the text is an entity's id;
-2. `REGISTRY_CODE`: the text is an organisation's registry code (once Organisation
-   declares `registryCode`);
+2. `REGISTRY_CODE`: the text is an organisation's business-register code
+   (`registryCode`, eight digits);
 3. `NAME`: one of the entity's names (name or title, short name, English name, an
    alias) is the text under `graph.text.normalise_name` (case, accents, spacing,
    punctuation and legal-form words ignored: "MTÜ „Seltsiks Sinule“" is "Seltsiks
@@ -38,7 +38,7 @@ from graph import search as ranked
 from graph.driver import Graph
 from graph.labels import NAMED_LABELS
 from graph.models.common import Stored
-from graph.models.registry import REGISTRY, to_model
+from graph.models.registry import to_model
 from graph.morph import lemma_keys, name_keys
 from graph.props import all_props
 from graph.text import normalise_name
@@ -60,14 +60,14 @@ _RANK: Final = {m: i for i, m in enumerate(Match)}
 DECISIVE: Final = frozenset({Match.ID, Match.REGISTRY_CODE, Match.NAME, Match.LEMMA})
 #: The matches a new entity named like the text would duplicate.
 SIMILAR: Final = frozenset({Match.NAME, Match.LEMMA, Match.FUZZY})
-#: The property holding an organisation's registry code, when the model declares it.
-REGISTRY_CODE: Final = "registryCode"
+#: What a business-register code looks like (`Organisation.registryCode`).
+REGISTRY_CODE: Final = re.compile(r"[0-9]{8}")
 
 #: An entity by id, or organisations by registry code (one record: a list).
 _BY_KEY = f"""
 OPTIONAL MATCH (n:Entity {{id: $id}})
 WITH collect(n) AS byId
-OPTIONAL MATCH (o:Organisation) WHERE $code IS NOT NULL AND o[$codeProperty] = $code
+OPTIONAL MATCH (o:Organisation {{registryCode: $code}})
 WITH byId, collect(o) AS byCode
 RETURN [n IN byId | [{all_props("n")}, [l IN labels(n) WHERE l IN $types][0], 'ID']]
      + [o IN byCode | [{all_props("o")}, 'Organisation', 'REGISTRY_CODE']] AS rows
@@ -125,10 +125,6 @@ def kind_of_match(text: str, node: Stored, *, every_word: bool = True) -> Match:
     return Match.FUZZY if every_word else Match.PARTIAL
 
 
-def _has_registry_code() -> bool:
-    return any(f.key == REGISTRY_CODE for f in REGISTRY["Organisation"].fields)
-
-
 async def resolve(
     graph: Graph,
     text: str,
@@ -156,12 +152,10 @@ async def resolve(
 
 
 async def _by_key(graph: Graph, text: str, types: list[str]) -> list[Candidate]:
-    code = text if "Organisation" in types and _has_registry_code() else None
+    code = text if "Organisation" in types and REGISTRY_CODE.fullmatch(text) else None
 
     async def work(tx: AsyncManagedTransaction) -> list[Candidate]:
-        result = await tx.run(
-            _BY_KEY, id=text, code=code, codeProperty=REGISTRY_CODE, types=list(types)
-        )
+        result = await tx.run(_BY_KEY, id=text, code=code, types=list(types))
         rows: list[Any] = (await result.single(strict=True))["rows"]
         return [
             Candidate(to_model(label, props), label, Match(how), ranked.EXACT_BONUS * 4)

@@ -10,7 +10,7 @@ Two matchers, merged in one query:
   analyzer folds Latin diacritics but not Cyrillic `ё`, and `fold` maps `ё` to `е` on
   both sides, so 'шахтерский' finds 'Шахтёрский'. It also finds text inside words.
 
-- the `entity_lemmas` full-text index (migration 8) over `lemmaText`, the folded words
+- the `entity_lemmas` full-text index (migration 9) over `lemmaText`, the folded words
   and Estonian lemmas of every name (graph/morph.py, Vabamorf): a name in any of the
   fourteen cases finds its entity ("Kaie Kotoviga" → Kaie Kotov). It runs when some word
   of the text has a lemma other than itself; a text whose whole is one of a node's names

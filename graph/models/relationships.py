@@ -324,7 +324,7 @@ RELATIONS: Final[tuple[Relation, ...]] = (
         shown=False,
     ),
     # "X pakub teenust koostöös Y-ga": a tie between the two, not a property of X's
-    # PROVIDES (issue 24; migration 9 turned PROVIDES.forOrganisation into these).
+    # PROVIDES (issue 24; migration 10 turned PROVIDES.forOrganisation into these).
     Relation(
         RelType.COOPERATES_WITH,
         frozenset({(_ORG, _ORG)}),

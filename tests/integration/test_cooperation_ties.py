@@ -2,7 +2,7 @@
 between X and Y (`COOPERATES_WITH`), the service is `DELIVERED_FOR` Y, and the facts
 the model could not hold (authorship, service concepts developed, ideas brought to
 programmes and what grew out of them) are edges with their quotes; the analytics see
-them, and a database written before them is migrated (migration 9)."""
+them, and a database written before them is migrated (migration 10)."""
 
 from __future__ import annotations
 
@@ -124,12 +124,12 @@ async def test_the_facts_the_model_could_not_hold_are_edges_with_quotes(seeded: 
         assert found.get((a, t.value, b)), (a, t, b)
 
 
-async def test_migration_9_turns_for_organisation_into_edges(graph: Graph) -> None:
-    """A graph written before migration 9 holds `PROVIDES {forOrganisation}`: the
+async def test_migration_10_turns_for_organisation_into_edges(graph: Graph) -> None:
+    """A graph written before migration 10 holds `PROVIDES {forOrganisation}`: the
     migration makes the two edges from it, with its quotes, and drops the property;
     an id that names no organisation is kept in the note. A rerun finds nothing."""
     async with graph.driver.session(database=graph.database) as session:
-        await (await session.run("MATCH (m:KoostooMigration {version: 9}) DELETE m")).consume()
+        await (await session.run("MATCH (m:KoostooMigration {version: 10}) DELETE m")).consume()
     try:
 
         async def write(tx: AsyncManagedTransaction) -> None:
@@ -146,7 +146,7 @@ async def test_migration_9_turns_for_organisation_into_edges(graph: Graph) -> No
             )
 
         await graph.write(write)
-        assert [m.version for m in await migrations.migrate(graph)] == [9]
+        assert [m.version for m in await migrations.migrate(graph)] == [10]
 
         async def rels(tx: AsyncManagedTransaction) -> list[tuple[str, str, str, Any]]:
             result = await tx.run(

@@ -35,6 +35,16 @@ async def test_each_kind_of_match_in_order(seeded: Graph) -> None:
     assert await _top(seeded, "narva", "Person") == []
 
 
+async def test_a_registry_code_is_its_organisation(seeded: Graph) -> None:
+    async def code(tx: AsyncManagedTransaction) -> None:
+        await tx.run("MATCH (o:Organisation {id: 'horisont'}) SET o.registryCode = '80012345'")
+
+    await seeded.write(code)
+    assert await _top(seeded, "80012345") == [("horisont", Match.REGISTRY_CODE)]
+    assert await _top(seeded, "80012345", "Person") == []
+    assert await _top(seeded, "8001234") == []  # not a code: seven digits
+
+
 async def test_decide_takes_only_a_single_best_match_that_says_which(seeded: Graph) -> None:
     def decided(found: list[resolver.Candidate]) -> str | None:
         chosen = resolver.decide(found)
