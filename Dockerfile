@@ -19,10 +19,12 @@ COPY graph ./graph
 COPY schema ./schema
 COPY seeds ./seeds
 # PyICU builds against Debian's ICU; the build tools go again, the library (libicu72 on
-# bookworm, libicu76 on trixie) is kept.
+# bookworm, libicu76 on trixie) is kept. The Estonian analyser is the `morph` extra's pin
+# without its dependencies (167 MB, not 546: pyproject.toml says why).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libicu-dev pkg-config g++ \
  && pip install . \
+ && pip install --no-deps $(python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["morph"])') \
  && apt-mark manual $(dpkg-query -W -f '${Package}\n' 'libicu[0-9]*') \
  && apt-get purge -y --auto-remove libicu-dev pkg-config g++ \
  && rm -rf /var/lib/apt/lists/* \

@@ -35,7 +35,12 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python system-deps
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q --no-deps $$($(BIN)/python -c "$$MORPH_PIN")
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# The Estonian analyser (graph/morph.py): the `morph` extra's pin, without its dependencies,
+# which graph/morph.py never imports (pyproject.toml says why).
+export MORPH_PIN := import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["morph"])
 
 python-deps: $(STAMP)
 

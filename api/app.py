@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -38,7 +39,7 @@ from api.middleware import (
 from api.ratelimit import IpRateLimit, KeyRateLimit, TokenBuckets
 from api.security import SecurityHeaders
 from api.settings import Settings
-from graph import console, migrations
+from graph import console, migrations, morph
 from graph.compiled.run import KeyRevoked
 from graph.driver import Graph, connect, ping
 from graph.errors import Unavailable
@@ -216,6 +217,9 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[AppState]:
+        # Search and every write of a name need the Estonian analyser: load it now (0.5 s,
+        # once per process), or refuse to start, saying how to install it.
+        await asyncio.to_thread(morph.engine)
         if graph is not None:
             pool = await open_console()
             try:

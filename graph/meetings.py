@@ -20,12 +20,11 @@ from graph.models.registry import REGISTRY, to_model
 from graph.models.relationships import (
     AttendanceRole,
     AttendedProps,
-    OrganisedProps,
-    OrganiserRole,
     RelProps,
     RelType,
     SourceRef,
 )
+from graph.models.reltypes import OrganisedProps, OrganiserRole
 from graph.relationships import connect_in_tx
 
 

@@ -20,6 +20,7 @@ from neo4j import exceptions as neo4j_errors
 from graph import derived
 from graph.driver import Graph, TxWork
 from graph.errors import Conflict
+from graph.migration_steps import cooperation_edges, fill_lemmas
 from graph.models.registry import REGISTRY, TYPES
 from graph.models.spec import EntityType
 
@@ -247,6 +248,25 @@ CREATE CONSTRAINT organisation_registry_code_unique IF NOT EXISTS
     ),
     Migration(
         9,
+        "full-text index over the Estonian lemmas of names (search, the resolver)",
+        """
+CREATE FULLTEXT INDEX entity_lemmas IF NOT EXISTS
+  FOR (n:Organisation|Person|Event|Programme|Service|ServiceCategory|Place|Document|Topic|Campaign)
+  ON EACH [n.lemmaText]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace',
+                         `fulltext.eventually_consistent`: false}};
+""",
+        data=fill_lemmas,
+    ),
+    Migration(
+        10,
+        "cooperation as a tie: PROVIDES.forOrganisation becomes COOPERATES_WITH and "
+        "DELIVERED_FOR edges",
+        "",
+        data=cooperation_edges,
+    ),
+    Migration(
+        11,
         "proposed facts of ingested documents (issue 27): unique ids, found by document",
         """
 CREATE CONSTRAINT proposal_id_unique IF NOT EXISTS FOR (p:Proposal) REQUIRE p.id IS UNIQUE;
@@ -361,9 +381,9 @@ class Needed:
 def needed() -> set[Needed]:
     """What the model's declarations need: a unique id and a sort-key index per entity
     type (a uniqueness constraint, and a look-alike key index, for a type with unique
-    names), a uniqueness constraint per unique field, and each searchable type's names in
-    the full-text index. A type or a field
-    added to the model needs a new migration to meet these (`unmet` tells)."""
+    names), a uniqueness constraint per unique field, and each searchable type's names and
+    their lemmas in the full-text indexes. A type or a field added to the model needs a new
+    migration to meet these (`unmet` tells)."""
     out: set[Needed] = {Needed("UNIQUENESS", "Entity", ("id",))}
     for t in TYPES:
         out.add(Needed("UNIQUENESS", t.label, ("id",)))
@@ -375,6 +395,7 @@ def needed() -> set[Needed]:
         out |= {Needed("UNIQUENESS", t.label, (p,)) for p in t.unique_fields}
         if t.meta.searchable:
             out |= {Needed("FULLTEXT", t.label, (p,)) for p in t.searchable}
+            out.add(Needed("FULLTEXT", t.label, ("lemmaText",)))
     return out
 
 

@@ -10,8 +10,24 @@ Two matchers, merged in one query:
   analyzer folds Latin diacritics but not Cyrillic `ё`, and `fold` maps `ё` to `е` on
   both sides, so 'шахтерский' finds 'Шахтёрский'. It also finds text inside words.
 
+- the `entity_lemmas` full-text index (migration 9) over `lemmaText`, the folded words
+  and Estonian lemmas of every name (graph/morph.py, Vabamorf): a name in any of the
+  fourteen cases finds its entity ("Kaie Kotoviga" → Kaie Kotov). It runs when some word
+  of the text has a lemma other than itself; a text whose whole is one of a node's names
+  in lemma form (`lemmaKeys`) gives that node a bonus, so "Töötukassaga" is Töötukassa
+  before an event named "Töötukassaga kohtumine".
+
+Every word of the text must match. When that finds nothing, a text of several words is
+searched again with every word optional ("kohtumine Töötukassaga" → Töötukassa): nodes
+matching more words rank higher, and a node one of whose names is a run of the text's
+words, in lemma form, gets a share of the bonus.
+
 The user's text is folded and split into words first; any Lucene syntax left in a word
 is escaped, so no input can change the query's structure.
+
+All of it is one statement (`search_window`): the every-word search, and the some-word
+search only when the first found nothing. The compiled reads (`graph/compiled`) embed
+the same statement, so both executors rank alike.
 """
 
 from __future__ import annotations
@@ -27,6 +43,7 @@ from graph.errors import InvalidInput
 from graph.labels import NAMED_LABELS
 from graph.models.common import Stored
 from graph.models.registry import to_model
+from graph.morph import lemma_keys, query_words, tokens
 from graph.props import all_props
 from graph.text import fold
 
@@ -38,32 +55,87 @@ MAX_WORDS: Final = 8
 SUBSTRING_SCORE: Final = 0.5
 EXACT_BONUS: Final = 5.0
 
+#: The lemma matcher (graph/morph.py): a full-text index over each node's `lemmaText`
+#: (the folded words and Estonian lemmas of its names), so "Töötukassaga" finds Eesti
+#: Töötukassa.
+LEMMA_INDEX: Final = "entity_lemmas"
+#: Its hits' weight beside the `entity_names` hits (when both run).
+LEMMA_WEIGHT: Final = 0.5
+#: Added when the whole text is one of the node's names in lemma form (graph/morph.py
+#: `lemma_keys`, kept in `lemmaKeys`): "Töötukassaga" is Töötukassa, above an event
+#: named "Töötukassaga kohtumine" and above "Tartu Ülikooli Narva Kolledž" for "Tartu
+#: Ülikoolis" (whose surface matches it within one edit: full-text scores reach ~20).
+#: A name equal to the text as written gets it too, on top of EXACT_BONUS.
+LEMMA_EXACT_BONUS: Final = 10.0
 
+_NAMES = """
+  CALL db.index.fulltext.queryNodes('entity_names', $lucene, {limit: $pool})
+  YIELD node, score
+  RETURN node,
+         score + CASE WHEN node.searchText CONTAINS $folded THEN $substring ELSE 0.0 END AS score
+"""
+_LEMMAS = """
+  CALL db.index.fulltext.queryNodes($lemmaIndex, $lemmaQuery, {limit: $pool})
+  YIELD node, score
+  RETURN node,
+         score * $lemmaWeight
+         + CASE WHEN node.searchText CONTAINS $folded THEN $substring ELSE 0.0 END AS score
+"""
 #: The substring matcher finds thousands of nodes for a common word (2,888 for
 #: 'tervise' on the benchmark's M graph). Its branch keeps the first `$pool` of the
 #: wanted types, exact names first, then by sortKey: every node it leaves out ranks
 #: below `$pool` others (all score at least as high and sort before it), so the top
 #: `first` are unchanged. The full-text hits carry their own substring bonus, so `max`
 #: gives a node found both ways the same score as a sum over both branches did.
-def search_window(p: str = "") -> str:
-    """The hits of a search as rows `node`, `label`, `score`, best first; parameters
-    (`search_params`) named with the prefix `p`. Shared by `search` and the compiled
-    reads (`graph/compiled`)."""
-    return f"""
-CALL () {{
-  CALL db.index.fulltext.queryNodes('entity_names', ${p}lucene, {{limit: ${p}pool}})
-  YIELD node, score
-  RETURN node,
-         score + CASE WHEN node.searchText CONTAINS ${p}folded THEN ${p}substring ELSE 0.0 END
-           AS score
-  UNION ALL
+_SUBSTRING = """
   MATCH (node:Entity)
-  WHERE node.searchText CONTAINS ${p}folded AND any(l IN labels(node) WHERE l IN ${p}types)
-  WITH node ORDER BY node.sortKey = ${p}folded DESC, node.sortKey, node.id LIMIT ${p}pool
-  RETURN node, ${p}substring AS score
-}}
+  WHERE node.searchText CONTAINS $folded AND any(l IN labels(node) WHERE l IN $types)
+  WITH node ORDER BY node.sortKey = $folded DESC, node.sortKey, node.id LIMIT $pool
+  RETURN node, $substring AS score
+"""
+
+
+def _search(*branches: str) -> str:
+    return f"""
+CALL () {{{"  UNION ALL".join(branches)}}}
 WITH node, max(score) AS score
-WITH node, score + CASE WHEN node.sortKey = ${p}folded THEN ${p}exact ELSE 0.0 END AS score,
+WITH node, score + CASE WHEN node.sortKey = $folded THEN $exact ELSE 0.0 END
+                  + reduce(b = 0.0, kb IN $keyBonus |
+                           CASE WHEN kb[1] > b AND kb[0] IN node[$keysProperty]
+                                THEN kb[1] ELSE b END) AS score,
+     [l IN labels(node) WHERE l IN $labels][0] AS label
+WHERE label IS NOT NULL AND (label IN $types)
+WITH node, label, score
+ORDER BY score DESC, node.sortKey, node.id
+LIMIT $first
+RETURN {all_props("node")} AS node, label, score
+"""
+
+
+SEARCH = _search(_NAMES, _SUBSTRING)
+#: Both full-text indexes (prototype, measured in bench/morph/: three branches).
+SEARCH_WITH_LEMMAS = _search(_NAMES, _LEMMAS, _SUBSTRING)
+#: The lemma index in place of `entity_names` (its text holds the surface words too,
+#: and its query the exact, prefix and fuzzy surface clauses): two branches, as today.
+SEARCH_LEMMAS_ALONE = _search(_LEMMAS, _SUBSTRING)
+
+#: Every word optional (the fallback when every word required found nothing).
+SEARCH_ANY_WORD = _search(_LEMMAS)
+#: Shorter words are left out of that fallback: as optional words they match too much.
+MIN_OPTIONAL: Final = 3
+
+
+def _top(p: str, branches: list[str], bonus: str) -> str:
+    """The best `first` of the union of `branches` as rows `node`, `label`, `score`
+    (`_search`'s ranking, with parameters prefixed by `p`; `bonus` the lemma-key
+    bonus parameter)."""
+    return f"""
+CALL () {{{"  UNION ALL".join(branches)}}}
+WITH node, max(score) AS score
+WITH node, score + CASE WHEN node.sortKey = ${p}folded THEN ${p}exact ELSE 0.0 END
+                  + reduce(b = 0.0, kb IN ${p}{bonus} |
+                           CASE WHEN kb[1] > b AND kb[0] IN node.lemmaKeys
+                                THEN kb[1] ELSE b END) AS score,
      [l IN labels(node) WHERE l IN ${p}labels][0] AS label
 WHERE label IS NOT NULL AND (label IN ${p}types)
 WITH node, label, score
@@ -72,18 +144,68 @@ LIMIT ${p}first
 """
 
 
+def search_window(p: str = "") -> str:
+    """The hits of a search as rows `node`, `label`, `score`, `everyWord`, best first,
+    in one statement: every word required (names, lemmas when the text is inflected,
+    substring), and, only when that finds nothing, every word optional (`ranked`'s
+    widening). Parameters (`search_params`) are named with the prefix `p`. Shared by
+    `ranked` and the compiled reads (`graph/compiled`)."""
+    names = f"""
+  CALL db.index.fulltext.queryNodes('entity_names', ${p}lucene, {{limit: ${p}pool}})
+  YIELD node, score
+  RETURN node,
+         score + CASE WHEN node.searchText CONTAINS ${p}folded THEN ${p}substring ELSE 0.0 END
+           AS score
+"""
+
+    def lemmas(query: str) -> str:
+        return f"""
+  WITH ${p}{query} AS query WHERE query IS NOT NULL
+  CALL db.index.fulltext.queryNodes('{LEMMA_INDEX}', query, {{limit: ${p}pool}})
+  YIELD node, score
+  RETURN node,
+         score * ${p}lemmaWeight
+         + CASE WHEN node.searchText CONTAINS ${p}folded THEN ${p}substring ELSE 0.0 END AS score
+"""
+
+    substring = f"""
+  MATCH (node:Entity)
+  WHERE node.searchText CONTAINS ${p}folded AND any(l IN labels(node) WHERE l IN ${p}types)
+  WITH node ORDER BY node.sortKey = ${p}folded DESC, node.sortKey, node.id LIMIT ${p}pool
+  RETURN node, ${p}substring AS score
+"""
+    every = _top(p, [names, lemmas("lemmaQuery"), substring], "keyBonus")
+    some = _top(p, [lemmas("anyQuery")], "anyKeyBonus")
+    return f"""
+CALL () {{{every}  RETURN collect({{node: node, label: label, score: score}}) AS every
+}}
+CALL (every) {{
+  WITH every WHERE size(every) = 0 AND ${p}anyQuery IS NOT NULL{some}
+  RETURN collect({{node: node, label: label, score: score}}) AS some
+}}
+UNWIND CASE WHEN size(every) > 0 THEN every ELSE some END AS hit
+WITH hit.node AS node, hit.label AS label, hit.score AS score, size(every) > 0 AS everyWord
+"""
+
+
 #: The order of `search_window`'s rows (to restore it after work done per row).
 SEARCH_ORDER: Final = "score DESC, node.sortKey, node.id"
 
-SEARCH = search_window() + f"RETURN {all_props('node')} AS node, label, score"
+#: `ranked`'s statement.
+RANKED = search_window() + f"RETURN {all_props('node')} AS node, label, score, everyWord"
 
 
 def search_params(
-    text: str, types: list[str] | None, first: int, p: str = ""
+    text: str,
+    types: list[str] | None,
+    first: int,
+    p: str = "",
+    *,
+    widen: bool = True,
 ) -> dict[str, Any] | None:
     """The parameters of `search_window` (named with the prefix `p`), or None when the
-    text has no word to look for (no hits). `InvalidInput` for a text over 200
-    characters or a type that is not searchable."""
+    text has no word to look for (no hits); without `widen`, no some-word search.
+    `InvalidInput` for a text over 200 characters or a type that is not searchable."""
     if len(text) > 200:
         raise InvalidInput([("text", "at most 200 characters")])
     wanted = list(types) if types else list(NAMED_LABELS)
@@ -96,9 +218,16 @@ def search_params(
     lucene = lucene_query(text)
     if lucene is None or not folded:
         return None
-    params = {
+    words = query_words(text)
+    some = lemma_query(words, every=False) if widen and len(words) >= 2 else None
+    params: dict[str, Any] = {
         "lucene": lucene,
         "folded": folded,
+        "lemmaQuery": lemma_query(words) if inflected(words) else None,
+        "anyQuery": some,
+        "lemmaWeight": LEMMA_WEIGHT,
+        "keyBonus": [list(k) for k in key_bonus(text)],
+        "anyKeyBonus": [list(k) for k in key_bonus(text, runs=True)] if some else [],
         "pool": max(first * 5, 50),
         "substring": SUBSTRING_SCORE,
         "exact": EXACT_BONUS,
@@ -107,6 +236,14 @@ def search_params(
         "first": first,
     }
     return {p + k: v for k, v in params.items()}
+
+
+#: Every name (not `nameEn`) of every named node, and its English name apart (bench/morph/).
+NAMES_OF_NAMED_NODES = """
+MATCH (n:Entity) WHERE any(l IN labels(n) WHERE l IN $labels)
+RETURN n.id AS id, [x IN [n.name, n.title, n.shortName] WHERE x IS NOT NULL]
+       + coalesce(n.aliases, []) AS names, n.nameEn AS nameEn
+"""
 
 
 def escape(word: str) -> str:
@@ -129,6 +266,57 @@ def lucene_query(text: str) -> str | None:
     return " ".join(clauses)
 
 
+def lemma_query(
+    words: list[tuple[str, tuple[str, ...]]], *, fuzzy: bool = False, every: bool = True
+) -> str | None:
+    """A query for the lemma index: each word must match as written (exactly, as a
+    prefix and, with `fuzzy`, within one edit as `lucene_query` has it) or as one of
+    its lemmas, whose parts must all match ('si lab'). Without `every`, each word may
+    match, as written or as a lemma but not as a prefix, and words shorter than
+    `MIN_OPTIONAL` letters are left out (they would match anything).
+    [('kotoviga', ('kotov',))] → '+(kotoviga^3 OR kotoviga* OR kotov^2)'."""
+    clauses = []
+    for surface, alternatives in words[:MAX_WORDS]:
+        if not every and len(surface) < MIN_OPTIONAL:
+            continue
+        parts = [f"{escape(surface)}^3", f"{escape(surface)}*"][: 2 if every else 1]
+        if fuzzy and len(surface) >= 4:
+            parts.append(f"{escape(surface)}~1")
+        for lemma in alternatives:
+            terms = lemma.split()
+            if len(terms) == 1:
+                parts.append(f"{escape(terms[0])}^2")
+            elif terms:
+                parts.append("(" + " AND ".join(escape(t) for t in terms) + ")^2")
+        clauses.append(("+(" if every else "(") + " OR ".join(parts) + ")")
+    return " ".join(clauses) or None
+
+
+def key_bonus(text: str, *, runs: bool = False) -> list[tuple[str, float]]:
+    """The lemma keys of `text` with the bonus a node gets for having one of them as a
+    name's key: the whole text the full `LEMMA_EXACT_BONUS`; with `runs`, also every run
+    of its consecutive words, a share as large as the run's share of the words
+    ('kohtumine Töötukassaga' → … ('tootukassa', 5.0) …)."""
+    whole = [(k, LEMMA_EXACT_BONUS) for k in lemma_keys(text)]
+    if not runs:
+        return whole
+    words = tokens(text)[:MAX_WORDS]
+    bonus = dict(whole)
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            share = LEMMA_EXACT_BONUS * size / len(words)
+            for key in lemma_keys(" ".join(words[start : start + size])):
+                bonus.setdefault(key, share)
+    return list(bonus.items())
+
+
+def inflected(words: list[tuple[str, tuple[str, ...]]]) -> bool:
+    """Whether some word has a lemma other than itself: only then can the lemma branch
+    find what the surface matchers do not (uninflected text keeps today's two branches
+    and their speed; the lemma-key bonus applies either way)."""
+    return any(set(alternatives) - {surface} for surface, alternatives in words)
+
+
 class Hit(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
@@ -137,16 +325,116 @@ class Hit(BaseModel):
     score: float
 
 
+class Ranked(BaseModel):
+    """The hits of a search, and whether each matched every word of the text (or, the
+    text widened, some)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    hits: list[Hit]
+    every_word: bool = True
+
+
 async def search(
-    graph: Graph, text: str, *, types: list[str] | None = None, first: int = 20
+    graph: Graph,
+    text: str,
+    *,
+    types: list[str] | None = None,
+    first: int = 20,
+    morphology: bool = True,
 ) -> list[Hit]:
-    """The best `first` entities whose names or aliases match `text`, best first."""
-    params = search_params(text, types, first)
+    """The best `first` entities whose names or aliases match `text`, best first: a name
+    in any case finds its entity ("Kaie Kotoviga" → Kaie Kotov); when no entity matches
+    every word, those that match some do ("kohtumine Töötukassaga" → Töötukassa).
+    `morphology=False`: the surface matchers alone (as before issue 24; for comparison)."""
+    found = await ranked(graph, text, types=types, first=first, morphology=morphology)
+    return found.hits
+
+
+async def ranked(
+    graph: Graph,
+    text: str,
+    *,
+    types: list[str] | None = None,
+    first: int = 20,
+    morphology: bool = True,
+    widen: bool = True,
+) -> Ranked:
+    """`search`, saying whether the hits match every word; without `widen`, a text no
+    entity matches in every word finds nothing."""
+    if not morphology:
+        params = search_params(text, types, first, widen=False)
+        if params is None:
+            return Ranked(hits=[])
+        return Ranked(
+            hits=await run(
+                graph,
+                lucene=params["lucene"],
+                folded=params["folded"],
+                types=params["types"],
+                first=first,
+            )
+        )
+    params = search_params(text, types, first, widen=widen)
     if params is None:
-        return []
+        return Ranked(hits=[])
+
+    async def work(tx: AsyncManagedTransaction) -> Ranked:
+        result = await tx.run(RANKED, params)
+        rows = [r async for r in result]
+        return Ranked(
+            hits=[
+                Hit(node=to_model(r["label"], r["node"]), label=r["label"], score=r["score"])
+                for r in rows
+            ],
+            every_word=all(r["everyWord"] for r in rows),
+        )
+
+    return await graph.read(work)
+
+
+async def run(
+    graph: Graph,
+    *,
+    lucene: str,
+    folded: str,
+    types: list[str],
+    first: int,
+    lemmas: tuple[str, str] | None = None,
+    keys: list[tuple[str, float]] | None = None,
+    lemma_weight: float = LEMMA_WEIGHT,
+    keys_property: str = "lemmaKeys",
+    alone: bool = False,
+    any_word: bool = False,
+) -> list[Hit]:
+    """The ranked query itself. `lemmas`: (full-text index, its query) for the lemma
+    branch; `keys`: lemma keys and the bonus a node with one of them gets (`key_bonus`);
+    `alone`: the lemma index in place of `entity_names` (bench/morph/); `any_word`: the
+    lemma branch alone, its query's words optional."""
+    lemma_index, lemma_q = lemmas or ("", "")
+    statement = SEARCH
+    if any_word:
+        statement = SEARCH_ANY_WORD
+    elif lemmas:
+        statement = SEARCH_LEMMAS_ALONE if alone else SEARCH_WITH_LEMMAS
 
     async def work(tx: AsyncManagedTransaction) -> list[Hit]:
-        result = await tx.run(SEARCH, params)
+        result = await tx.run(
+            statement,
+            lucene=lucene,
+            folded=folded,
+            lemmaIndex=lemma_index,
+            lemmaQuery=lemma_q,
+            keysProperty=keys_property,
+            lemmaWeight=lemma_weight,
+            keyBonus=[list(k) for k in keys or []],
+            pool=max(first * 5, 50),
+            substring=SUBSTRING_SCORE,
+            exact=EXACT_BONUS,
+            labels=list(NAMED_LABELS),
+            types=types,
+            first=first,
+        )
         return [
             Hit(node=to_model(r["label"], r["node"]), label=r["label"], score=r["score"])
             async for r in result

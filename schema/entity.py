@@ -91,7 +91,12 @@ class RelatedEdge(Generic[N]):
     instrument: str | None
     basis: str | None
     status: str | None
-    for_organisation: str | None
+    about: str | None = strawberry.field(
+        description="COOPERATES_WITH: the id of the service, event or programme they cooperate in."
+    )
+    idea: str | None = strawberry.field(
+        description="BROUGHT_IDEA, GREW_OUT_OF: the idea, as the source words it."
+    )
     note: str | None
     inferred: bool | None
     influence: int | None
@@ -129,7 +134,8 @@ _REL_FIELDS = {
     "instrument": "instrument",
     "basis": "basis",
     "status": "status",
-    "for_organisation": "forOrganisation",
+    "about": "about",
+    "idea": "idea",
     "note": "note",
     "inferred": "inferred",
     "influence": "influence",

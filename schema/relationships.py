@@ -31,9 +31,10 @@ from schema.permissions import CanRead, CanWrite
     description="Relationship properties; which ones a type accepts: MEMBER_OF role, roleEn, "
     "from, to, former; ATTENDED role (PARTICIPANT, SPEAKER, TRAINER, MODERATOR, MENTOR, "
     "COORDINATOR), roleNote; ORGANISED role (HOST, CO_ORGANISER); FUNDED amount, currency, "
-    "instrument; COMMISSIONED basis; IMPLEMENTED role; PROVIDES basis, from, to, "
-    "forOrganisation, status; AVAILABLE_IN status; STAKEHOLDER_IN influence, interest, "
-    "stance, assessedAt. Every type takes note and inferred."
+    "instrument; COMMISSIONED basis; IMPLEMENTED role; PROVIDES basis, from, to, status; "
+    "AVAILABLE_IN status; STAKEHOLDER_IN influence, interest, stance, assessedAt; "
+    "COOPERATES_WITH about, basis, from, to; DELIVERED_FOR status, from, to; AUTHORED and "
+    "DEVELOPED role; BROUGHT_IDEA and GREW_OUT_OF idea. Every type takes note and inferred."
 )
 class RelationshipPropertiesInput:
     role: str | None = strawberry.UNSET
@@ -46,7 +47,8 @@ class RelationshipPropertiesInput:
     currency: str | None = strawberry.UNSET
     instrument: str | None = strawberry.UNSET
     basis: str | None = strawberry.UNSET
-    for_organisation: strawberry.ID | None = strawberry.UNSET
+    about: strawberry.ID | None = strawberry.UNSET
+    idea: str | None = strawberry.UNSET
     status: str | None = strawberry.UNSET
     influence: int | None = strawberry.UNSET
     interest: int | None = strawberry.UNSET

@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from graph import search as graph_search
+from graph import resolver
 from graph.errors import GraphError
 from graph.models.common import Stored
 from schema.context import Info
@@ -29,6 +29,17 @@ class SearchType(Enum):
     Campaign = "Campaign"
 
 
+strawberry.enum(
+    resolver.Match,
+    name="SearchMatch",
+    description="How a search result matched the text, best first: its `ID`, its "
+    "`REGISTRY_CODE`, one of its names or aliases (`NAME`: case, accents and legal forms "
+    "such as MTÜ ignored), one of its names in another grammatical case (`LEMMA`: "
+    "'Töötukassaga'), every word as a prefix, within a typo or in another case (`FUZZY`: "
+    "a 'did you mean'), or only some words of the text (`PARTIAL`).",
+)
+
+
 @strawberry.type(description="One search result and how well it matched.")
 class SearchHit:
     node: Stored = strawberry.field(graphql_type=Entity)
@@ -36,15 +47,20 @@ class SearchHit:
     score: float = strawberry.field(
         description="Higher is better; only comparable within a search."
     )
+    match: resolver.Match = strawberry.field(
+        description="How it matched; results are ordered by this first, then by score."
+    )
 
 
 @strawberry.type
 class SearchQuery:
     @strawberry.field(
         permission_classes=[CanRead],
-        description="Find entities by name or alias as you type: case- and accent-insensitive "
-        "('tootukassa' finds Eesti Töötukassa, 'sillamae' finds Sillamäe), prefixes and small "
-        "typos match, Cyrillic too (е matches ё). Best first.",
+        description="Find entities by id or by name or alias as you type: case- and "
+        "accent-insensitive ('tootukassa' finds Eesti Töötukassa, 'sillamae' finds Sillamäe), "
+        "in any grammatical case ('Töötukassaga', 'Kaie Kotoviga'), prefixes and small typos "
+        "match, Cyrillic too (е matches ё); a text no entity matches in every word finds "
+        "those matching some ('kohtumine Töötukassaga'). Best first, with how each matched.",
     )
     async def search(
         self,
@@ -60,12 +76,12 @@ class SearchQuery:
                 field="first",
             )
         try:
-            hits = await graph_search.search(
+            found = await resolver.resolve(
                 info.context.graph,
                 text,
-                types=[t.value for t in types] if types else None,
+                [t.value for t in types] if types else None,
                 first=first,
             )
         except GraphError as e:
             raise from_graph_error(e) from e
-        return [SearchHit(node=h.node, type=h.label, score=h.score) for h in hits]
+        return [SearchHit(node=c.node, type=c.label, score=c.score, match=c.match) for c in found]

@@ -179,13 +179,25 @@ class _ImportProgress:
             self.bar.update(self.task, advance=n)
 
 
-def _import(kind: str, file: Path, *, dry_run: bool, create_missing: bool, batch_size: int) -> None:
+def _import(
+    kind: str,
+    file: Path,
+    *,
+    dry_run: bool,
+    create_missing: bool,
+    batch_size: int,
+    create_similar: bool = False,
+) -> None:
     from seeds.importers import IMPORTERS
     from seeds.importers.reading import ImportProblems
     from seeds.importers.run import ImportResult, Options
 
     options = Options(
-        create_missing=create_missing, dry_run=dry_run, batch_size=batch_size, actor=CLI_ACTOR
+        create_missing=create_missing or create_similar,
+        create_similar=create_similar,
+        dry_run=dry_run,
+        batch_size=batch_size,
+        actor=CLI_ACTOR,
     )
 
     async def work(graph: Graph) -> ImportResult:
@@ -200,6 +212,15 @@ def _import(kind: str, file: Path, *, dry_run: bool, create_missing: bool, batch
         err.print(f"[red]{file.name}: not imported; nothing was written.[/]")
         raise typer.Exit(1) from e
     print_report(result.report, dry_run=dry_run, title=f"import {kind}: {result.file}")
+    for note in result.notes:
+        out.print(note, markup=False, highlight=False, soft_wrap=True)
+    if result.created:
+        out.print(
+            ("would create: " if dry_run else "created: ") + "; ".join(result.created),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     out.print(f"{result.rows} rows read")
 
 
@@ -218,15 +239,33 @@ _CreateMissing = Annotated[
 ]
 
 
+_CreateSimilar = Annotated[
+    bool,
+    typer.Option(
+        "--create-similar",
+        help="With --create-missing (implied): create them also when an existing one has a "
+        "similar name (default: report it as 'did you mean').",
+    ),
+]
+
+
 @import_app.command("events")
 def import_events(
     file: _ImportFile,
     dry_run: DryRun = False,
     create_missing: _CreateMissing = False,
+    create_similar: _CreateSimilar = False,
     batch_size: BatchSize = 5_000,
 ) -> None:
     """Import events (name, kind, dates, place, programme, organisers, source)."""
-    _import("events", file, dry_run=dry_run, create_missing=create_missing, batch_size=batch_size)
+    _import(
+        "events",
+        file,
+        dry_run=dry_run,
+        create_missing=create_missing,
+        create_similar=create_similar,
+        batch_size=batch_size,
+    )
 
 
 @import_app.command("attendance")
@@ -234,9 +273,15 @@ def import_attendance(
     file: _ImportFile,
     dry_run: DryRun = False,
     create_missing: _CreateMissing = False,
+    create_similar: _CreateSimilar = False,
     batch_size: BatchSize = 5_000,
 ) -> None:
     """Import who attended which event, in what role (and their organisation)."""
     _import(
-        "attendance", file, dry_run=dry_run, create_missing=create_missing, batch_size=batch_size
+        "attendance",
+        file,
+        dry_run=dry_run,
+        create_missing=create_missing,
+        create_similar=create_similar,
+        batch_size=batch_size,
     )

@@ -21,7 +21,7 @@ RETURN eid, [l IN labels(n) WHERE l <> 'Entity'][0] AS type
 """
 
 SHARED: Final = f"""
-MATCH (a:Entity {{id: $a}})-[ra:{_TP}]->(x)<-[rb:{_TP}]-(b:Entity {{id: $b}})
+MATCH (a:Entity {{id: $a}})-[ra:{_TP}]-(x)-[rb:{_TP}]-(b:Entity {{id: $b}})
 WHERE x:Event OR x:Programme OR x:Service
 WITH x, collect(DISTINCT type(ra)) AS aRoles, collect(DISTINCT type(rb)) AS bRoles
 RETURN x.id AS id, [l IN labels(x) WHERE l <> 'Entity'][0] AS type, x.name AS name,
@@ -29,16 +29,17 @@ RETURN x.id AS id, [l IN labels(x) WHERE l <> 'Entity'][0] AS type, x.name AS na
 ORDER BY coalesce(x.startDate, '') DESC, name
 """
 
-#: Actors tied to both: directly (MEMBER_OF, PART_OF) or through a shared activity.
+#: Actors tied to both: directly (MEMBER_OF, PART_OF, COOPERATES_WITH) or through a
+#: shared activity (a service one provides and is delivered for the other counts).
 NEIGHBOURS: Final = f"""
 UNWIND [$a, $b] AS eid
 MATCH (e:Entity {{id: eid}})
 CALL (e) {{
-  MATCH (e)-[:MEMBER_OF|PART_OF]-(c)
+  MATCH (e)-[:MEMBER_OF|PART_OF|COOPERATES_WITH]-(c)
   WHERE c:Organisation OR c:Person
   RETURN c, 'direct' AS how
   UNION
-  MATCH (e)-[:{_TP}]->(x)<-[:{_TP}]-(c)
+  MATCH (e)-[:{_TP}]-(x)-[:{_TP}]-(c)
   WHERE (x:Event OR x:Programme OR x:Service) AND (c:Organisation OR c:Person)
   RETURN c, 'shared' AS how
 }}

@@ -1,10 +1,12 @@
 """Cooperation: organisations that took part in the same event or programme.
 
 Taking part means `ATTENDED` or `ORGANISED` an event, or `ORGANISED`, `FUNDED`,
-`IMPLEMENTED` or `COMMISSIONED` a programme (`FUNDED` an event counts too). Two
-organisations cooperated once per shared event or programme; the weight of the tie is the
-number of those, with the first and last date. The participation records are the source
-of truth; nothing is materialised here.
+`IMPLEMENTED`, `COMMISSIONED`, `DEVELOPED` or `BROUGHT_IDEA` to a programme (`FUNDED` an
+event counts too). Two organisations cooperated once per shared event or programme, and
+once per stated cooperation (`COOPERATES_WITH`, "koostöös": its `about` is the shared
+activity, a service, event or programme); the weight of the tie is the number of those,
+with the first and last date. The participation records are the source of truth;
+nothing is materialised here.
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ from graph.analytics.dates import end_of, sort_key_end, sort_key_start, start_of
 from graph.driver import Graph
 
 #: Relationship types through which an organisation takes part in an event or programme.
-PARTICIPATION: Final = ("ATTENDED", "ORGANISED", "FUNDED", "IMPLEMENTED", "COMMISSIONED")
+PARTICIPATION: Final = (
+    "ATTENDED",
+    "ORGANISED",
+    "FUNDED",
+    "IMPLEMENTED",
+    "COMMISSIONED",
+    "DEVELOPED",
+    "BROUGHT_IDEA",
+)
 _TYPES: Final = "|".join(PARTICIPATION)
 
 #: Pads an activity's partial dates to comparable days (`xStart`, `xEnd`).
@@ -36,28 +46,38 @@ AND ($to IS NULL OR (xStart IS NOT NULL AND xStart <= $to))
 
 PARTNERS: Final = f"""
 UNWIND $ids AS oid
-MATCH (o:Organisation {{id: oid}})-[r1:{_TYPES}]->(x)
-WHERE (x:Event OR x:Programme)
-WITH oid, o, x, collect(DISTINCT type(r1)) AS ownRoles
+MATCH (o:Organisation {{id: oid}})
+CALL (o) {{
+  MATCH (o)-[r1:{_TYPES}]->(x)
+  WHERE (x:Event OR x:Programme)
+  MATCH (x)<-[r2:{_TYPES}]-(p:Organisation)
+  WHERE p <> o
+  RETURN p, x, type(r1) AS own, type(r2) AS theirs
+  UNION ALL
+  MATCH (o)-[c:COOPERATES_WITH]-(p:Organisation)
+  WHERE p <> o
+  OPTIONAL MATCH (a:Entity {{id: c.about}})
+  RETURN p, coalesce(a, p) AS x, 'COOPERATES_WITH' AS own, 'COOPERATES_WITH' AS theirs
+}}
+WITH oid, p, x, collect(DISTINCT own) AS ownRoles, collect(DISTINCT theirs) AS partnerRoles
 {ACTIVITY_BOUNDS}
-WITH oid, o, x, ownRoles, xStart, xEnd WHERE {IN_WINDOW}
-MATCH (x)<-[r2:{_TYPES}]-(p:Organisation)
-WHERE p <> o
-WITH oid, p, x, ownRoles, xStart, xEnd, collect(DISTINCT type(r2)) AS partnerRoles
+WITH oid, p, x, ownRoles, partnerRoles, xStart, xEnd WHERE {IN_WINDOW}
 RETURN oid, p.id AS id, p.name AS name, p.shortName AS shortName, p.kind AS kind,
-       collect({{id: x.id, type: CASE WHEN x:Event THEN 'Event' ELSE 'Programme' END,
-                name: x.name, kind: x.kind, startDate: x.startDate, endDate: x.endDate,
-                ownRoles: ownRoles, partnerRoles: partnerRoles}}) AS shared
+       collect({{id: x.id, type: [l IN labels(x) WHERE l <> 'Entity'][0],
+                name: coalesce(x.name, x.title), kind: x.kind, startDate: x.startDate,
+                endDate: x.endDate, ownRoles: ownRoles, partnerRoles: partnerRoles}}) AS shared
 """
 
 
 class SharedActivity(BaseModel):
-    """An event or programme both organisations took part in, and how each did."""
+    """An event or programme both organisations took part in, or the service, event or
+    programme a stated cooperation is about (the partner itself when it names none),
+    and how each took part."""
 
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     id: str
-    type: str  # "Event" | "Programme"
+    type: str  # "Event" | "Programme" | "Service" | "Organisation"
     name: str
     kind: str | None = None
     start_date: str | None = None

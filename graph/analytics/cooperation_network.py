@@ -3,7 +3,7 @@
 Organisations worked together when both took part in the same event or programme
 (attended, organised, funded, implemented or commissioned it: `PARTICIPATION`), were
 both tied to the same public service (one commissioned it, the other provides it, or
-both provide it), or are related directly (`MEMBER_OF`, `PART_OF`). People worked
+both provide it), or are related directly (`MEMBER_OF`, `PART_OF`, `COOPERATES_WITH`). People worked
 together when both took part in the same event or programme, or were members of the same
 organisation at the same time; an event or organisation with more than `CROWD` people
 ties nobody (see `projection.py`). A tie's weight is the number of those shared items,
@@ -101,7 +101,7 @@ _ORGANISATION_ITEMS = f"""
   WHERE {_KEEP_B}
   {_both_held("r1", "r2", "SERVICE", "x.id")}
   UNION ALL
-  MATCH (a)-[r:MEMBER_OF|PART_OF]-(b:Organisation)
+  MATCH (a)-[r:MEMBER_OF|PART_OF|COOPERATES_WITH]-(b:Organisation)
   WHERE {_KEEP_B}
   WITH b, r, {start_of("r.from")} AS pS, {end_of("r.to")} AS pE
   WHERE {_IN_WINDOW}

@@ -50,7 +50,7 @@ RETURN collect({{id: x.id, type: [l IN labels(x) WHERE l <> 'Entity'][0], name: 
 
 #: The direct relationships between `$a` and `$b` that the tie counted.
 DIRECT: Final = """
-MATCH (:Entity {id: $a})-[r:MEMBER_OF|PART_OF]-(:Entity {id: $b})
+MATCH (:Entity {id: $a})-[r:MEMBER_OF|PART_OF|COOPERATES_WITH]-(:Entity {id: $b})
 WHERE elementId(r) IN $rels
 RETURN collect({type: type(r), start: startNode(r).id,
                 props: r {.*, createdAt: null, updatedAt: null}}) AS rows

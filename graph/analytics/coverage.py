@@ -1,6 +1,7 @@
 """Service coverage: per place, the services of a category, who provides and who
-commissions them; the gaps (no provider) and the single points of failure (one provider,
-or a provider whose partnership is carried by one known person)."""
+commissions them and whom they are delivered for (`DELIVERED_FOR`: the municipality a
+provider works with); the gaps (no provider) and the single points of failure (one
+provider, or a provider whose partnership is carried by one known person)."""
 
 from __future__ import annotations
 
@@ -43,10 +44,15 @@ CALL (s) {
   OPTIONAL MATCH (com:Organisation)-[:COMMISSIONED]->(s)
   RETURN collect({id: com.id, name: com.name}) AS commissioners
 }
+CALL (s) {
+  OPTIONAL MATCH (s)-[:DELIVERED_FOR]->(f:Organisation)
+  RETURN collect({id: f.id, name: f.name}) AS deliveredFor
+}
 RETURN pl.id AS placeId, pl.name AS placeName, pl.kind AS placeKind, pl.sortKey AS placeKey,
        collect(CASE WHEN s IS NULL THEN null ELSE
          {id: s.id, name: s.name, status: status, providers: providers,
-          commissioners: [c IN commissioners WHERE c.id IS NOT NULL]} END) AS services
+          commissioners: [c IN commissioners WHERE c.id IS NOT NULL],
+          deliveredFor: [f IN deliveredFor WHERE f.id IS NOT NULL]} END) AS services
 ORDER BY placeKey, placeId
 """
 
@@ -85,6 +91,8 @@ class PlacedService(BaseModel):
     status: str | None = None
     providers: list[Provider]
     commissioners: list[Ref]
+    #: the organisations (municipalities) it is delivered for
+    delivered_for: list[Ref] = []
 
 
 class SinglePoint(BaseModel):
@@ -157,6 +165,7 @@ def _place(row: dict[str, Any]) -> PlaceCoverage:
                 status=s["status"],
                 providers=providers,
                 commissioners=commissioners,
+                delivered_for=sorted((Ref(**f) for f in s["deliveredFor"]), key=lambda f: f.name),
             )
         )
     points: list[SinglePoint] = []

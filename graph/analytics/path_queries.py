@@ -9,9 +9,21 @@ from typing import Final
 from graph.analytics.dates import end_of, start_of
 
 ACTORS: Final = ("Organisation", "Person")
-VIAS: Final = ("Event", "Programme", "Service")
-DIRECT: Final = ("MEMBER_OF", "PART_OF")
-TAKES_PART: Final = ("ATTENDED", "ORGANISED", "FUNDED", "IMPLEMENTED", "COMMISSIONED", "PROVIDES")
+VIAS: Final = ("Event", "Programme", "Service", "Document")
+DIRECT: Final = ("MEMBER_OF", "PART_OF", "COOPERATES_WITH")
+TAKES_PART: Final = (
+    "ATTENDED",
+    "ORGANISED",
+    "FUNDED",
+    "IMPLEMENTED",
+    "COMMISSIONED",
+    "PROVIDES",
+    "DELIVERED_FOR",
+    "DEVELOPED",
+    "AUTHORED",
+    "BROUGHT_IDEA",
+    "GREW_OUT_OF",
+)
 MAX_HOPS: Final = 6
 MAX_LIMIT: Final = 20
 CANDIDATES: Final = 200
@@ -38,7 +50,10 @@ _NODE_AS_OF = f"""
    AND {start_of("coalesce(y.startDate, y.endDate)")} <= $asOf))
 """
 _TYPES = "|".join(DIRECT + TAKES_PART)
-_NODE_OK = f"(y:Organisation OR y:Person OR y:Event OR y:Programme OR y:Service) AND {_NODE_AS_OF}"
+_NODE_OK = (
+    "(y:Organisation OR y:Person OR y:Event OR y:Programme OR y:Service OR y:Document) "
+    f"AND {_NODE_AS_OF}"
+)
 _STEP = (
     f"(x)-[r:{_TYPES}]-(y) WHERE {_NODE_OK} "
     "AND (type(r) <> 'PART_OF' OR (x:Organisation AND y:Organisation)) "
@@ -106,12 +121,12 @@ MATCH p = SHORTEST {int(groups)} GROUPS (a) ({_STEP}){{1,{int(max_raw)}}} (b)
 #: The strength of the tie between actors `u` and `v` (`strength`): the activities both
 #: took part in, and their direct ties (valid on `$asOf`).
 _PAIR_STRENGTH = f"""
-  OPTIONAL MATCH (u)-[r1:{"|".join(TAKES_PART)}]->(y)<-[r2:{"|".join(TAKES_PART)}]-(v)
-  WHERE (y:Event OR y:Programme OR y:Service)
+  OPTIONAL MATCH (u)-[r1:{"|".join(TAKES_PART)}]-(y)-[r2:{"|".join(TAKES_PART)}]-(v)
+  WHERE (y:Event OR y:Programme OR y:Service OR y:Document)
     AND {_NODE_AS_OF}
     AND all(r IN [r1, r2] WHERE {_REL_AS_OF})
   WITH u, v, count(DISTINCT y) AS shared
-  OPTIONAL MATCH (u)-[r:MEMBER_OF|PART_OF]-(v)
+  OPTIONAL MATCH (u)-[r:MEMBER_OF|PART_OF|COOPERATES_WITH]-(v)
   WHERE {_REL_AS_OF}
   WITH shared, count(DISTINCT r) AS direct
   RETURN shared + direct AS strength

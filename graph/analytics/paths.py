@@ -1,10 +1,11 @@
 """Introduction paths between two people or organisations, each hop explained.
 
 The path search runs on the actor graph inside Neo4j: people and organisations are
-linked directly (`MEMBER_OF`, organisational `PART_OF`) or through something both took
-part in (an event or programme they attended, organised, funded, implemented or
-commissioned, or a service one commissioned and the other provides). A hop through such
-a "via" counts as one hop between the two actors.
+linked directly (`MEMBER_OF`, organisational `PART_OF`, `COOPERATES_WITH`) or through
+something both took part in (an event or programme they attended, organised, funded,
+implemented, commissioned or brought an idea to; a service one commissioned, provides or
+developed and the other too, or that is delivered for the other; a document both
+wrote). A hop through such a "via" counts as one hop between the two actors.
 
 - shortest: the fewest hops (a direct tie is shorter than a shared event).
 - strongest: among the candidate paths within `max_hops`, the one whose weakest hop is

@@ -2,7 +2,9 @@
 actor network as weighted undirected edges.
 
 - ORGANISATIONS: organisations; a tie per pair that took part in the same event or
-  programme (weight = number shared) or are linked directly (`MEMBER_OF`, `PART_OF`).
+  programme (weight = number shared) or are linked directly (`MEMBER_OF`, `PART_OF`,
+  `COOPERATES_WITH`: a stated cooperation, "koostöös", such as an NGO delivering a
+  service with a municipality).
 - PEOPLE: people; a tie per pair that attended the same event or belong to the same
   organisation (weight = number of those). An event with more than `CROWD` attendees,
   or an organisation with more than `CROWD` members, ties nobody to anybody: sitting in
@@ -44,7 +46,7 @@ CALL (a) {{
     WHERE (x:Event OR x:Programme) AND a.id < b.id
     RETURN b.id AS b, count(DISTINCT x) AS w
     UNION ALL
-    MATCH (a)-[:MEMBER_OF|PART_OF]-(b:Organisation)
+    MATCH (a)-[:MEMBER_OF|PART_OF|COOPERATES_WITH]-(b:Organisation)
     WHERE a.id < b.id
     RETURN b.id AS b, count(*) AS w
   }}

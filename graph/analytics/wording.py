@@ -28,6 +28,11 @@ _TOOK_PART: Final[dict[tuple[str, str | None], str]] = {
     ("IMPLEMENTED", None): "implemented {x}",
     ("PROVIDES", None): "provides {x}",
     ("MEMBER_OF", None): "was a member of {x}",
+    ("DEVELOPED", None): "developed {x}",
+    ("BROUGHT_IDEA", None): "brought an idea to {x}",
+    ("AUTHORED", None): "wrote {x}",
+    # recorded from the service to the organisation it is delivered for
+    ("DELIVERED_FOR", None): "has {x} delivered for it",
 }
 
 #: Activity kinds as nouns where lower-casing the code does not read well.

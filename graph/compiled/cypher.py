@@ -5,7 +5,7 @@ Every field that needs rows of its own (a page, a single related entity, a refer
 sources) is a `CALL (x) { … RETURN collect(…) AS v }` subquery run for the row of its
 entity, so each returns exactly one row; the maps are built by map literals over those
 variables. Pages read the same windows as the resolvers (`Spec.window`,
-`list_window`, `search.search_window`), so both order and page alike. What
+`list_window`), so both order and page alike. What
 Cypher cannot make as the resolvers do (base64 cursors) comes back as its parts and is
 finished in Python (`Fix`).
 """
@@ -20,7 +20,6 @@ from graph.actors import name_of_cypher
 from graph.compiled import plan as p
 from graph.listing import list_count, list_order, list_window
 from graph.props import graphql_datetime
-from graph.search import SEARCH_ORDER, search_window
 
 
 class NotCompiled(Exception):
@@ -289,7 +288,7 @@ class _Emitter:
                             case p.HasPrevious():
                                 info.append((info_key, f"${pre}hasPrevious"))
                             case p.StartCursor():
-                                info.append((info_key, f"{rows}[0].cursor"))
+                                info.append((info_key, f"{shown}[0].cursor"))
                                 info_fix.append((info_key, CURSOR))
                             case p.EndCursor():
                                 info.append((info_key, f"{shown}[-1].cursor"))
@@ -385,33 +384,6 @@ class _Emitter:
                 )
             case p.Page():
                 return self.page(root, None, "")
-            case p.Search(prefix, run, parts):
-                out = self.name("hits")
-                clauses: list[str] = []
-                entries: list[tuple[str, str]] = []
-                fixes: list[tuple[str, Fix | None]] = []
-                for key, part in parts:
-                    match part:
-                        case p.Const(value):
-                            entries.append((key, self.const(value)))
-                        case p.HitNode(ent):
-                            c, expr, fix = self.entity(ent, "node")
-                            clauses += c
-                            entries.append((key, expr))
-                            fixes.append((key, fix))
-                        case p.HitType():
-                            entries.append((key, "label"))
-                        case p.HitScore():
-                            entries.append((key, "score"))
-                inner = "".join(x + "\n" for x in clauses)
-                if clauses:
-                    inner += f"WITH * ORDER BY {SEARCH_ORDER}\n"
-                fix = _fixes(fixes)
-                call = (
-                    f"CALL () {{\nWITH ${run} AS run WHERE run\n{search_window(prefix)}"
-                    f"{inner}RETURN collect({_map(entries)}) AS {out}\n}}"
-                )
-                return [call], out, ListOf(fix) if fix else None
         raise NotCompiled(f"no Cypher for {root!r}")
 
 

@@ -205,31 +205,6 @@ class ById:
 
 
 @dataclass(frozen=True)
-class Search:
-    """`search(text, types, first)`: the hits, best first (parameters prefixed by
-    `prefix`, see `graph.search.search_params`; `run` false for a text without words)."""
-
-    prefix: str
-    run: str
-    parts: tuple[tuple[str, HitPart], ...]
-
-
-@dataclass(frozen=True)
-class HitNode:
-    entity: Entity
-
-
-@dataclass(frozen=True)
-class HitType:
-    pass
-
-
-@dataclass(frozen=True)
-class HitScore:
-    pass
-
-
-@dataclass(frozen=True)
 class Object:
     """A map of values of the request (`viewer { name role }`)."""
 
@@ -242,6 +217,5 @@ Part: TypeAlias = Const | Total | Edges | Nodes | Info
 EdgePart: TypeAlias = Const | Cursor | Node | RelType | RelProp | RelSources
 InfoPart: TypeAlias = Const | HasNext | HasPrevious | StartCursor | EndCursor
 SourcePart: TypeAlias = Const | Quote | Document
-HitPart: TypeAlias = Const | HitNode | HitType | HitScore
-Root: TypeAlias = Const | Param | ById | Page | Search | Object
+Root: TypeAlias = Const | Param | ById | Page | Object
 Roots: TypeAlias = tuple[tuple[str, Root], ...]

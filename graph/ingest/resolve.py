@@ -1,10 +1,7 @@
 """Which existing entity a proposed one is: the one place where ingestion asks the
-graph's name matcher.
-
-Today this is `graph/search.py`'s ranked search (full-text and folded substring over
-names and aliases); the shared Estonian-aware resolver of issue 24 (lemmas, so that
-'Töötukassaga' finds 'Eesti Töötukassa') replaces the `search.search` call in
-`candidates` when it lands — nothing else in `graph/ingest/` asks for names.
+graph's name matcher, the shared resolver (`graph/resolver.py`: id, registry code, a
+name or alias, a name in lemma form so that 'Töötukassaga' finds 'Eesti Töötukassa',
+then ranked search).
 """
 
 from __future__ import annotations
@@ -12,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from graph import search
+from graph import resolver
 from graph.driver import Graph
 from graph.labels import NAMED_LABELS
 from graph.text import normalise_name
@@ -27,32 +24,23 @@ class Candidate:
     label: str
     name: str
     score: float
-    #: one of the entity's names or aliases is the text (under `normalise_name`)
+    #: the text names it: its id, registry code, one of its names or aliases (under
+    #: `normalise_name`), or one of those in lemma form
     exact: bool
 
 
-def _names(node: object) -> list[str]:
-    values = [getattr(node, a, None) for a in ("name", "title", "short_name", "name_en")]
-    aliases = getattr(node, "aliases", None) or []
-    return [v for v in (*values, *aliases) if isinstance(v, str) and v]
-
-
 async def candidates(graph: Graph, text: str, types: list[str]) -> list[Candidate]:
-    """The existing entities of `types` that `text` may name, best first."""
+    """The existing entities of `types` that `text` may name, best first; `exact` for
+    those the resolver says the text names (by id, registry code, a name or a name in
+    lemma form)."""
     wanted = [t for t in types if t in NAMED_LABELS]
     if not wanted or not text.strip():
         return []
-    hits = await search.search(graph, text[:200], types=wanted, first=KEPT * 2)
-    key = normalise_name(text)
-    out = []
-    for hit in hits:
-        names = _names(hit.node)
-        exact = any(normalise_name(n) == key for n in names)
-        out.append(
-            Candidate(hit.node.id, hit.label, names[0] if names else hit.node.id, hit.score, exact)
-        )
-    out.sort(key=lambda c: (not c.exact, -c.score))
-    return out[:KEPT]
+    found = await resolver.resolve(graph, text[:200], wanted, first=KEPT * 2, partial=False)
+    return [
+        Candidate(c.id, c.label, c.name, c.score, c.match in resolver.DECISIVE)
+        for c in found[:KEPT]
+    ]
 
 
 def same(text: str, found: list[Candidate]) -> Candidate | None:

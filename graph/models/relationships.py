@@ -1,130 +1,36 @@
-"""The relationship types of the data model: which labels each may connect, and the
-properties each carries."""
+"""The relationship types of the data model: which labels each may connect and the fields
+that show them (their names and the properties each carries: graph/models/reltypes.py)."""
 
 from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
-from datetime import date
-from enum import StrEnum
 from typing import Final
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from graph.models.common import (
-    EntityId,
-    LongText,
-    Model,
-    PartialDate,
-    ShortText,
-    check_order,
+from graph.models.common import EntityId, LongText, Model
+
+# the names other modules import from here (`as`: re-exported)
+from graph.models.reltypes import AttendanceRole as AttendanceRole
+from graph.models.reltypes import AttendedProps as AttendedProps
+from graph.models.reltypes import (
+    AvailableInProps,
+    CommissionedProps,
+    CooperatesProps,
+    DeliveredForProps,
+    FundedProps,
+    IdeaProps,
+    ImplementedProps,
+    OrganisedProps,
+    ProvidesProps,
+    RoleProps,
 )
-
-
-class AttendanceRole(StrEnum):
-    PARTICIPANT = "PARTICIPANT"
-    SPEAKER = "SPEAKER"
-    TRAINER = "TRAINER"
-    MODERATOR = "MODERATOR"
-    MENTOR = "MENTOR"
-    COORDINATOR = "COORDINATOR"
-
-
-class OrganiserRole(StrEnum):
-    HOST = "HOST"
-    CO_ORGANISER = "CO_ORGANISER"
-
-
-class Stance(StrEnum):
-    SUPPORT = "SUPPORT"
-    NEUTRAL = "NEUTRAL"
-    OPPOSE = "OPPOSE"
-
-
-class RelProps(Model):
-    """Properties any relationship may carry."""
-
-    note: LongText | None = None
-    inferred: bool | None = Field(
-        default=None, description="True when the tie is inferred rather than stated."
-    )
-
-
-class PeriodProps(RelProps):
-    from_: PartialDate | None = Field(default=None, alias="from")
-    to: PartialDate | None = None
-
-    @model_validator(mode="after")
-    def _to_after_from(self) -> PeriodProps:
-        check_order(self.from_, self.to, "`to` is before `from`")
-        return self
-
-
-class MemberOfProps(PeriodProps):
-    role: ShortText | None = None
-    role_en: ShortText | None = Field(default=None, alias="roleEn")
-    former: bool | None = None
-
-
-class AttendedProps(RelProps):
-    role: AttendanceRole = AttendanceRole.PARTICIPANT
-    role_note: ShortText | None = Field(default=None, alias="roleNote")
-
-
-class OrganisedProps(RelProps):
-    role: OrganiserRole | None = None
-    role_note: ShortText | None = Field(default=None, alias="roleNote")
-
-
-class FundedProps(RelProps):
-    amount: float | None = Field(default=None, ge=0)
-    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    instrument: ShortText | None = None
-
-
-class CommissionedProps(RelProps):
-    basis: ShortText | None = None
-
-
-class ImplementedProps(RelProps):
-    role: ShortText | None = None
-
-
-class ProvidesProps(PeriodProps):
-    basis: ShortText | None = None
-    for_organisation: EntityId | None = Field(default=None, alias="forOrganisation")
-    status: ShortText | None = None
-
-
-class AvailableInProps(RelProps):
-    status: ShortText | None = None
-
-
-class StakeholderProps(RelProps):
-    influence: int = Field(ge=1, le=5)
-    interest: int = Field(ge=1, le=5)
-    stance: Stance = Stance.NEUTRAL
-    assessed_at: date | None = Field(default=None, alias="assessedAt")
-
-
-class RelType(StrEnum):
-    """A relationship type of the model."""
-
-    MEMBER_OF = "MEMBER_OF"
-    PART_OF = "PART_OF"
-    ATTENDED = "ATTENDED"
-    ORGANISED = "ORGANISED"
-    FUNDED = "FUNDED"
-    COMMISSIONED = "COMMISSIONED"
-    IMPLEMENTED = "IMPLEMENTED"
-    PROVIDES = "PROVIDES"
-    IN_CATEGORY = "IN_CATEGORY"
-    AVAILABLE_IN = "AVAILABLE_IN"
-    HELD_AT = "HELD_AT"
-    LOCATED_IN = "LOCATED_IN"
-    CONCERNS = "CONCERNS"
-    PRODUCED = "PRODUCED"
-    STAKEHOLDER_IN = "STAKEHOLDER_IN"
+from graph.models.reltypes import MemberOfProps as MemberOfProps
+from graph.models.reltypes import RelProps as RelProps
+from graph.models.reltypes import RelType as RelType
+from graph.models.reltypes import StakeholderProps as StakeholderProps
+from graph.models.reltypes import Stance as Stance
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +91,10 @@ _EVENTS_OF = (
     "Events it attended, organised or funded (one edge per tie, with `type` and `role`), "
     "oldest first."
 )
-_PROGRAMMES_OF = "Programmes it organised, funded, commissioned, implemented or took part in."
+_PROGRAMMES_OF = (
+    "Programmes it organised, funded, commissioned, implemented, took part in or brought an "
+    "idea to."
+)
 _CONCERNED_BY = "Events and programmes about it."
 
 #: Every relationship type of the model.
@@ -413,6 +322,134 @@ RELATIONS: Final[tuple[Relation, ...]] = (
             ),
         ),
         shown=False,
+    ),
+    # "X pakub teenust koostöös Y-ga": a tie between the two, not a property of X's
+    # PROVIDES (issue 24; migration 10 turned PROVIDES.forOrganisation into these).
+    Relation(
+        RelType.COOPERATES_WITH,
+        frozenset({(_ORG, _ORG)}),
+        "cooperates with",
+        CooperatesProps,
+        outgoing=(
+            Side(
+                _ORG,
+                "cooperatesWith",
+                (_ORG,),
+                "Organisations it works with ('koostöös') in delivering a service or running "
+                "an activity, with what about (`about`).",
+            ),
+        ),
+        incoming=(
+            Side(
+                _ORG,
+                "cooperationPartners",
+                (_ORG,),
+                "Organisations that work with it ('koostöös'), with what about (`about`).",
+            ),
+        ),
+    ),
+    Relation(
+        RelType.DELIVERED_FOR,
+        frozenset({(_SERVICE, _ORG), (_PROG, _ORG)}),
+        "is delivered for",
+        DeliveredForProps,
+        outgoing=(
+            Side(
+                _SERVICE,
+                "deliveredFor",
+                (_ORG,),
+                "The organisations (municipalities) it is delivered for.",
+            ),
+            Side(_PROG, "deliveredFor", (_ORG,), "The organisations (municipalities) it serves."),
+        ),
+        incoming=(
+            Side(
+                _ORG,
+                "servedBy",
+                description="Services and programmes delivered for it (a municipality's "
+                "delegated services).",
+            ),
+        ),
+    ),
+    Relation(
+        RelType.AUTHORED,
+        frozenset({(_PERSON, _DOC), (_ORG, _DOC)}),
+        "wrote",
+        RoleProps,
+        outgoing=(
+            Side(
+                _PERSON, "authored", (_DOC,), "Documents the person wrote or co-wrote, with role."
+            ),
+            Side(_ORG, "authored", (_DOC,), "Documents it wrote (studies, action plans)."),
+        ),
+        incoming=(
+            Side(_DOC, "authors", description="People and organisations that wrote it, with role."),
+        ),
+    ),
+    Relation(
+        RelType.DEVELOPED,
+        frozenset({(_PERSON, _SERVICE), (_ORG, _SERVICE), (_PERSON, _PROG), (_ORG, _PROG)}),
+        "developed",
+        RoleProps,
+        outgoing=(
+            Side(
+                _PERSON,
+                "developed",
+                description="Services (concepts) and programme methods the person helped develop.",
+            ),
+            Side(
+                _ORG,
+                "developed",
+                description="Services (concepts) and programme methods it developed.",
+            ),
+        ),
+        incoming=(
+            Side(_SERVICE, "developers", description="Who developed it (its concept), with role."),
+            Side(_PROG, "developers", description="Who developed its method, with role."),
+        ),
+    ),
+    Relation(
+        RelType.BROUGHT_IDEA,
+        frozenset({(_ORG, _PROG)}),
+        "brought an idea to",
+        IdeaProps,
+        outgoing=(Side(_ORG, "programmes", (_PROG,)),),
+        incoming=(
+            Side(
+                _PROG,
+                "ideasFrom",
+                (_ORG,),
+                "Organisations that brought an idea to it (`idea`).",
+            ),
+        ),
+    ),
+    Relation(
+        RelType.GREW_OUT_OF,
+        frozenset({(_ORG, _PROG), (_SERVICE, _PROG)}),
+        "grew out of",
+        IdeaProps,
+        outgoing=(
+            Side(
+                _ORG,
+                "grewOutOf",
+                (_PROG,),
+                "The programmes (the ideas brought to them) it grew out of.",
+            ),
+            Side(
+                _SERVICE,
+                "grewOutOf",
+                (_PROG,),
+                "The programmes (the ideas brought to them) it grew out of.",
+            ),
+        ),
+        incoming=(
+            Side(
+                _PROG,
+                "outcomes",
+                description="Organisations and services that grew out of it (out of an idea "
+                "brought to it).",
+            ),
+        ),
     ),
 )
 

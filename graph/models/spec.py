@@ -28,14 +28,18 @@ from typing import Any, ClassVar, Final, Literal
 from pydantic import Field, create_model, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
+from graph import morph
 from graph.models.common import Model, Stored
 from graph.text import confusable_key, fold, search_text
 
 #: Properties every entity carries that no input sets.
 BOOKKEEPING: Final = ("id", "createdAt", "updatedAt")
 #: Properties derived from the names (see `EntityType.derived`; `nameKey` only on types
-#: with unique names): never in an input, an export or an audit diff.
-DERIVED: Final = ("sortKey", "searchText", "nameKey")
+#: with unique names, `lemmaText` and `lemmaKeys` only on searchable ones): never in an
+#: input, an export or an audit diff, and erased with a person's names.
+DERIVED: Final = ("sortKey", "searchText", "nameKey", "lemmaText", "lemmaKeys")
+#: Names that are not Estonian: their words are indexed as written, not lemmatised.
+NOT_ESTONIAN: Final = ("nameEn",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,13 +333,27 @@ class EntityType:
 
     def derived(self, props: dict[str, Any]) -> dict[str, Any]:
         """The properties kept for sorting and accent-insensitive matching, from the
-        entity's names: `sortKey` (the folded name), `searchText` (every name) and, for a
-        type whose names are unique, `nameKey` (the key of names that look alike)."""
+        entity's names: `sortKey` (the folded name), `searchText` (every name), for a
+        type whose names are unique `nameKey` (the key of names that look alike), and
+        for a searchable type `lemmaText` (the folded words and Estonian lemmas of its
+        names, for the `entity_lemmas` index) and `lemmaKeys` (each name in lemma form:
+        "Töötukassaga" is this name) (graph/morph.py)."""
         name = props.get(self.name_property) or ""
         others = [props.get(k) for k in self.searchable[1:]]
-        keys = {"sortKey": fold(name), "searchText": search_text(name, *others)}
+        keys: dict[str, Any] = {"sortKey": fold(name), "searchText": search_text(name, *others)}
         if self.unique_name:
             keys["nameKey"] = confusable_key(name)
+        if self.meta.searchable:
+            estonian: list[str] = [name]
+            foreign: list[str] = []
+            for k in self.searchable[1:]:
+                value = props.get(k)
+                values = value if isinstance(value, list) else [value] if value else []
+                (foreign if k in NOT_ESTONIAN else estonian).extend(values)
+            words = morph.lemma_text(estonian).split()
+            words += [w for f in foreign for w in morph.folded_words(f)]
+            keys["lemmaText"] = " ".join(dict.fromkeys(words))
+            keys["lemmaKeys"] = morph.name_keys(estonian)
         return keys
 
     def filter(self, kind: FilterKind) -> Filter | None:
@@ -401,6 +419,7 @@ def declared(*models: type[Declared]) -> tuple[EntityType, ...]:
 __all__ = [
     "BOOKKEEPING",
     "DERIVED",
+    "NOT_ESTONIAN",
     "Declared",
     "EntityType",
     "Field_",

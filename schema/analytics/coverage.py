@@ -34,6 +34,9 @@ class CoverageService:
     status: str | None = strawberry.field(description="Availability in the place.")
     providers: list[CoverageProvider]
     commissioners: list[CoverageRef]
+    delivered_for: list[CoverageRef] = strawberry.field(
+        description="The organisations (municipalities) it is delivered for."
+    )
 
 
 @strawberry.type(description="A service resting on one provider, or a provider on one person.")
@@ -100,6 +103,7 @@ def _coverage(c: coverage.Coverage) -> ServiceCoverage:
                             for x in s.providers
                         ],
                         commissioners=[ref(x) for x in s.commissioners],
+                        delivered_for=[ref(x) for x in s.delivered_for],
                     )
                     for s in p.services
                 ],

@@ -38,12 +38,10 @@ from graph import entities, listing
 from graph.compiled import plan as p
 from graph.compiled.cypher import NotCompiled
 from graph.keys import ApiKey
-from graph.labels import ENTITY_LABELS, NAMED_LABELS
+from graph.labels import ENTITY_LABELS
 from graph.models.registry import REGISTRY, Link
 from graph.relationships.neighbours import page_params
-from graph.search import search_params
 from schema.compiled.fields import EDGE, Personal, Reference, Sources, reads
-from schema.errors import ClientError
 from schema.model import ENTITY_ROOTS, filter_values, spec_of
 from schema.pagination import check_first, decode_cursor
 
@@ -117,8 +115,6 @@ class Walker:
             return p.ById(self._id(field_def, node), self.entity(ENTITY_LABELS, details))
         if name == "viewer":
             return self.viewer(query, details)
-        if name == "search":
-            return self.search(query, field_def, details)
         raise NotCompiled(f"Query.{name} has a resolver of its own")
 
     def _id(self, field_def: GraphQLField, node: FieldNode) -> str:
@@ -149,42 +145,6 @@ class Walker:
 
         self.providers.append(provide)
         return p.Object(tuple(parts))
-
-    def search(
-        self, query: GraphQLObjectType, field_def: GraphQLField, details: FieldDetailsList
-    ) -> p.Search:
-        hit = self._object(query, "search")
-        prefix = self.prefix()
-        node = details[0].node
-        parts: list[tuple[str, p.HitPart]] = []
-        for key, d in self._sub(hit, details).items():
-            name = d[0].node.name.value
-            if name == "__typename":
-                parts.append((key, p.Const(hit.name)))
-            elif name == "node":
-                parts.append((key, p.HitNode(self.entity(NAMED_LABELS, d))))
-            elif name == "type":
-                parts.append((key, p.HitType()))
-            elif name == "score":
-                parts.append((key, p.HitScore()))
-            else:
-                raise NotCompiled(f"SearchHit.{name}")
-
-        def provide(request: Request) -> dict[str, Any]:
-            args = get_argument_values(field_def, node, request.variables)
-            first = args["first"]
-            if first < 1 or first > request.max_page_size:
-                raise ClientError("`first` out of range", "BAD_USER_INPUT")
-            types = [t.value for t in args["types"]] if args.get("types") else None
-            found = search_params(args["text"], types, first, prefix)
-            if found is None:
-                nothing = search_params("x", None, 1, prefix)
-                assert nothing is not None
-                return nothing | {prefix + "run": False}
-            return found | {prefix + "run": True}
-
-        self.providers.append(provide)
-        return p.Search(prefix, prefix + "run", tuple(parts))
 
     def listing(
         self,

@@ -64,7 +64,13 @@ async def import_attendance(
     file = path.name
     async with matching.IdLookup(graph) as lookup:
         checked = await check_attendance(path, References(lookup), progress)
-        resolution = await resolve(graph, file, checked.refs, create_missing=options.create_missing)
+        resolution = await resolve(
+            graph,
+            file,
+            checked.refs,
+            create_missing=options.create_missing,
+            create_similar=options.create_similar,
+        )
     problems, attendances, rows = checked.problems, checked.attendances, checked.rows
     memberships = checked.memberships
     del checked
@@ -89,7 +95,15 @@ async def import_attendance(
         for chunk in bulk.by_start(attended_rows, options.batch_size):
             batch = Batch(rels=[(RelType.ATTENDED, chunk)])
             await apply(pipeline, batch, report, options, partial(progress.advance, len(chunk)))
-    result = ImportResult(file, "attendance", rows, report, options.dry_run)
+    result = ImportResult(
+        file,
+        "attendance",
+        rows,
+        report,
+        options.dry_run,
+        created=resolution.created(),
+        notes=resolution.notes,
+    )
     if not options.dry_run:
         result.run_id = await audit_run(graph, result, options)
     return result

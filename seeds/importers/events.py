@@ -69,7 +69,13 @@ async def import_events(
     file = path.name
     async with matching.IdLookup(graph) as lookup:
         checked = await check_events(path, References(lookup), progress)
-        resolution = await resolve(graph, file, checked.refs, create_missing=options.create_missing)
+        resolution = await resolve(
+            graph,
+            file,
+            checked.refs,
+            create_missing=options.create_missing,
+            create_similar=options.create_similar,
+        )
         existing = await lookup.done()
     problems, events, rows = checked.problems, checked.events, checked.rows
     del checked
@@ -87,7 +93,15 @@ async def import_events(
         for chunk in chunks(parsed, options.batch_size):
             batch = _event_batch(chunk, event_of, resolution.targets)
             await apply(pipeline, batch, report, options, partial(progress.advance, len(chunk)))
-    result = ImportResult(file, "events", rows, report, options.dry_run)
+    result = ImportResult(
+        file,
+        "events",
+        rows,
+        report,
+        options.dry_run,
+        created=resolution.created(),
+        notes=resolution.notes,
+    )
     if not options.dry_run:
         result.run_id = await audit_run(graph, result, options)
     return result

@@ -1,6 +1,13 @@
 """Resolving the references of a file (`Ref`s) to existing entities, or to entities
 the import will create (`--create-missing`, people and organisations only).
 
+Ids and names are looked up for the whole file at once (graph/matching.py: the same
+rule as `graph.resolver`'s ID and NAME, kept in memory for big files); a name that
+matches nothing goes to `graph.resolver`, whose single LEMMA match is taken (a name
+written in another case: "Kaie Kotoviga") and whose near matches are named in the
+error ("did you mean …?") and stop `--create-missing` from creating a near-duplicate
+unless `--create-similar` is given.
+
 Every outcome is deterministic: a created entity's id is a UUID5 of its natural key,
 so re-running an import (also after an interruption) finds or re-creates the same
 nodes and never duplicates them.
@@ -8,6 +15,7 @@ nodes and never duplicates them.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections import defaultdict
@@ -17,8 +25,9 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from pydantic import TypeAdapter, ValidationError
 
-from graph import matching, uniqueness
+from graph import matching, resolver, uniqueness
 from graph.driver import Graph
+from graph.labels import NAMED_LABELS
 from graph.matching import Candidate, IdLookup, NameIndex
 from graph.models.common import SLUG, partial_date_bounds
 from graph.models.entities import OrganisationKind
@@ -123,6 +132,17 @@ class Resolution:
     new: dict[str, NewEntity] = field(default_factory=dict)
     #: existing people whose e-mail address the file fills in
     emails: dict[str, str] = field(default_factory=dict)
+    #: what the import took a name to mean that is not one of the entity's names
+    #: ("line 3: 'Kaie Kotoviga' is 'Kaie Kotov' (person kaie-kotov), in another case")
+    notes: list[str] = field(default_factory=list)
+
+    def created(self) -> list[str]:
+        """The entities the import creates, named: "organisation 'Uus Algus'"."""
+        return sorted(f"{e.label.lower()} {e.props.get('name')!r}" for e in self.new.values())
+
+
+#: `graph.resolver` calls in flight while a file's unmatched names are looked at.
+RESOLVING = 4
 
 
 def _label_words(labels: tuple[str, ...]) -> str:
@@ -143,7 +163,53 @@ def _date_matches(candidate: Candidate, date: str) -> bool:
     return start <= high and low <= end
 
 
-async def resolve(graph: Graph, file: str, refs: References, *, create_missing: bool) -> Resolution:
+async def _resolved(
+    graph: Graph, refs: list[Ref], *, create_similar: bool
+) -> dict[Ref, list[resolver.Candidate]]:
+    """`graph.resolver`'s candidates (every word matching) of each ref that matched no
+    id and no name; a ref the import may create needs none with `create_similar`."""
+    slots = asyncio.Semaphore(RESOLVING)
+
+    async def one(ref: Ref) -> list[resolver.Candidate]:
+        labels = [label for label in ref.labels if label in NAMED_LABELS]
+        if not labels:
+            return []
+        async with slots:
+            found = await resolver.resolve(graph, ref.text[:200], labels, first=5, partial=False)
+        return [c for c in found if _fits(ref, c)]
+
+    wanted = [
+        r for r in refs if not (create_similar and any(label in CREATABLE for label in r.labels))
+    ]
+    found = await asyncio.gather(*(one(r) for r in wanted))
+    return dict(zip(wanted, found, strict=True))
+
+
+def _fits(ref: Ref, candidate: resolver.Candidate) -> bool:
+    """Whether a candidate can be the ref's entity: on its date, with its e-mail."""
+    props = candidate.node.model_dump(by_alias=True)
+    if ref.date:
+        found = Candidate(
+            candidate.id,
+            candidate.label,
+            candidate.name,
+            props.get("startDate"),
+            props.get("endDate"),
+        )
+        if not _date_matches(found, ref.date):
+            return False
+    email = props.get("email")
+    return not (ref.email and email and email.lower() != ref.email.lower())
+
+
+async def resolve(
+    graph: Graph,
+    file: str,
+    refs: References,
+    *,
+    create_missing: bool,
+    create_similar: bool = False,
+) -> Resolution:
     """Resolve every ref in `refs`; problems name the first line using the ref."""
     out = Resolution()
     uses = refs.uses
@@ -153,12 +219,14 @@ async def resolve(graph: Graph, file: str, refs: References, *, create_missing: 
         need_names.add("Person")
     index = await matching.name_index(graph, need_names) if need_names else NameIndex()
     missing: dict[tuple[str, str], list[Ref]] = defaultdict(list)
+    unmatched = [r for r in uses if r.text not in by_id and r.key and not _by_name(index, r)]
+    near = await _resolved(graph, unmatched, create_similar=create_similar)
 
     def problem(ref: Ref, message: str) -> None:
         use = uses[ref]
         out.problems.append(Problem(file, use.line, message + use.where(), use.column))
 
-    for ref, _use in sorted(uses.items(), key=lambda item: item[1].line):
+    for ref, first_use in sorted(uses.items(), key=lambda item: item[1].line):
         found = by_id.get(ref.text)
         if found is not None:
             if found.label not in ref.labels:
@@ -207,11 +275,31 @@ async def resolve(graph: Graph, file: str, refs: References, *, create_missing: 
             )
             problem(ref, f"{ref.describe()} matches several: {listed}{more}{hint}")
             continue
+        resolved = near.get(ref, [])
+        chosen = resolver.decide(resolved)
+        if chosen is not None and chosen.match is resolver.Match.LEMMA:
+            out.targets[ref] = Target(chosen.id, chosen.label)
+            out.notes.append(
+                f"{file}:{first_use.line}: {ref.text!r} is {chosen.describe()}, its name in "
+                "another case"
+            )
+            continue
+        similar = resolver.similar(resolved)
         creatable = [label for label in ref.labels if label in CREATABLE]
         if not create_missing or not creatable:
             hint = " (or run with --create-missing to create it)" if creatable else ""
             problem(
-                ref, f"no {_label_words(ref.labels)} with the id or name {ref.describe()}{hint}"
+                ref,
+                f"no {_label_words(ref.labels)} with the id or name {ref.describe()}"
+                f"{resolver.did_you_mean(similar)}{hint}",
+            )
+        elif similar:
+            listed = " or ".join(c.describe() for c in similar[:3])
+            problem(
+                ref,
+                f"{ref.describe()} is not known but resembles {listed}: give the existing "
+                f"one's id or name, or run with --create-similar to create a new "
+                f"{_label_words(tuple(creatable))} anyway",
             )
         elif len(creatable) > 1:
             problem(

@@ -3,7 +3,7 @@ its progress."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from graph import bulk
@@ -30,6 +30,8 @@ class Quiet:
 @dataclass
 class Options:
     create_missing: bool = False
+    #: with `create_missing`: create also what resembles an existing entity
+    create_similar: bool = False
     dry_run: bool = False
     batch_size: int = DEFAULT_BATCH
     actor: str = "cli"
@@ -45,3 +47,7 @@ class ImportResult:
     report: bulk.Report
     dry_run: bool
     run_id: str | None = None
+    #: the entities created (or, in a dry run, to be created), named
+    created: list[str] = field(default_factory=list)
+    #: names taken to mean an entity they are not a name of (another case)
+    notes: list[str] = field(default_factory=list)

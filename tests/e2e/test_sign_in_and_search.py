@@ -60,3 +60,19 @@ async def test_search_ignores_accents(page: Page, site: Site) -> None:
     await expect(page.get_by_role("option").filter(has_text="Eesti Töötukassa")).to_be_visible()
     await search.press("Escape")
     await expect(page.get_by_role("listbox", name="Search results")).to_be_hidden()
+
+
+async def test_search_finds_names_in_any_case_and_offers_did_you_mean(
+    page: Page, site: Site
+) -> None:
+    """The pickers use the one resolver (graph/resolver.py): an inflected name is the
+    entity; a typo is offered as "did you mean"."""
+    await page.goto(f"{site.url}/?key={site.key}")
+    search = page.get_by_role("combobox", name="Search the network")
+    await search.fill("Sotsiaalkindlustusametiga")
+    await expect(page.get_by_role("option").first).to_contain_text("Sotsiaalkindlustusamet")
+    await expect(page.locator("#search-status")).not_to_contain_text("Did you mean")
+    await search.fill("Tööttukassa")
+    option = page.get_by_role("option").filter(has_text="Eesti Töötukassa")
+    await expect(option).to_contain_text("did you mean?")
+    await expect(page.locator("#search-status")).to_contain_text("Did you mean Eesti Töötukassa")

@@ -660,6 +660,49 @@ async def test_a_file_of_an_older_restorable_schema_is_brought_up_to_date(
     assert found and all(found)
 
 
+async def test_a_file_of_schema_8_gets_lemmas_and_cooperation_edges(
+    graph: Graph, good: Path, tmp_path: Path
+) -> None:
+    """A backup made at schema 8 (before issue 24) has no lemmas and says whom a service
+    is provided for in `PROVIDES.forOrganisation`: the restore runs the data steps of
+    migrations 9 and 10, which make the lemmas and turn the property into edges."""
+    lines = lines_of(good)
+    header = {**json.loads(lines[0]), "schemaVersion": 8}
+    rows = [json.loads(line) for line in lines[1:]]
+    key_of = {r["properties"]["id"]: r["key"] for r in rows if r["kind"] == "node"}
+    body = []
+    for row in rows:
+        props = row.get("properties", {})
+        if row["kind"] == "node":
+            props = {k: v for k, v in props.items() if k not in ("lemmaText", "lemmaKeys")}
+        elif row["kind"] != "relationship":
+            pass
+        elif row["type"] in ("COOPERATES_WITH", "DELIVERED_FOR"):
+            continue  # not in the model at schema 8
+        elif row["type"] == "PROVIDES" and row["end"] == key_of["seltsilise-teenus"]:
+            props = {**props, "forOrganisation": "viljandi-vald"}
+        body.append(dumps({**row, "properties": props}) if "properties" in row else dumps(row))
+    older = write_lines(tmp_path / "older.jsonl", resign([dumps(header), *recount(body)]))
+    await backup.restore(graph, older, key=KEY)
+
+    async def found(tx: AsyncManagedTransaction) -> dict[str, Any]:
+        row = await (
+            await tx.run(
+                "RETURN COUNT { (n:Organisation) WHERE n.lemmaText IS NULL } AS unlemmatised, "
+                "COUNT { ()-[r:PROVIDES]->() WHERE r.forOrganisation IS NOT NULL } AS left, "
+                "[(p)-[c:COOPERATES_WITH]->(:Organisation {id: 'viljandi-vald'}) "
+                " | [p.id, c.about]] AS ties"
+            )
+        ).single(strict=True)
+        return dict(row)
+
+    assert await graph.read(found) == {
+        "unlemmatised": 0,
+        "left": 0,
+        "ties": [["seltsiks-sinule", "seltsilise-teenus"]],
+    }
+
+
 async def test_an_unsigned_legacy_file_needs_trust_and_never_restores_keys(
     seeded: Graph, tmp_path: Path
 ) -> None:

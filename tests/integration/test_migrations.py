@@ -4,9 +4,10 @@ from typing import Any
 
 import pytest
 
-from graph import maintenance, migrations
+from graph import maintenance, migration_steps, migrations
 from graph.driver import Graph
 from graph.errors import Conflict
+from graph.search import search
 from graph.uniqueness import _same_names
 
 
@@ -109,6 +110,49 @@ async def test_unique_names_migration_refuses_duplicates_and_lists_them(graph: G
         assert {"organisation_name_unique", "topic_name_unique"} <= (
             await migrations.schema_objects(graph)
         )
+    finally:
+        await maintenance.wipe(graph, allow_data=True)
+        await migrations.migrate(graph)
+
+
+async def test_the_lemma_migration_indexes_the_names_written_before_it(graph: Graph) -> None:
+    """A database at version 8 (the registry-code constraint) upgrades: migration 9 makes
+    the `entity_lemmas` index and gives every named node written before it (no
+    `lemmaText`) the lemmas a write gives it now: "Kaie Kotoviga" then finds Kaie Kotov,
+    and "Töötukassaga" Eesti Töötukassa by its alias; migration 10 finds no
+    `PROVIDES.forOrganisation` to turn into edges."""
+    async with graph.driver.session(database=graph.database) as session:
+        await (await session.run("DROP INDEX entity_lemmas IF EXISTS")).consume()
+        await (
+            await session.run("MATCH (m:KoostooMigration) WHERE m.version >= 9 DELETE m")
+        ).consume()
+    try:
+
+        async def write(tx: Any) -> None:
+            await tx.run(
+                "CREATE (:Entity:Organisation {id: 'tk', name: 'Eesti Töötukassa', "
+                "  aliases: ['Töötukassa'], kind: 'AGENCY', sortKey: 'eesti tootukassa'}), "
+                "(:Entity:Person {id: 'kk', name: 'Kaie Kotov', sortKey: 'kaie kotov'}), "
+                "(:Entity:Note {id: 'n', body: 'Märge', sortKey: 'marge'})"
+            )
+
+        await graph.write(write)
+        assert [m.version for m in await migrations.migrate(graph)] == [9, 10, 11]
+
+        async def lemmas(tx: Any) -> dict[str, Any]:
+            result = await tx.run(
+                "MATCH (n:Entity) RETURN n.id AS id, n.lemmaText AS text, n.lemmaKeys AS keys"
+            )
+            return {r["id"]: (r["text"], r["keys"]) async for r in result}
+
+        found = await graph.read(lemmas)
+        assert found["tk"] == ("eesti tootukassa", ["eesti tootukassa", "tootukassa"])
+        assert found["kk"] == ("kaie kotov", ["kaie kotov"])
+        assert found["n"] == (None, None)  # notes are not searched
+        assert [h.node.id for h in await search(graph, "Kaie Kotoviga")][:1] == ["kk"]
+        assert [h.node.id for h in await search(graph, "Töötukassaga")][:1] == ["tk"]
+        assert await migrations.unmet(graph) == []
+        assert await migration_steps.fill_lemmas(graph) == 0  # a rerun finds nothing to do
     finally:
         await maintenance.wipe(graph, allow_data=True)
         await migrations.migrate(graph)

@@ -8,6 +8,7 @@ from bench.import_run import attendance_rows
 from bench.operations import Samples, sample
 from graph.models.registry import REGISTRY
 from graph.models.relationships import MATRIX, RelType
+from graph.models.spec import DERIVED
 from seeds.synth import SIZES, generate
 
 
@@ -39,11 +40,7 @@ def test_nodes_validate_against_the_domain_models() -> None:
     for label, rows in net.nodes.items():
         create = REGISTRY[label].create
         for row in rows[:50]:
-            props = {
-                k: v
-                for k, v in row["props"].items()
-                if k not in ("sortKey", "searchText", "nameKey")
-            }
+            props = {k: v for k, v in row["props"].items() if k not in DERIVED}
             create.model_validate(props | {"id": row["id"]})
     names = [o["props"]["name"] for o in net.nodes["Organisation"]]
     assert len(names) == len(set(names))  # organisation names are unique

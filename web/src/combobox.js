@@ -6,6 +6,22 @@ import { typeInfo } from "./types.js";
 
 let counter = 0;
 
+// The resolver's matches (`SearchMatch` in the API) that only resemble the text.
+const GUESSES = { FUZZY: "did you mean?", PARTIAL: "some words" };
+
+function guess(item) {
+  return GUESSES[item.match] ?? "";
+}
+
+/** What the status line says: "Did you mean …?" when no result is the text itself. */
+export function found(text, items) {
+  const choose = "use the arrow keys to choose.";
+  if (items.every((item) => guess(item))) {
+    return `No name is “${text}”. Did you mean ${items[0].label}? ${items.length} similar; ${choose}`;
+  }
+  return `${items.length} result${items.length === 1 ? "" : "s"}; ${choose}`;
+}
+
 export class Combobox {
   constructor(input, listbox, { search, onChoose, status, delay = 200 }) {
     this.input = input;
@@ -43,7 +59,7 @@ export class Combobox {
       const items = await this.search(text);
       if (mine !== this.request) return; // a newer request is under way
       this.render(items);
-      this.say(items.length ? `${items.length} result${items.length === 1 ? "" : "s"}; use the arrow keys to choose.` : `Nothing found for “${text}”.`);
+      this.say(items.length ? found(text, items) : `Nothing found for “${text}”.`);
     } catch (e) {
       if (mine !== this.request) return;
       this.render([]);
@@ -75,6 +91,7 @@ export class Combobox {
           },
           h("span", { class: `swatch type-${item.type}`, "aria-hidden": "true" }),
           h("span", { class: "option-label", text: item.label }),
+          guess(item) ? h("span", { class: "option-guess", text: guess(item) }) : null,
           h("span", { class: "option-type", text: item.detail ?? typeInfo(item.type).label }),
         ),
       ),

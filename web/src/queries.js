@@ -84,7 +84,7 @@ export async function searchEntities(caps, text, { types, first = 10 } = {}) {
     // Results are either entities, or hits wrapping one in `node` (with a score).
     let selection;
     if (innerFields.has("node")) {
-      selection = `node { __typename id ${labelFragments(caps)} }${innerFields.has("score") ? " score" : ""}`;
+      selection = `node { __typename id ${labelFragments(caps)} }${innerFields.has("score") ? " score" : ""}${innerFields.has("match") ? " match" : ""}`;
     } else {
       selection = `__typename id ${labelFragments(caps)}`;
     }
@@ -102,7 +102,14 @@ export async function searchEntities(caps, text, { types, first = 10 } = {}) {
     );
     let rows = data.search;
     if (connection) rows = rows.nodes ?? rows.edges.map((e) => e.node);
-    return rows.map((r) => toItem(r.node ?? r)).filter(Boolean);
+    return rows
+      .map((r) => {
+        const item = toItem(r.node ?? r);
+        // how the hit matched (`SearchMatch`): the picker offers FUZZY/PARTIAL hits as "did you mean"
+        if (item && r.match) item.match = r.match;
+        return item;
+      })
+      .filter(Boolean);
   }
   const data = await gql(
     `query ExplorerSearchOrganisations($text: String!, $first: Int!) {
