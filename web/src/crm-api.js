@@ -68,7 +68,7 @@ export function entityFields(type) {
 /** An entity's editable values (and its version) for the edit form. */
 export async function loadForEdit(type, id, fields) {
   const names = fields.map((f) => f.name).join(" ");
-  const data = await gql(`query CrmEdit($id: ID!) { node(id: $id) { __typename id createdAt updatedAt ... on ${type} { ${names} } } }`, { id });
+  const data = await gql(`query CrmEdit($id: ID!) { node(id: $id) { __typename id ... on ${type} { createdAt updatedAt ${names} } } }`, { id });
   return data.node;
 }
 

@@ -150,7 +150,7 @@ function CampaignBoard({ id, canWrite, search, open }) {
         ${here.map((s) => {
           const stance = STANCE[s.stance] ?? STANCE.NEUTRAL;
           return html`<button type="button" key=${s.node.id} data-id=${s.node.id} class=${`stake-card stance-${s.stance}${moving?.id === s.node.id ? " moving" : ""}`}
-            draggable=${canWrite ? "true" : "false"} aria-describedby="grid-help"
+            draggable=${canWrite} aria-describedby="grid-help"
             aria-label=${`${s.node.name}: influence ${at(s).influence}, interest ${at(s).interest}, ${stance.word}`}
             aria-pressed=${selected === s.node.id ? "true" : "false"}
             onDragStart=${(e) => e.dataTransfer.setData("text/plain", s.node.id)}
