@@ -123,6 +123,7 @@ function CampaignBoard({ id, canWrite, search, open }) {
       const next = { id: at.id, influence: clamp(at.influence + step[0]), interest: clamp(at.interest + step[1]) };
       setMoving(next);
       setStatus(`${s.node.name}: influence ${next.influence}, interest ${next.interest}. Enter to save, Escape to cancel.`);
+      focusCard(board.current, s.node.id); // it is drawn anew in its new square
     } else if (event.key === "Enter" && moving?.id === s.node.id) {
       event.preventDefault();
       setMoving(null);
@@ -131,6 +132,7 @@ function CampaignBoard({ id, canWrite, search, open }) {
       event.preventDefault();
       setMoving(null);
       setStatus(`${s.node.name}: not moved.`);
+      focusCard(board.current, s.node.id);
     }
   }
 
