@@ -77,7 +77,9 @@ def _accept(dialog: Dialog) -> Any:
 # ---- a viewer ---------------------------------------------------------------------
 
 
-async def test_a_viewer_sees_no_editing_controls(page: Page, site: Site, graph: Graph) -> None:
+async def test_a_viewer_sees_no_editing_controls(
+    page: Page, site: Site, graph: Graph, shots: Shots
+) -> None:
     _, viewer = await keys.create(graph, name="Vaataja", role=keys.Role.VIEWER, actor="test")
     await _sign_in(page, site, viewer)
     nav = page.locator("#crm-nav")
@@ -98,6 +100,7 @@ async def test_a_viewer_sees_no_editing_controls(page: Page, site: Site, graph: 
     ).to_be_visible()
     await expect(view.locator(".stake-card").first).to_be_visible()
     await expect(view.locator(".stake-card[draggable='true']")).to_have_count(0)
+    await shots("example-campaign-as-a-viewer")
     for control in ("Create campaign", "Save assessment"):
         await expect(view.get_by_role("button", name=control)).to_have_count(0)
 

@@ -184,7 +184,7 @@ function CampaignBoard({ id, canWrite, search, open }) {
         ${chunk(cells, 5).map((row, i) => html`<div role="row" class="board-row" key=${i}>${row}</div>`)}
       </div>
       <p class="axis axis-x" aria-hidden="true">Interest →</p>
-      <div class="quadrant-names" aria-hidden="true"><span>Keep satisfied</span><span>Manage closely</span><span>Monitor</span><span>Keep informed</span></div>
+      <p class="quadrant-names hint">Top left: keep satisfied · top right: manage closely · bottom left: monitor · bottom right: keep informed (high is 3 and up).</p>
     </div>
     <p class="status-line" role="status" aria-live="polite">${status}</p>
     <div class="board-side">
