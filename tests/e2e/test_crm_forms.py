@@ -168,6 +168,9 @@ async def test_a_meeting_is_checked_refused_whole_then_recorded_and_drawn(
     await expect(page.locator("#toast")).to_have_text(f"Recorded: {MEETING}.")
     profile = page.get_by_role("complementary", name="Profile")
     await expect(profile.get_by_role("heading", level=2)).to_have_text(MEETING)
+    # its fields read as words: the kind is "Meeting", not the enum MEETING
+    await expect(profile.locator("dl.fields")).to_contain_text("Meeting")
+    await expect(profile.locator("dl.fields")).not_to_contain_text("MEETING")
     connections = profile.locator("#connections-slot")
     await expect(connections).to_contain_text("Rasmus Pedanik")
     await expect(connections).to_contain_text(NEW_ORG)
@@ -182,6 +185,7 @@ async def test_a_meeting_is_checked_refused_whole_then_recorded_and_drawn(
     # in the attendee's profile ...
     rasmus = await _open(page, "Rasmus Pedanik")
     await expect(rasmus.locator("#timeline-slot")).to_contain_text(MEETING)
+    await expect(rasmus.locator("dl.fields")).not_to_contain_text("Erased")
     await shots("in-the-attendees-profile")
     # ... in the ego network and in the paths between the attendees
     data = await _gql(
