@@ -511,3 +511,72 @@ async def test_merging_is_for_admins_only(page: Page, site: Site, graph: Graph) 
     nav = page.locator("#crm-nav")
     await expect(nav.get_by_role("button", name="Record a meeting")).to_be_visible()
     await expect(nav.get_by_role("button", name="Merge duplicates")).to_have_count(0)
+
+
+# ---- item 2: a person's contact details and memberships -------------------------------------
+
+
+async def test_an_editor_edits_a_persons_membership_and_contact_details_a_viewer_never_sees_them(
+    page: Page, browser_context: BrowserContext, site: Site, graph: Graph, shots: Shots
+) -> None:
+    member = (
+        "MATCH (:Person {id: 'rasmus-pedanik'})-[r:MEMBER_OF]->(o:Organisation)"
+        " WHERE o.name = 'Eesti Töötukassa' RETURN [r.role, r.from]"
+    )
+    await _sign_in(page, site, await _editor(graph, "Mari Maasikas"))
+    profile = await _open(page, "Rasmus Pedanik")
+    await profile.get_by_role("button", name="Edit", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Edit Rasmus Pedanik")
+
+    # a membership with its role and dates, saved on its own
+    add = dialog.get_by_role("group", name="Add a membership")
+    await _pick(
+        add.get_by_role("combobox", name="Organisation"), page, "Töötukassa", "Eesti Töötukassa"
+    )
+    await add.get_by_role("textbox", name="Role", exact=True).fill("nõunik, Ида-Вирумаа")
+    since = add.get_by_role("textbox", name="From", exact=True)
+    await since.fill("2016-02-30")
+    await add.get_by_role("button", name="Add", exact=True).click()
+    await expect(since).to_have_attribute("aria-invalid", "true")
+    await expect(add).to_contain_text("There is no such day")
+    assert await _one(graph, member.replace("RETURN [r.role, r.from]", "RETURN count(r)")) == 0
+    await since.fill("2016-02")
+    await add.get_by_role("button", name="Add", exact=True).click()
+    await expect(dialog.get_by_role("status").filter(has_text="Membership saved.")).to_be_visible()
+    assert await _one(graph, member) == ["nõunik, Ида-Вирумаа", "2016-02"]
+    await expect(dialog.get_by_role("textbox", name="Role (Eesti Töötukassa)")).to_have_value(
+        "nõunik, Ида-Вирумаа"
+    )
+
+    # contact details: for editors and up, checked in the browser first
+    email = dialog.get_by_role("textbox", name="Email (contact detail)")
+    await email.fill("rasmus@")
+    await dialog.get_by_role("button", name="Save changes").click()
+    await expect(email).to_have_attribute("aria-invalid", "true")
+    await expect(dialog).to_contain_text("Write an e-mail address")
+    assert await _one(graph, "MATCH (p:Person {id: 'rasmus-pedanik'}) RETURN p.email") is None
+    await email.fill("rasmus.pedanik@example.ee")
+    await dialog.get_by_role("textbox", name="Phone (contact detail)").fill("+372 5555 0101")
+    await shots("person-edit")
+    await dialog.get_by_role("button", name="Save changes").click()
+    await expect(page.locator("#toast")).to_have_text("Saved.")
+    assert await _one(
+        graph, "MATCH (p:Person {id: 'rasmus-pedanik'}) RETURN [p.email, p.phone]"
+    ) == ["rasmus.pedanik@example.ee", "+372 5555 0101"]
+
+    # a viewer: no contact details in the page, none in the API's answer
+    _, viewer = await keys.create(graph, name="Vaataja", role=keys.Role.VIEWER, actor="test")
+    other = await browser_context.new_page()
+    other.set_default_timeout(TIMEOUT_MS)
+    try:
+        await _sign_in(other, site, viewer)
+        theirs = await _open(other, "Rasmus Pedanik")
+        await expect(theirs.locator("#timeline-slot")).to_be_attached()
+        await expect(theirs).not_to_contain_text("example.ee")
+        await expect(theirs).not_to_contain_text("5555")
+    finally:
+        await other.close()
+    data = await _gql(
+        site, viewer, '{ node(id: "rasmus-pedanik") { ... on Person { email phone } } }'
+    )
+    assert data["node"] == {"email": None, "phone": None}

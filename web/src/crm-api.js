@@ -106,11 +106,14 @@ export async function disconnect(type, fromId, toId) {
   return outcome(data.result, "Relationship");
 }
 
-/** A person's memberships, or an organisation's members (MEMBER_OF with role and dates). */
+/**
+ * A person's memberships, or an organisation's members (MEMBER_OF with role and dates).
+ * The edge's node is one type (an Organisation, or a Person): no fragment of the other.
+ */
 export async function loadMemberships(type, id) {
   const field = type === "Person" ? "memberships" : "members";
   const data = await gql(
-    `query CrmMembers($id: ID!) { node(id: $id) { ... on ${type} { list: ${field}(first: 100) { edges { role from to node { __typename id ... on Organisation { name } ... on Person { name } } } } } } }`,
+    `query CrmMembers($id: ID!) { node(id: $id) { ... on ${type} { list: ${field}(first: 100) { edges { role from to node { __typename id name } } } } } }`,
     { id },
   );
   return data.node?.list?.edges ?? [];
