@@ -112,7 +112,9 @@ _CAMEL = re.compile(r"_([a-z])")
 
 
 def camel(name: str) -> str:
-    return _CAMEL.sub(lambda m: m.group(1).upper(), name)
+    """A Python field name as GraphQL spells it: `role_en` → `roleEn`, `from_` → `from`
+    (a trailing underscore only escapes a Python keyword)."""
+    return _CAMEL.sub(lambda m: m.group(1).upper(), name.rstrip("_") or name)
 
 
 def validation_problem(problems: list[tuple[str, str]]) -> ValidationProblem:

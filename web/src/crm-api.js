@@ -68,7 +68,7 @@ export function entityFields(type) {
 /** An entity's editable values (and its version) for the edit form. */
 export async function loadForEdit(type, id, fields) {
   const names = fields.map((f) => f.name).join(" ");
-  const data = await gql(`query CrmEdit($id: ID!) { node(id: $id) { __typename id createdAt updatedAt ... on ${type} { ${names} } } }`, { id });
+  const data = await gql(`query CrmEdit($id: ID!) { node(id: $id) { __typename id ... on ${type} { createdAt updatedAt ${names} } } }`, { id });
   return data.node;
 }
 
@@ -106,11 +106,14 @@ export async function disconnect(type, fromId, toId) {
   return outcome(data.result, "Relationship");
 }
 
-/** A person's memberships, or an organisation's members (MEMBER_OF with role and dates). */
+/**
+ * A person's memberships, or an organisation's members (MEMBER_OF with role and dates).
+ * The edge's node is one type (an Organisation, or a Person): no fragment of the other.
+ */
 export async function loadMemberships(type, id) {
   const field = type === "Person" ? "memberships" : "members";
   const data = await gql(
-    `query CrmMembers($id: ID!) { node(id: $id) { ... on ${type} { list: ${field}(first: 100) { edges { role from to node { __typename id ... on Organisation { name } ... on Person { name } } } } } } }`,
+    `query CrmMembers($id: ID!) { node(id: $id) { ... on ${type} { list: ${field}(first: 100) { edges { role from to node { __typename id name } } } } } }`,
     { id },
   );
   return data.node?.list?.edges ?? [];

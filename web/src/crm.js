@@ -38,7 +38,12 @@ export function setUpCrm({ viewer, caps, open }) {
     caps,
     canWrite,
     admin: viewer.role === "admin",
-    search: (text, types) => searchEntities(caps, text, { types, first: 8 }),
+    search: (text, types) => {
+      // only the types `search` looks in (a rule may reach notes or tasks, which it does not)
+      const searchable = caps.enumValues("SearchType");
+      const wanted = searchable.length && types ? types.filter((t) => searchable.includes(t)) : types;
+      return wanted && !wanted.length ? Promise.resolve([]) : searchEntities(caps, text, { types: wanted, first: 8 });
+    },
     open: (id) => {
       showView("network");
       open(id);

@@ -17,6 +17,7 @@ export function renderProfile(panel, { entity, fallback, neighbours, actions }) 
     v !== null &&
     v !== undefined &&
     v !== "" &&
+    !(k === "erased" && v === false) && // only an erased record says so
     (typeof v !== "object" || (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x !== "object")));
   const fields = Object.entries(entity ?? fallback?.properties ?? {}).filter(shown);
 
@@ -102,12 +103,18 @@ export function renderConnections(slot, neighbours, open, remove = null) {
   );
 }
 
+// fields whose values are the model's enums (not names such as a short name "SEV")
+const ENUM_FIELDS = new Set(["kind", "status", "stance", "basis", "instrument", "channel", "level"]);
+
 function fieldValue(key, value) {
   if (Array.isArray(value)) return value.join(", ");
   if (key === "website" && /^https?:\/\//.test(value)) {
     return h("a", { href: value, rel: "noopener noreferrer", target: "_blank", text: value });
   }
   if (/date|At$/.test(key)) return formatDate(value);
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  // an enum value (MEETING, PUBLIC_SERVICE) read as words
+  if (ENUM_FIELDS.has(key) && /^[A-Z][A-Z0-9_]+$/.test(value)) return value.charAt(0) + value.slice(1).toLowerCase().replaceAll("_", " ");
   return String(value);
 }
 

@@ -122,7 +122,9 @@ export async function searchEntities(caps, text, { types, first = 10 } = {}) {
 
 function typesArgType(caps) {
   const arg = caps.query.get("search")?.args.find((a) => a.name === "types");
-  return arg?.type ? namedType(arg.type).name : "String";
+  if (arg?.type) return namedType(arg.type).name;
+  // the capabilities query lists arguments by name only: the API's enum, where it has one
+  return caps.type("SearchType") ? "SearchType" : "String";
 }
 
 const SKIP_FIELDS = new Set(["searchText", "sortKey"]);

@@ -123,6 +123,7 @@ function CampaignBoard({ id, canWrite, search, open }) {
       const next = { id: at.id, influence: clamp(at.influence + step[0]), interest: clamp(at.interest + step[1]) };
       setMoving(next);
       setStatus(`${s.node.name}: influence ${next.influence}, interest ${next.interest}. Enter to save, Escape to cancel.`);
+      focusCard(board.current, s.node.id); // it is drawn anew in its new square
     } else if (event.key === "Enter" && moving?.id === s.node.id) {
       event.preventDefault();
       setMoving(null);
@@ -131,6 +132,7 @@ function CampaignBoard({ id, canWrite, search, open }) {
       event.preventDefault();
       setMoving(null);
       setStatus(`${s.node.name}: not moved.`);
+      focusCard(board.current, s.node.id);
     }
   }
 
@@ -150,7 +152,7 @@ function CampaignBoard({ id, canWrite, search, open }) {
         ${here.map((s) => {
           const stance = STANCE[s.stance] ?? STANCE.NEUTRAL;
           return html`<button type="button" key=${s.node.id} data-id=${s.node.id} class=${`stake-card stance-${s.stance}${moving?.id === s.node.id ? " moving" : ""}`}
-            draggable=${canWrite ? "true" : "false"} aria-describedby="grid-help"
+            draggable=${canWrite} aria-describedby="grid-help"
             aria-label=${`${s.node.name}: influence ${at(s).influence}, interest ${at(s).interest}, ${stance.word}`}
             aria-pressed=${selected === s.node.id ? "true" : "false"}
             onDragStart=${(e) => e.dataTransfer.setData("text/plain", s.node.id)}
@@ -182,7 +184,7 @@ function CampaignBoard({ id, canWrite, search, open }) {
         ${chunk(cells, 5).map((row, i) => html`<div role="row" class="board-row" key=${i}>${row}</div>`)}
       </div>
       <p class="axis axis-x" aria-hidden="true">Interest →</p>
-      <div class="quadrant-names" aria-hidden="true"><span>Keep satisfied</span><span>Manage closely</span><span>Monitor</span><span>Keep informed</span></div>
+      <p class="quadrant-names hint">Top left: keep satisfied · top right: manage closely · bottom left: monitor · bottom right: keep informed (high is 3 and up).</p>
     </div>
     <p class="status-line" role="status" aria-live="polite">${status}</p>
     <div class="board-side">

@@ -7,7 +7,7 @@
 
 import { html, useEffect, useRef, useState } from "../ui.js";
 import { connect, disconnect, entityFields, loadForEdit, loadMemberships, shown, updateEntity } from "../crm-api.js";
-import { byField, check, describedBy, Field, focusFirstInvalid, FormMessage, humanise, ModelField } from "./fields.js";
+import { byField, check, describedBy, Field, focusFirstInvalid, FormMessage, humanise, ModelField, partialDateProblem } from "./fields.js";
 import { EntityPicker } from "./picker.js";
 
 const same = (a, b) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -95,7 +95,9 @@ export function EntityEditForm({ type, id, search, onSaved }) {
     setMessage("Their values are in the form now; your other changes are kept. Save again to keep them.");
   }
 
-  return html`<form ref=${form} class="crm-form entity-edit" onSubmit=${submit} novalidate>
+  // the memberships sit after the form, not in it: Enter in one of their fields must not
+  // submit the edit (each membership is saved by its own button)
+  return html`<div class="entity-edit-wrap"><form ref=${form} class="crm-form entity-edit" onSubmit=${submit} novalidate>
     ${conflict
       ? html`<div class="conflict" role="alert">
           <p><strong>Someone else saved this ${type.toLowerCase()} while you were editing it. Nothing was saved.</strong></p>
@@ -121,8 +123,9 @@ export function EntityEditForm({ type, id, search, onSaved }) {
     <div class="button-row">
       <button type="submit" class="primary" disabled=${busy}>${busy ? "Saving…" : "Save changes"}</button>
     </div>
-    ${type === "Person" || type === "Organisation" ? html`<${Memberships} type=${type} id=${id} search=${search} />` : null}
-  </form>`;
+  </form>
+  ${type === "Person" || type === "Organisation" ? html`<${Memberships} type=${type} id=${id} search=${search} />` : null}
+  </div>`;
 }
 
 /** A person's memberships or an organisation's members: each saved on its own. */
@@ -145,7 +148,7 @@ function Memberships({ type, id, search }) {
   async function save(key, otherId, props) {
     const local = {};
     for (const [k, v] of Object.entries(props)) {
-      if ((k === "from" || k === "to") && v && !/^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$/.test(v)) local[`${key}.${k}`] = "Write a date as 2016, 2016-11 or 2016-11-24.";
+      if ((k === "from" || k === "to") && v && partialDateProblem(v.trim())) local[`${key}.${k}`] = partialDateProblem(v.trim());
     }
     if (!otherId) local[`${key}.other`] = person ? "Choose the organisation." : "Choose the person.";
     setErrors(local);
@@ -200,16 +203,19 @@ function Memberships({ type, id, search }) {
   </section>`;
 }
 
+/** "Role" on screen, "Role (Eesti Töötukassa)" to a screen reader: each row's fields by name. */
+const rowLabel = (label, name) => html`${label}<span class="visually-hidden"> (${name})</span>`;
+
 function MembershipRow({ edge, index, input, onSave, onRemove }) {
   const [props, setProps] = useState({ role: edge.role ?? "", from: edge.from ?? "", to: edge.to ?? "" });
   const key = `m${index}`;
   return html`<li class="membership">
     <p class="membership-name">${edge.node.name}</p>
-    ${input(key, "role", `Role at ${edge.node.name}`, props.role, (role) => setProps({ ...props, role }))}
-    ${input(key, "from", "From", props.from, (from) => setProps({ ...props, from }))}
-    ${input(key, "to", "To", props.to, (to) => setProps({ ...props, to }))}
+    ${input(key, "role", rowLabel("Role", edge.node.name), props.role, (role) => setProps({ ...props, role }))}
+    ${input(key, "from", rowLabel("From", edge.node.name), props.from, (from) => setProps({ ...props, from }))}
+    ${input(key, "to", rowLabel("To", edge.node.name), props.to, (to) => setProps({ ...props, to }))}
     <div class="button-row">
-      <button type="button" onClick=${() => onSave(props)}>Save</button>
+      <button type="button" onClick=${() => onSave(props)}>Save ${edge.node.name}</button>
       <button type="button" onClick=${onRemove}>Remove ${edge.node.name}</button>
     </div>
   </li>`;

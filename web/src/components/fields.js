@@ -67,7 +67,10 @@ export function check(spec, value) {
   for (const v of values) {
     const s = String(v);
     if (spec.maxLength && s.length > spec.maxLength) return `At most ${spec.maxLength} characters (now ${s.length}).`;
-    if (spec.kind === "PARTIAL_DATE" && !PARTIAL_DATE.test(s.trim())) return "Write a date as 2016, 2016-11 or 2016-11-24.";
+    if (spec.kind === "PARTIAL_DATE") {
+      const problem = partialDateProblem(s.trim());
+      if (problem) return problem;
+    }
     if (spec.kind === "EMAIL" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s.trim())) return "Write an e-mail address, such as nimi@example.ee.";
     if (spec.kind === "URL" && !/^https?:\/\/\S+$/.test(s.trim())) return "Write a web address starting with https://";
     if ((spec.kind === "INTEGER" || spec.kind === "NUMBER") && Number.isNaN(Number(s))) return "Write a number.";
@@ -75,6 +78,19 @@ export function check(spec, value) {
     if (spec.maximum !== null && spec.maximum !== undefined && Number(s) > spec.maximum) return `At most ${spec.maximum}.`;
     if (spec.pattern && !new RegExp(spec.pattern).test(s)) return "This is not in the expected form.";
     if (spec.kind === "CHOICE" && !spec.options.includes(s)) return "Choose one of the list.";
+  }
+  return null;
+}
+
+/** What is wrong with a partial date ("2016", "2016-11", "2016-11-24"), or null. */
+export function partialDateProblem(text) {
+  const match = PARTIAL_DATE.exec(text);
+  if (!match) return "Write a date as 2016, 2016-11 or 2016-11-24.";
+  const [year, month, day] = text.split("-").map(Number);
+  if (month !== undefined && (month < 1 || month > 12)) return "There is no such month: write 01 to 12.";
+  if (day !== undefined) {
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (day < 1 || day > last) return `There is no such day: that month has ${last} days.`;
   }
   return null;
 }

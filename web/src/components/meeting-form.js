@@ -6,10 +6,9 @@
 
 import { html, useId, useRef, useState } from "../ui.js";
 import { recordMeeting } from "../crm-api.js";
-import { byField, describedBy, Field, focusFirstInvalid, FormMessage, humanEnum } from "./fields.js";
+import { byField, describedBy, Field, focusFirstInvalid, FormMessage, humanEnum, partialDateProblem } from "./fields.js";
 import { EntityPicker } from "./picker.js";
 
-const PARTIAL_DATE = /^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$/;
 const DATE_HINT = "A year, year and month, or a day: 2016, 2016-11 or 2016-11-24.";
 
 /** `options`: the enums the form offers (from the API): EventKind, AttendanceRole, … */
@@ -42,8 +41,8 @@ export function MeetingForm({ search, options, onSaved }) {
     if (!v.name.trim()) found.name = "Name the meeting.";
     else if (v.name.length > 300) found.name = `At most 300 characters (now ${v.name.length}).`;
     if (!v.startDate.trim()) found.startDate = "When did it take place? " + DATE_HINT;
-    else if (!PARTIAL_DATE.test(v.startDate.trim())) found.startDate = DATE_HINT;
-    if (v.endDate.trim() && !PARTIAL_DATE.test(v.endDate.trim())) found.endDate = DATE_HINT;
+    else if (partialDateProblem(v.startDate.trim())) found.startDate = partialDateProblem(v.startDate.trim());
+    if (v.endDate.trim() && partialDateProblem(v.endDate.trim())) found.endDate = partialDateProblem(v.endDate.trim());
     const attendees = v.attendees.filter((a) => a.who);
     if (!attendees.length) found["attendees.0.id"] = "Add at least one person or organisation who attended.";
     v.attendees.forEach((a, i) => {
