@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api import exports, json_body, web
@@ -89,7 +90,9 @@ class GraphQLApp(GraphQL[Context, None]):
             )
         return decoded
 
-    async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> Context:
         return Context(
             graph=request.state.graph,
             console=request.state.console,

@@ -48,6 +48,7 @@ class HeaderLimits(HttpToolsProtocol):
         self._header_bytes = 0
         self._refused = False
 
+    # as uvicorn's own override: an asyncio.Transport where asyncio declares a BaseTransport
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._start_header_clock()

@@ -63,6 +63,7 @@ class Graph:
             ) as session:
                 tx = await session.begin_transaction(timeout=timeout)
                 try:
+                    # an explicit transaction runs what a managed one would (same `run`)
                     return await work(tx)  # type: ignore[arg-type]
                 finally:
                     # Closed already when the work was cancelled mid-query (the driver

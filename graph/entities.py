@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from neo4j import AsyncManagedTransaction
 from pydantic import Field
 
-from graph import audit
-from graph.driver import Graph, TxWork
+from graph import audit, uniqueness
+from graph.driver import Graph
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.labels import ENTITY_LABELS, checked_label
 from graph.models.common import Model, Page, PartialDate, Stored, new_id, partial_date_bounds
@@ -73,24 +73,6 @@ RETURN collect(n.id) AS locked
 """
 
 
-def _same_names(label: str) -> str:
-    """Per row `{i, id, sortKey, nameKey}`: another `label` entity with the same folded
-    name or one that looks the same (both keys indexed), the former first."""
-    return f"""
-UNWIND $rows AS row
-CALL (row) {{
-  MATCH (n:{label} {{sortKey: row.sortKey}}) WHERE n.id <> row.id
-  RETURN n, true AS same ORDER BY n.id LIMIT 1
-  UNION
-  MATCH (n:{label} {{nameKey: row.nameKey}}) WHERE n.id <> row.id
-  RETURN n, false AS same ORDER BY n.id LIMIT 1
-}}
-WITH row, n, same ORDER BY same DESC
-WITH row, collect([n.id, n[$nameProperty], same])[0] AS clash
-RETURN row.i AS i, clash
-"""
-
-
 def _create(label: str) -> str:
     return f"""
 CREATE (n:Entity:{label} {{id: $id}})
@@ -145,6 +127,8 @@ class EntityFilter(Model):
     status: str | None = None
     due_before: date | None = Field(default=None, alias="dueBefore")
     assignee: str | None = None
+    #: property → the exact value (the type's `Filter.equals` filters)
+    equals: dict[str, str | int | float | bool] | None = None
 
 
 def _list_where(label: str, date_prop: str | None) -> str:
@@ -166,8 +150,16 @@ WHERE ($kind IS NULL OR n.kind = $kind)
   AND ($place IS NULL
        OR EXISTS {{ (n)-[:LOCATED_IN|HELD_AT|AVAILABLE_IN]->(:Place)
                     -[:PART_OF*0..6]->(:Place {{id: $place}}) }}
-       OR EXISTS {{ (n)-[:PART_OF*1..6]->(:Place {{id: $place}}) }}){dated}
+       OR EXISTS {{ (n)-[:PART_OF*1..6]->(:Place {{id: $place}}) }}){dated}{_equals(label)}
 """
+
+
+def _equals(label: str) -> str:
+    """Cypher for the type's exact-value filters: property names from its declaration."""
+    return "".join(
+        f"\n  AND ($equals.{prop} IS NULL OR n.{prop} = $equals.{prop})"
+        for prop in REGISTRY[label].equality_filters
+    )
 
 
 def _list_page(label: str, sort_expr: str, descending: bool) -> str:
@@ -252,6 +244,7 @@ def _filter_params(label: str, f: EntityFilter) -> dict[str, Any]:
         "status": f.status,
         "dueBefore": f.due_before.isoformat() if f.due_before else None,
         "assignee": f.assignee,
+        "equals": {p: (f.equals or {}).get(p) for p in REGISTRY[label].equality_filters},
     }
 
 
@@ -304,66 +297,6 @@ def properties(label: str, data: Model, *, partial: bool = False) -> dict[str, A
     return props
 
 
-async def name_clashes(
-    tx: AsyncManagedTransaction, label: str, names: list[tuple[str, str]]
-) -> dict[int, str]:
-    """For each `(id, name)` of `names` (by index) that a `label` entity other than `id`
-    already has, or that looks the same as another's name (the same confusable
-    skeleton): why the name cannot be used. Empty for a type without unique names.
-
-    The one check every way of naming an entity goes through: creates and renames
-    (`create_in_tx`, `update_in_tx`: the API, the CRM, merges) and the importers'
-    `--create-missing`."""
-    spec = REGISTRY[label]
-    if not spec.unique_name or not names:
-        return {}
-    rows = []
-    for i, (own_id, name) in enumerate(names):
-        keys = spec.derived({spec.name_property: name})
-        rows.append({"i": i, "id": own_id, "sortKey": keys["sortKey"], "nameKey": keys["nameKey"]})
-    result = await tx.run(_same_names(spec.label), rows=rows, nameProperty=spec.name_property)
-    found: dict[int, str] = {}
-    async for r in result:
-        if r["clash"] is None:
-            continue
-        other_id, other_name, same = r["clash"]
-        name = names[r["i"]][1]
-        found[r["i"]] = (
-            f"a {label} named {name!r} already exists (id {other_id!r})"
-            if same
-            else f"{name!r} looks like the {label} {other_name!r} (id {other_id!r}): they "
-            "differ only in characters that look alike"
-        )
-    return found
-
-
-async def _check_name_free(tx: AsyncManagedTransaction, label: str, name: str, own_id: str) -> None:
-    clash = (await name_clashes(tx, label, [(own_id, name)])).get(0)
-    if clash:
-        raise Conflict(clash, field=REGISTRY[label].name_property)
-
-
-async def _write_named(graph: Graph, label: str, name: Any, work: TxWork[T]) -> T:
-    """`graph.write(work)` for a write that sets the name `name` (or None): a violation of
-    the unique folded name (a concurrent writer committed the name first; the constraint
-    of migration 6 is the guarantee, `name_clashes` the friendly check before it) becomes
-    the same Conflict as `_check_name_free`'s, naming the entity that has the name."""
-    try:
-        return await graph.write(work)
-    except Conflict as e:
-        if e.field != "sortKey" or not REGISTRY[label].unique_name or not isinstance(name, str):
-            raise
-
-        async def holder(tx: AsyncManagedTransaction) -> str | None:
-            return (await name_clashes(tx, label, [("", name)])).get(0)
-
-        clash = await graph.read(holder)
-        raise Conflict(
-            clash or f"a {label} named {name!r} already exists",
-            field=REGISTRY[label].name_property,
-        ) from e
-
-
 async def create_in_tx(
     tx: AsyncManagedTransaction,
     label: str,
@@ -388,7 +321,8 @@ async def create_in_tx(
         missing = (await (await tx.run(MISSING, ids=targets)).single(strict=True))["missing"]
         if missing:
             raise NotFound(missing[0])
-    await _check_name_free(tx, label, props.get(spec.name_property) or "", entity_id)
+    await uniqueness.check_name_free(tx, label, props.get(spec.name_property) or "", entity_id)
+    await uniqueness.check_unique_values(tx, label, props, entity_id)
     if await (await tx.run(ENTITY_EXISTS, id=entity_id)).single():
         raise Conflict(f"an entity with id {entity_id!r} already exists", field="id")
     created: dict[str, Any] = (
@@ -417,7 +351,7 @@ async def create(
     async def work(tx: AsyncManagedTransaction) -> Stored:
         return to_model(label, await create_in_tx(tx, label, data, actor=actor, extra=extra))
 
-    return await _write_named(graph, label, name, work)
+    return await uniqueness.write_named(graph, label, name, work)
 
 
 async def update_in_tx(
@@ -440,7 +374,8 @@ async def update_in_tx(
         raise NotFound(entity_id, label)
     merged = dict(row["n"]) | changes
     if spec.name_property in changes:
-        await _check_name_free(tx, label, changes[spec.name_property] or "", entity_id)
+        await uniqueness.check_name_free(tx, label, changes[spec.name_property] or "", entity_id)
+    await uniqueness.check_unique_values(tx, label, changes, entity_id)
     props = changes | spec.derived(merged)
     result = await (await tx.run(_update(spec.label), id=entity_id, props=props)).single(
         strict=True
@@ -466,7 +401,7 @@ async def update(graph: Graph, label: str, entity_id: str, patch: Model, *, acto
     async def work(tx: AsyncManagedTransaction) -> Stored:
         return to_model(label, await update_in_tx(tx, label, entity_id, changes, actor=actor))
 
-    return await _write_named(graph, label, name, work)
+    return await uniqueness.write_named(graph, label, name, work)
 
 
 async def delete(graph: Graph, label: str, entity_id: str, *, actor: str) -> str:

@@ -31,7 +31,7 @@ BY_IDS = """
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
 RETURN collect([n.id, [l IN labels(n) WHERE l IN $labels][0], coalesce(n.name, n.title),
-                n.startDate, n.endDate, n.email, elementId(n)]) AS rows
+                n.startDate, n.endDate, n.email, elementId(n), n.registryCode]) AS rows
 """
 
 #: Read transactions `by_ids()` keeps in flight: Neo4j seeks one batch while the
@@ -60,7 +60,7 @@ WITH n ORDER BY n.id LIMIT $page
 RETURN collect([n.id, coalesce(n.name, n.title),
                 [x IN [n.shortName, n.nameEn, n.title] WHERE x IS NOT NULL]
                   + coalesce(n.aliases, []),
-                n.startDate, n.endDate, n.email, elementId(n)]) AS rows
+                n.startDate, n.endDate, n.email, elementId(n), n.registryCode]) AS rows
 """
 
 
@@ -77,6 +77,8 @@ class Candidate:
     #: Neo4j's elementId of the node, for writes that seek it directly
     #: (`bulk.upsert_relationships`); valid while the node exists
     element_id: str | None = None
+    #: an organisation's business-register code
+    registry_code: str | None = None
 
     def describe(self) -> str:
         when = f", {self.start_date}" if self.start_date else ""
@@ -92,6 +94,7 @@ class NameIndex:
         default_factory=lambda: defaultdict(list)
     )
     _by_email: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
+    _by_code: dict[str, list[Candidate]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, candidate: Candidate, names: Iterable[str]) -> None:
         keys = {normalise_name(n) for n in names if n}
@@ -100,12 +103,17 @@ class NameIndex:
                 self._by_name[(candidate.label, key)].append(candidate)
         if candidate.email:
             self._by_email[candidate.email.lower()].append(candidate)
+        if candidate.registry_code:
+            self._by_code[candidate.registry_code].append(candidate)
 
     def by_name(self, label: str, name: str) -> list[Candidate]:
         return list(self._by_name.get((label, normalise_name(name)), ()))
 
     def by_email(self, email: str) -> list[Candidate]:
         return list(self._by_email.get(email.lower(), ()))
+
+    def by_registry_code(self, code: str) -> list[Candidate]:
+        return list(self._by_code.get(code.strip(), ()))
 
 
 class IdLookup:
@@ -159,8 +167,10 @@ class IdLookup:
         async def work(tx: AsyncManagedTransaction) -> None:
             result = await tx.run(BY_IDS, ids=Rows(chunk), labels=list(ENTITY_LABELS))
             record = await result.single(strict=True)
-            for id_, label, name, start, end, email, element in record["rows"]:
-                self._found[id_] = Candidate(id_, label, name or id_, start, end, email, element)
+            for id_, label, name, start, end, email, element, code in record["rows"]:
+                self._found[id_] = Candidate(
+                    id_, label, name or id_, start, end, email, element, code
+                )
 
         async with self._slots:
             await self._graph.read(work)
@@ -192,8 +202,8 @@ async def name_index(graph: Graph, labels: Iterable[str]) -> NameIndex:
             while True:  # pages in one transaction: one consistent snapshot
                 result = await tx.run(_names_of(label), after=after, page=NAME_PAGE)
                 rows = (await result.single(strict=True))["rows"]
-                for id_, name, other, start, end, email, element in rows:
-                    found = Candidate(id_, label, name or id_, start, end, email, element)
+                for id_, name, other, start, end, email, element, code in rows:
+                    found = Candidate(id_, label, name or id_, start, end, email, element, code)
                     index.add(found, [name, *other])
                 if len(rows) < NAME_PAGE:
                     return

@@ -237,6 +237,14 @@ CREATE INDEX campaign_name_key IF NOT EXISTS FOR (n:Campaign) ON (n.nameKey);
 """,
         data=fill_name_keys,
     ),
+    Migration(
+        8,
+        "organisations' business-register codes are unique (where given)",
+        """
+CREATE CONSTRAINT organisation_registry_code_unique IF NOT EXISTS
+  FOR (n:Organisation) REQUIRE n.registryCode IS UNIQUE;
+""",
+    ),
 )
 
 
@@ -345,7 +353,8 @@ class Needed:
 def needed() -> set[Needed]:
     """What the model's declarations need: a unique id and a sort-key index per entity
     type (a uniqueness constraint, and a look-alike key index, for a type with unique
-    names), and each searchable type's names in the full-text index. A type or a field
+    names), a uniqueness constraint per unique field, and each searchable type's names in
+    the full-text index. A type or a field
     added to the model needs a new migration to meet these (`unmet` tells)."""
     out: set[Needed] = {Needed("UNIQUENESS", "Entity", ("id",))}
     for t in TYPES:
@@ -355,6 +364,7 @@ def needed() -> set[Needed]:
             out.add(Needed("RANGE", t.label, ("nameKey",)))
         else:
             out.add(Needed("RANGE", t.label, ("sortKey",)))
+        out |= {Needed("UNIQUENESS", t.label, (p,)) for p in t.unique_fields}
         if t.meta.searchable:
             out |= {Needed("FULLTEXT", t.label, (p,)) for p in t.searchable}
     return out

@@ -124,7 +124,8 @@ def _audit_entry(c: Concerned) -> dict[str, Any]:
         entry |= {"before": None, "after": {"matched": list(c.matched)}}
     else:
         entry |= {"before": c.snapshot("before"), "after": c.snapshot("after")}
-    return _jsonable(entry)  # type: ignore[no-any-return]
+    jsonable: dict[str, Any] = _jsonable(entry)
+    return jsonable
 
 
 async def _gather(tx: AsyncManagedTransaction, person_id: str) -> dict[str, Any]:

@@ -87,17 +87,17 @@ class AdminQuery:
         description="Everything held about a person as JSON: properties, relationships, "
         "sources, notes, tasks and audit entries (admin; the export is audited). "
         "Null if there is no such person.",
+        graphql_type=JSON | None,
     )
-    async def export_person(self, info: Info, id: strawberry.ID) -> JSON | None:
+    async def export_person(self, info: Info, id: strawberry.ID) -> dict[str, Any] | None:
         try:
-            data: Any = await privacy.export_person(
+            return await privacy.export_person(
                 info.context.graph, str(id), actor=info.context.actor
             )
         except NotFound:
             return None
         except GraphError as e:
             raise from_graph_error(e) from e
-        return data  # type: ignore[no-any-return]
 
 
 @strawberry.type

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from graph import entities, relationships
 from graph.models.common import Stored
 from graph.models.registry import LINKS, REGISTRY, TYPES, Link, links
-from graph.models.spec import EntityType, Field_, FilterKind
+from graph.models.spec import EntityType, Field_, Filter, FilterKind
 from schema import about, partners, provenance, stakeholders
 from schema.context import Info
 from schema.entity import (
@@ -259,10 +259,12 @@ def _input_type(name: str, model: Any, t: EntityType, *, update: bool) -> type:
     return strawberry.input(cls, description=_UPDATE_DESCRIPTION if update else None)
 
 
-def _filter_annotation(kind: FilterKind, t: EntityType) -> Any:
-    match kind:
+def _filter_annotation(f: Filter, t: EntityType) -> Any:
+    match f.kind:
         case FilterKind.KIND | FilterKind.STATUS:
-            return _scalar(t.field(kind.value).stored)
+            return _scalar(t.field(f.kind.value).stored)
+        case FilterKind.EQUALS:
+            return _scalar(t.field(str(f.property)).stored)
         case FilterKind.TAGS:
             return list[str]
         case FilterKind.PLACE:
@@ -279,7 +281,7 @@ def _filter_type(t: EntityType) -> type | None:
     annotations: dict[str, Any] = {}
     namespace: dict[str, Any] = {"__module__": __name__, "__annotations__": annotations}
     for f in t.meta.filters:
-        annotations[_camel_to_snake(f.name)] = _nullable(_filter_annotation(f.kind, t))
+        annotations[_camel_to_snake(f.name)] = _nullable(_filter_annotation(f, t))
         namespace[_camel_to_snake(f.name)] = strawberry.field(
             default=strawberry.UNSET, description=f.description
         )
@@ -295,15 +297,20 @@ def _filter_values(t: EntityType, given: Any) -> entities.EntityFilter:
     names: dict[str, str] = {}
     for f in t.meta.filters:
         value = sent.get(_camel_to_snake(f.name), strawberry.UNSET)
-        if value is strawberry.UNSET:
-            continue
-        values[f.kind.value] = value.value if isinstance(value, StrEnum) else value
-        names[f.kind.value] = f.name
+        if value is strawberry.UNSET or value is None:
+            continue  # not sent, or null: not filtered by it
+        value = value.value if isinstance(value, StrEnum) else value
+        if f.property is not None:
+            values.setdefault("equals", {})[f.property] = value
+            names[f"equals.{f.property}"] = f.name
+        else:
+            values[f.kind.value] = value
+            names[f.kind.value] = f.name
     try:
         return entities.EntityFilter.model_validate(values)
     except ValidationError as e:
         problems = [
-            (".".join(["filter", names.get(p.split(".")[1], p.split(".")[1])]), m)
+            (f"filter.{names.get(p.partition('.')[2], p.partition('.')[2])}", m)
             for p, m in pydantic_problems(e, "filter")
         ]
         raise ClientError(

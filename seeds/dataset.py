@@ -124,7 +124,8 @@ def _items_with_lines(path: Path, key: str) -> list[tuple[int, Any]]:
         raise DatasetError([Problem(path.name, line, "", "yaml", str(e).splitlines()[0])]) from e
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise DatasetError([Problem(path.name, 1, "", key, f"expected a top-level list `{key}:`")])
-    seq = next(v for k, v in root.value if k.value == key)  # type: ignore[union-attr]
+    assert isinstance(root, yaml.MappingNode)  # `data` is a mapping, so its node is one
+    seq = next(v for k, v in root.value if k.value == key)
     return [
         (node.start_mark.line + 1, item) for node, item in zip(seq.value, data[key], strict=True)
     ]

@@ -4,6 +4,7 @@ in the URL it prints: kept in KOOSTOO_DATA_DIR and reused across runs, `api/loca
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Annotated
 
 import typer
@@ -22,8 +23,8 @@ from graph.errors import GraphError
 class _Server(uvicorn.Server):
     banner: str = ""
 
-    async def startup(self, sockets: list[object] | None = None) -> None:  # type: ignore[override]
-        await super().startup(sockets)  # type: ignore[arg-type]
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
         if self.banner and self.started:
             print(self.banner, flush=True)
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Final
 
 import neo4j.time
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, AsyncTransaction
 from neo4j.spatial import Point
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,12 +22,16 @@ from graph.driver import Graph
 from graph.errors import InvalidInput, NotFound
 from graph.labels import ENTITY_LABELS
 from graph.models.registry import TYPES
-from graph.models.relationships import RelType
+from graph.models.relationships import RELATIONS, RelType
 from graph.models.spec import DERIVED
 from graph.props import all_props, present
 
-#: Relationship types a network follows unless told otherwise (every domain type).
-DEFAULT_TYPES: Final = tuple(t.value for t in RelType)
+#: Every relationship type a network may follow when asked for it.
+ALL_TYPES: Final = tuple(t.value for t in RelType)
+#: Relationship types a network follows unless told otherwise: those the model declares
+#: `shown` (a campaign's stakeholder assessments, advocacy positions, are not drawn
+#: unless asked for).
+DEFAULT_TYPES: Final = tuple(r.type.value for r in RELATIONS if r.shown)
 #: Bookkeeping properties a front-end has no use for.
 HIDDEN_PROPERTIES: Final = frozenset(DERIVED)
 #: Properties the model keeps out of every network view and export (personal contact
@@ -166,7 +170,7 @@ class NetworkFilter(BaseModel):
         lo, hi = window(self.from_, self.to)
         types = list(dict.fromkeys(self.relationship_types))
         for t in types:
-            if t not in DEFAULT_TYPES:
+            if t not in ALL_TYPES:
                 raise InvalidInput([("relationshipTypes", f"unknown relationship type {t!r}")])
         if self.labels is not None:
             for label in self.labels:
@@ -260,7 +264,7 @@ async def materialise(
 
 
 async def ego_ids(
-    tx: AsyncManagedTransaction,
+    tx: AsyncManagedTransaction | AsyncTransaction,
     centre: str,
     depth: int,
     params: dict[str, Any],

@@ -180,7 +180,7 @@ async def select(
     else:
         if not 1 <= depth <= 3:
             raise InvalidInput([("depth", "must be 1, 2 or 3")])
-        ids, _ = await ego_ids(tx, centre, depth, params, filter.max_nodes)  # type: ignore[arg-type]
+        ids, _ = await ego_ids(tx, centre, depth, params, filter.max_nodes)
         params["ids"] = ids
     node_attrs = await _attrs(tx, NODE_KEYS, params, HIDDEN_PROPERTIES | PRIVATE_PROPERTIES)
     edge_keys = EDGE_KEYS_ALL if params["ids"] is None else EDGE_KEYS

@@ -13,22 +13,28 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from annotated_types import Len
-from pydantic import AfterValidator, AnyHttpUrl, EmailStr, Field, StringConstraints
+from pydantic import EmailStr, Field
 
 from graph.actors import name_of as keys_name_of
-from graph.chars import describe
 from graph.models.common import (
     EntityId,
     LongText,
     Name,
     PartialDate,
     ShortText,
-    Tag,
-    check_order,
-    one_line,
+)
+from graph.models.inputs import (
+    Body,
+    Examples,
+    Language,
+    Names,
+    OrganisationName,
+    RegistryCode,
+    Tags,
+    Website,
+    dates_in_order,
 )
 from graph.models.spec import Declared, Filter, FilterKind, InputOnly, Meta, Prop
-from graph.text import mixed_script_word
 
 # --- Enumerations ----------------------------------------------------------------------
 
@@ -114,43 +120,6 @@ class CampaignStatus(StrEnum):
     ABANDONED = "ABANDONED"
 
 
-# --- Input types of more than one field -----------------------------------------------
-
-
-def _website(value: str) -> str | None:
-    if value == "":
-        return None
-    AnyHttpUrl(value)  # raises a ValueError with the reason
-    return one_line(value)
-
-
-def _one_script_per_word(value: str) -> str:
-    """An organisation name may not mix scripts within a word: 'Tööt' with a Cyrillic
-    'о' would pass for the Latin name. (Whole words in Cyrillic stay valid.)"""
-    found = mixed_script_word(value)
-    if found:
-        index, scripts = found
-        raise ValueError(
-            f"mixes {' and '.join(scripts)} letters in one word: {describe(value[index])} at "
-            f"position {index + 1}"
-        )
-    return value
-
-
-#: The name of an organisation: a `Name` whose every word is written in one script.
-OrganisationName = Annotated[Name, AfterValidator(_one_script_per_word)]
-Website = Annotated[str, StringConstraints(max_length=500), AfterValidator(_website)]
-Language = Annotated[ShortText, StringConstraints(pattern=r"^[a-z]{2,3}$")]
-Names = Annotated[list[Name], Len(max_length=50)]
-Tags = Annotated[list[Tag], Len(max_length=50)]
-Examples = Annotated[list[ShortText], Len(max_length=100)]
-Body = Annotated[LongText, StringConstraints(min_length=1)]
-
-
-def dates_in_order(props: dict[str, Any]) -> None:
-    check_order(props.get("startDate"), props.get("endDate"), "endDate is before startDate")
-
-
 # --- Filters shared by several types ---------------------------------------------------
 
 KIND = Filter(FilterKind.KIND)
@@ -210,6 +179,7 @@ class Organisation(Named):
             ),
             Filter(FilterKind.TAGS, description="Any of these tags."),
             Filter(FilterKind.PLACE, description="Located in this place or somewhere inside it."),
+            Filter.equals("registryCode", "The business-register code (registrikood)."),
         ),
     )
 
@@ -225,6 +195,11 @@ class Organisation(Named):
     )
     website: Annotated[str | None, Prop(input=Website)] = None
     tags: Annotated[list[str], Prop(input=Tags)] = Field(default_factory=list)
+    registry_code: Annotated[str | None, Prop(input=RegistryCode, unique=True)] = Field(
+        default=None,
+        alias="registryCode",
+        description="The Estonian business-register code (registrikood, 8 digits), if any.",
+    )
 
 
 class Person(Named):

@@ -49,7 +49,9 @@ class Prop:
     person, erased with them. `create` / `update`: whether the create / update input
     takes it (server-set fields take neither; a field set once only the first).
     `ref`: the value is the id of an entity of that label (an `ID` in inputs, the
-    entity itself in reads). `export`: written to the graph exports.
+    entity itself in reads). `export`: written to the graph exports. `unique`: no two
+    entities of the type hold the same value (when they hold one): checked on every
+    write, enforced by a uniqueness constraint a migration creates.
     """
 
     input: Any = None
@@ -59,6 +61,7 @@ class Prop:
     update: bool = True
     ref: str | None = None
     export: bool = True
+    unique: bool = False
 
 
 class FilterKind(StrEnum):
@@ -71,28 +74,38 @@ class FilterKind(StrEnum):
     STATUS = "status"
     DUE_BEFORE = "dueBefore"
     ASSIGNEE = "assignee"
-    REGISTRY_CODE = "registryCode"
+    #: the value of one property, exactly (`Filter.property`)
+    EQUALS = "equals"
 
 
 @dataclass(frozen=True, slots=True)
 class Filter:
     """One argument of a type's list filter: what it filters by (`kind`, which
     `graph.entities.EntityFilter` field it sets), the name it has in GraphQL and its
-    description there."""
+    description there; `property`: the property an `EQUALS` filter compares."""
 
     kind: FilterKind
     name: str = ""
     description: str | None = None
+    property: str | None = None
 
     def __post_init__(self) -> None:
         if not self.name:
-            object.__setattr__(self, "name", self.kind.value)
+            object.__setattr__(self, "name", self.property or self.kind.value)
+        if (self.kind is FilterKind.EQUALS) != (self.property is not None):
+            raise ValueError("an EQUALS filter, and only it, names its property")
 
     def named(self, name: str, description: str | None = None) -> Filter:
-        return Filter(self.kind, name, description if description is not None else self.description)
+        described = description if description is not None else self.description
+        return Filter(self.kind, name, described, self.property)
 
     def described(self, description: str) -> Filter:
-        return Filter(self.kind, self.name, description)
+        return Filter(self.kind, self.name, description, self.property)
+
+    @classmethod
+    def equals(cls, prop: str, description: str | None = None) -> Filter:
+        """Entities whose `prop` is exactly the value given."""
+        return cls(FilterKind.EQUALS, prop, description, prop)
 
 
 #: Relationship types an `InputOnly` field may create (besides the model's `RelType`s,
@@ -250,6 +263,11 @@ class EntityType:
         return (self.name_property, *rest)
 
     @cached_property
+    def unique_fields(self) -> tuple[str, ...]:
+        """The properties whose values are unique within the type (`Prop.unique`)."""
+        return tuple(f.key for f in self.fields if f.prop.unique)
+
+    @cached_property
     def personal_fields(self) -> tuple[str, ...]:
         return tuple(f.key for f in self.fields if f.prop.personal)
 
@@ -325,6 +343,11 @@ class EntityType:
             if f.kind is kind:
                 return f
         return None
+
+    @cached_property
+    def equality_filters(self) -> tuple[str, ...]:
+        """The properties the type's list filters by exact value (`Filter.equals`)."""
+        return tuple(f.property for f in self.meta.filters if f.property is not None)
 
     @property
     def default_sort(self) -> Literal["NAME", "DATE"]:

@@ -8,6 +8,7 @@ nodes and never duplicates them.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,11 +17,12 @@ from typing import Any
 from neo4j import AsyncManagedTransaction
 from pydantic import TypeAdapter, ValidationError
 
-from graph import entities, matching
+from graph import matching, uniqueness
 from graph.driver import Graph
 from graph.matching import Candidate, IdLookup, NameIndex
 from graph.models.common import SLUG, partial_date_bounds
-from graph.models.entities import OrganisationKind, OrganisationName
+from graph.models.entities import OrganisationKind
+from graph.models.inputs import OrganisationName
 from graph.models.registry import REGISTRY
 from graph.text import confusable_key, fold, normalise_name, split_legal_form
 from seeds.importers.reading import Problem
@@ -37,6 +39,10 @@ _KIND_OF_FORM = {
     "TÜH": OrganisationKind.COMPANY,
     "FIE": OrganisationKind.COMPANY,
 }
+
+
+#: A cell that is an Estonian business-register code (registrikood).
+REGISTRY_CODE = re.compile(r"[0-9]{8}")
 
 
 def import_id(*parts: str) -> str:
@@ -213,6 +219,12 @@ async def resolve(graph: Graph, file: str, refs: References, *, create_missing: 
                 f"{ref.describe()} is not known: set attendeeType to PERSON or ORGANISATION "
                 "to create it",
             )
+        elif creatable == ["Organisation"] and REGISTRY_CODE.fullmatch(ref.text.strip()):
+            problem(
+                ref,
+                f"no organisation has the business-register code {ref.text.strip()!r}; "
+                "refusing to create one named like a code",
+            )
         elif looks_like_id(ref.text):
             problem(
                 ref,
@@ -274,7 +286,7 @@ async def _refused_organisations(graph: Graph, new: dict[str, list[Ref]]) -> dic
 
     async def clashes(tx: AsyncManagedTransaction) -> dict[int, str]:
         rows = [(import_id("organisation", k), names[k]) for k in keys]
-        return await entities.name_clashes(tx, "Organisation", rows)
+        return await uniqueness.name_clashes(tx, "Organisation", rows)
 
     for i, message in (await graph.read(clashes)).items():
         refused[keys[i]] = f"cannot create it: {message}"
@@ -300,6 +312,12 @@ def _other_owner_of_email(index: NameIndex, ref: Ref) -> Candidate | None:
 
 
 def _by_name(index: NameIndex, ref: Ref) -> list[Candidate]:
+    """The entities a ref names: an organisation by its business-register code first
+    (a cell that is one), a person by e-mail, then anyone by name or alias."""
+    if "Organisation" in ref.labels and REGISTRY_CODE.fullmatch(ref.text.strip()):
+        by_code = index.by_registry_code(ref.text)
+        if by_code:
+            return by_code
     if ref.email and "Person" in ref.labels:
         by_email = index.by_email(ref.email)
         if by_email:

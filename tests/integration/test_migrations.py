@@ -6,8 +6,8 @@ import pytest
 
 from graph import maintenance, migrations
 from graph.driver import Graph
-from graph.entities import _same_names
 from graph.errors import Conflict
+from graph.uniqueness import _same_names
 
 
 async def test_migrations_twice_change_nothing(graph: Graph) -> None:
