@@ -78,10 +78,16 @@ async def test_sev_2015_2020_opens_the_cooperation_view_of_its_partners(
     assert not RAW_CODE.search(await shared.inner_text())
 
 
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1280, 720)], ids=["1440x900", "1280x720"])
 async def test_at_fit_every_label_is_legible_and_clear_of_legend_and_toolbar(
-    page: Page, site: Site, shots: Shots
+    page: Page, site: Site, shots: Shots, size: tuple[int, int]
 ) -> None:
-    assert page.viewport_size == {"width": 1440, "height": 900}
+    width, height = size
+    await page.set_viewport_size({"width": width, "height": height})
     await sev_example(page, site)
     await page.get_by_role("button", name="Fit to screen").click()
     await page.wait_for_function("!window.koostooExplorer.view.cy.animated()")
@@ -103,12 +109,61 @@ async def test_at_fit_every_label_is_legible_and_clear_of_legend_and_toolbar(
         box = label["box"]
         assert box["x1"] >= canvas["x"] - 1 and box["x2"] <= canvas["x"] + canvas["width"] + 1
         assert box["y1"] >= canvas["y"] - 1 and box["y2"] <= canvas["y"] + canvas["height"] + 1
+    # No label over another (the centre's included).
+    for i, one in enumerate(labels):
+        for other in labels[i + 1 :]:
+            assert not overlap(one["box"], other["box"]), (one["text"], other["text"])
     # The toolbar fits on one line, nothing scrolled out of sight.
     assert await page.evaluate(
         "(() => { const t = document.querySelector('.stage-toolbar');"
         " return t.scrollWidth <= t.clientWidth + 1; })()"
     )
-    await shots("fit-1440x900")
+    await shots(f"fit-{width}x{height}")
+    # Zoomed in until every label would be legible: more labels, still none over another.
+    await page.evaluate(
+        "(() => { const cy = window.koostooExplorer.view.cy;"
+        " const middle = { x: cy.width() / 2, y: cy.height() / 2 };"
+        " cy.zoom({ level: 1.5, renderedPosition: middle }); })()"
+    )
+    await page.wait_for_function(
+        """() => {
+          const labels = window.koostooExplorer.view.drawnLabels();
+          const hit = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+          return labels.length > 0 && labels.every((one, i) =>
+            one.px >= 10 && labels.slice(i + 1).every((other) => !hit(one.box, other.box)));
+        }"""
+    )
+    await shots(f"zoomed-{width}x{height}")
+
+
+async def test_on_a_phone_the_map_comes_first_and_the_panels_are_sheets_under_it(
+    page: Page, site: Site, shots: Shots
+) -> None:
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await sev_example(page, site)
+    canvas = await page.locator("#cy").bounding_box()
+    assert canvas is not None and canvas["width"] >= 380 and canvas["height"] >= 200, canvas
+    # Nothing wider than the phone: no sideways scrolling of the page or the toolbar.
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    for control in ("Search and tools", "Fit to screen", "Clear"):
+        box = await page.get_by_role("button", name=control).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, control
+    # The profile is a sheet under the map, never over it; so are the search and tools.
+    profile = await page.get_by_role("complementary", name="Profile").bounding_box()
+    assert profile is not None and profile["y"] >= canvas["y"] + canvas["height"] - 1
+    labels = await page.evaluate("window.koostooExplorer.view.drawnLabels()")
+    assert labels and all(label["px"] >= 10 for label in labels), labels
+    await shots("sev-phone")
+    await page.get_by_role("button", name="Search and tools").click()
+    tools = page.get_by_role("complementary", name="Search and tools")
+    await expect(tools).to_be_visible()
+    canvas = await page.locator("#cy").bounding_box()
+    box = await tools.bounding_box()
+    assert canvas is not None and box is not None
+    assert box["y"] >= canvas["y"] + canvas["height"] - 1 and canvas["height"] >= 150
+    await shots("tools-sheet")
+    await page.get_by_role("button", name="Close search and tools").click()
+    await expect(tools).to_be_hidden()
 
 
 async def test_the_slider_follows_the_date_filter_and_play_advances_the_year(

@@ -83,7 +83,7 @@ export class GraphView {
     this.keepLabels = new Set();
     this.filters = { hiddenTypes: new Set(), hiddenRels: new Set(), from: null, to: null, asOf: null };
     this.large = false;
-    this.legible = false; // unlabelled nodes' labels are legible at this zoom
+    this.legible = false; // at this zoom every label would be at least MIN_LABEL_PX
     this.cy = cytoscape({
       container,
       style: stylesheet(),
@@ -236,8 +236,7 @@ export class GraphView {
   addNode(data, origin) {
     this.cy.add({
       group: "nodes",
-      classes: this.legible ? ["legible"] : [],
-      data: { ...data, short: shortLabel(data.label, data.shortName), size: 0.2, colour: nodeColour(data, this.colourBy) },
+      data: { ...data, short: shortLabel(data.label, data.shortName), size: 0.2, colour: nodeColour(data, this.colourBy), labelSize: LABEL_PX / this.cy.zoom() },
       position: { x: origin.x + (Math.random() - 0.5) * 200, y: origin.y + (Math.random() - 0.5) * 200 },
     });
   }
@@ -386,26 +385,34 @@ export class GraphView {
 
   // ---- labels ------------------------------------------------------------------------
 
-  /** Choose the labels drawn always (the biggest that fit, and `keepLabels`). */
+  /**
+   * Choose the labels drawn: `keepLabels` and the selected, focused, hovered and path
+   * nodes always; then the biggest that fit without overlapping, a handful at fit, and
+   * once the zoom makes labels legible as many as fit (never one over another).
+   */
   updateLabels() {
+    this.legible = BASE_LABEL_SIZE * this.cy.zoom() >= MIN_LABEL_PX;
     const visible = this.cy.nodes().not(".hidden");
     const keep = new Set([...this.keepLabels, ...this.cy.nodes(":selected, .focus, .path, .hovered").map((n) => n.id())]);
-    const chosen = this.large ? keep : chooseLabels(visible, { keep, width: this.cy.width(), height: this.cy.height() });
+    const max = this.legible ? Infinity : undefined;
+    const chosen = this.large && !this.legible ? keep : chooseLabels(visible, { keep, max, width: this.cy.width(), height: this.cy.height() });
+    // Sizes first, in the same batch: a label must never be drawn (and its texture
+    // cached by cytoscape) at the size of an earlier zoom, which clips its text.
+    const size = LABEL_PX / this.cy.zoom();
     this.cy.batch(() => {
-      this.cy.nodes().forEach((n) => { n.toggleClass("labelled", chosen.has(n.id())); });
+      this.cy.nodes().forEach((n) => {
+        if (n.data("labelSize") !== size) n.data("labelSize", size);
+        n.toggleClass("labelled", chosen.has(n.id()));
+      });
     });
-    this.scaleLabels();
   }
 
-  /** Keep the always-drawn labels LABEL_PX high on screen, whatever the zoom. */
+  /** Keep the labels LABEL_PX high on screen, whatever the zoom. */
   scaleLabels() {
     const size = LABEL_PX / this.cy.zoom();
-    const legible = BASE_LABEL_SIZE * this.cy.zoom() >= MIN_LABEL_PX;
     this.cy.batch(() => {
-      this.cy.nodes(".labelled").forEach((n) => { n.data("labelSize", size); });
-      if (legible !== this.legible) this.cy.nodes().toggleClass("legible", legible);
+      this.cy.nodes().forEach((n) => { if (n.data("labelSize") !== size) n.data("labelSize", size); });
     });
-    this.legible = legible;
   }
 
   hover(node, on) {
@@ -425,9 +432,8 @@ export class GraphView {
     const zoom = this.cy.zoom();
     const out = [];
     this.cy.nodes().not(".hidden").forEach((n) => {
-      const shown = n.hasClass("labelled") || n.hasClass("legible");
-      const px = n.hasClass("labelled") ? (n.data("labelSize") ?? 0) * zoom : BASE_LABEL_SIZE * zoom;
-      if (!shown || !n.data("short")) return;
+      const px = (n.data("labelSize") ?? 0) * zoom;
+      if (!n.hasClass("labelled") || !n.data("short")) return;
       const b = labelBox(n, px);
       out.push({ id: n.id(), text: n.data("short"), px, box: { x1: rect.left + b.x1, x2: rect.left + b.x2, y1: rect.top + b.y1, y2: rect.top + b.y2 } });
     });

@@ -1,7 +1,8 @@
 // Label density: which labels the map always draws. The biggest nodes are labelled as
 // long as their labels fit without overlapping each other (greedy, biggest first), and
 // the nodes the user is looking at (selected, focused, on a path, hovered) always are;
-// every other label appears once the zoom makes it at least MIN_LABEL_PX high.
+// once the zoom makes labels at least MIN_LABEL_PX high, every label that fits does.
+// A label is never drawn over another label or another node.
 
 import { LABEL_PX } from "./mapstyle.js";
 

@@ -8,9 +8,10 @@ import { NODE_TYPES, OTHER_TYPE, typeInfo, words } from "./types.js";
 export const MIN_LABEL_PX = 10;
 /** The on-screen size of the labels that are always drawn (the biggest, the selected). */
 export const LABEL_PX = 12;
-/** Other labels' size in the drawing's units: drawn once the zoom makes them legible
- * (GraphView adds the class `legible`; cytoscape's own min-zoomed-font-size rounds the
- * zoom up to a power of two, so it draws 6 px labels at zoom 0.6). */
+/** A label's size in the drawing's units: once the zoom makes this at least
+ * MIN_LABEL_PX on screen, GraphView labels every node whose label fits without
+ * overlapping another (cytoscape's own min-zoomed-font-size rounds the zoom up to a
+ * power of two, so it would draw 6 px labels at zoom 0.6). */
 export const BASE_LABEL_SIZE = 11;
 
 /** Communities: the Okabe–Ito palette (colour-blind safe), then Paul Tol's muted. */
@@ -90,7 +91,6 @@ export function stylesheet({ large = false } = {}) {
     // Always labelled (the biggest that fit, the selected, a path): LABEL_PX on screen
     // whatever the zoom; GraphView sets the font size as the zoom changes.
     // Below MIN_LABEL_PX on screen a label is not drawn at all (zoom in, or hover).
-    { selector: "node.legible", style: { label: "data(short)" } },
     { selector: "node.labelled", style: { label: "data(short)", "font-size": "data(labelSize)", "z-index": 5 } },
     { selector: "node.focus", style: { "border-width": 4, "border-color": "#111111", "font-weight": "bold", "z-index": 10 } },
     { selector: "node:selected", style: { "border-width": 4, "border-color": "#ffbf00", "z-index": 11 } },
