@@ -95,6 +95,8 @@ async def test_at_fit_every_label_is_legible_and_clear_of_legend_and_toolbar(
     assert any(label["id"] == "sev" for label in labels), "the centre is labelled"
     assert len(labels) >= 8, "the biggest nodes are labelled at fit"
     assert all(label["px"] >= 10 for label in labels), labels
+    # Each drawn whole: cytoscape's room for the label is as wide as its text.
+    assert all(label["room"] >= label["width"] - 1 for label in labels), labels
     canvas = await page.locator("#cy").bounding_box()
     assert canvas is not None
     for name in ("#legend", ".stage-toolbar", ".timebar"):

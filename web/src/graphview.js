@@ -405,6 +405,16 @@ export class GraphView {
         n.toggleClass("labelled", chosen.has(n.id()));
       });
     });
+    this.remeasure();
+  }
+
+  /**
+   * cytoscape keeps a label's box from before a font size given by data() changed and
+   * clips the text to it: make it measure the labels again.
+   */
+  remeasure() {
+    const nodes = this.cy.nodes(".labelled");
+    if (typeof nodes.dirtyBoundingBoxCache === "function") nodes.dirtyBoundingBoxCache();
   }
 
   /** Keep the labels LABEL_PX high on screen, whatever the zoom. */
@@ -413,6 +423,7 @@ export class GraphView {
     this.cy.batch(() => {
       this.cy.nodes().forEach((n) => { if (n.data("labelSize") !== size) n.data("labelSize", size); });
     });
+    this.remeasure();
   }
 
   hover(node, on) {
@@ -435,7 +446,10 @@ export class GraphView {
       const px = (n.data("labelSize") ?? 0) * zoom;
       if (!n.hasClass("labelled") || !n.data("short")) return;
       const b = labelBox(n, px);
-      out.push({ id: n.id(), text: n.data("short"), px, box: { x1: rect.left + b.x1, x2: rect.left + b.x2, y1: rect.top + b.y1, y2: rect.top + b.y2 } });
+      // The room cytoscape gives the label (its label box on screen): narrower than the
+      // text, and the text is clipped.
+      const room = n.boundingBox({ includeNodes: false, includeLabels: true }).w * zoom;
+      out.push({ id: n.id(), text: n.data("short"), px, room, width: b.x2 - b.x1 - 4, box: { x1: rect.left + b.x1, x2: rect.left + b.x2, y1: rect.top + b.y1, y2: rect.top + b.y2 } });
     });
     return out;
   }
