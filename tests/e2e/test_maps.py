@@ -127,14 +127,7 @@ async def test_at_fit_every_label_is_legible_and_clear_of_legend_and_toolbar(
         " const middle = { x: cy.width() / 2, y: cy.height() / 2 };"
         " cy.zoom({ level: 1.5, renderedPosition: middle }); })()"
     )
-    await page.wait_for_function(
-        """() => {
-          const labels = window.koostooExplorer.view.drawnLabels();
-          const hit = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
-          return labels.length > 0 && labels.every((one, i) =>
-            one.px >= 10 && labels.slice(i + 1).every((other) => !hit(one.box, other.box)));
-        }"""
-    )
+    await page.wait_for_function(NO_LABEL_OVER_ANOTHER, arg=1)
     await shots(f"zoomed-{width}x{height}")
 
 
@@ -166,6 +159,28 @@ async def test_on_a_phone_the_map_comes_first_and_the_panels_are_sheets_under_it
     await shots("tools-sheet")
     await page.get_by_role("button", name="Close search and tools").click()
     await expect(tools).to_be_hidden()
+
+
+NO_LABEL_OVER_ANOTHER = """(least) => {
+  const labels = window.koostooExplorer.view.drawnLabels();
+  const hit = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  return labels.length >= least && labels.every((one, i) =>
+    one.px >= 10 && labels.slice(i + 1).every((other) => !hit(one.box, other.box)));
+}"""
+
+
+async def test_a_path_on_a_phone_is_labelled_where_its_labels_fit(
+    page: Page, site: Site, shots: Shots
+) -> None:
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.goto(f"{site.url}/?key={site.key}")
+    await expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    await page.get_by_role("button", name="How is Siseministeerium connected").click()
+    await expect(page.locator(".path-card").first).to_be_visible()
+    await expect(page.locator("body")).not_to_have_class("busy")
+    # The path's ends and the nodes between: labelled where they fit, none over another.
+    await page.wait_for_function(NO_LABEL_OVER_ANOTHER, arg=2)
+    await shots("path-phone")
 
 
 async def test_the_slider_follows_the_date_filter_and_play_advances_the_year(

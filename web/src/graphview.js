@@ -386,16 +386,18 @@ export class GraphView {
   // ---- labels ------------------------------------------------------------------------
 
   /**
-   * Choose the labels drawn: `keepLabels` and the selected, focused, hovered and path
-   * nodes always; then the biggest that fit without overlapping, a handful at fit, and
+   * Choose the labels drawn: `keepLabels` and the selected, focused and hovered nodes
+   * always; then a path's nodes and the biggest that fit without overlapping, a handful at fit, and
    * once the zoom makes labels legible as many as fit (never one over another).
    */
   updateLabels() {
     this.legible = BASE_LABEL_SIZE * this.cy.zoom() >= MIN_LABEL_PX;
     const visible = this.cy.nodes().not(".hidden");
-    const keep = new Set([...this.keepLabels, ...this.cy.nodes(":selected, .focus, .path, .hovered").map((n) => n.id())]);
+    const keep = new Set([...this.keepLabels, ...this.cy.nodes(":selected, .focus, .hovered").map((n) => n.id())]);
+    // A path's nodes first, but only where their labels fit (a phone is narrow).
+    const prefer = new Set(this.cy.nodes(".path").map((n) => n.id()));
     const max = this.legible ? Infinity : undefined;
-    const chosen = this.large && !this.legible ? keep : chooseLabels(visible, { keep, max, width: this.cy.width(), height: this.cy.height() });
+    const chosen = this.large && !this.legible ? new Set([...keep, ...prefer]) : chooseLabels(visible, { keep, prefer, max, width: this.cy.width(), height: this.cy.height() });
     // Sizes first, in the same batch: a label must never be drawn (and its texture
     // cached by cytoscape) at the size of an earlier zoom, which clips its text.
     const size = LABEL_PX / this.cy.zoom();

@@ -1,6 +1,7 @@
 // Label density: which labels the map always draws. The biggest nodes are labelled as
 // long as their labels fit without overlapping each other (greedy, biggest first), and
-// the nodes the user is looking at (selected, focused, on a path, hovered) always are;
+// the nodes the user is looking at (selected, focused, hovered) always are, a path's
+// nodes first wherever their labels fit;
 // once the zoom makes labels at least MIN_LABEL_PX high, every label that fits does.
 // A label is never drawn over another label or another node.
 
@@ -29,11 +30,12 @@ export function overlaps(a, b) {
 }
 
 /**
- * The ids to label always: `keep` first, then the biggest visible nodes whose labels
- * fit inside the canvas (`width` × `height`) without overlapping a label already chosen
- * or another node (which would be drawn over it), at most `max` of them.
+ * The ids to label: `keep` always; then `prefer` (a path's nodes) and the biggest
+ * visible nodes whose labels fit inside the canvas (`width` × `height`) without
+ * overlapping a label already chosen or another node (which would be drawn over it),
+ * at most `max` of them.
  */
-export function chooseLabels(nodes, { keep = new Set(), max = 14, width, height }) {
+export function chooseLabels(nodes, { keep = new Set(), prefer = new Set(), max = 14, width, height }) {
   const chosen = [];
   const boxes = [];
   const inside = (b) => b.x1 >= 0 && b.y1 >= 0 && b.x2 <= width && b.y2 <= height;
@@ -41,7 +43,8 @@ export function chooseLabels(nodes, { keep = new Set(), max = 14, width, height 
   const onNode = (n, box) => bodies.some((b) => b.id !== n.id() && overlaps(b.box, box));
   const sorted = nodes.toArray().sort((a, b) => {
     const k = Number(keep.has(b.id())) - Number(keep.has(a.id()));
-    return k || b.data("size") - a.data("size") || String(a.data("label")).localeCompare(String(b.data("label")));
+    const p = Number(prefer.has(b.id())) - Number(prefer.has(a.id()));
+    return k || p || b.data("size") - a.data("size") || String(a.data("label")).localeCompare(String(b.data("label")));
   });
   for (const n of sorted) {
     const must = keep.has(n.id());
