@@ -229,6 +229,20 @@ async function open(id, { fresh = false, label, type } = {}) {
 function refreshConnections(id) {
   if (current !== id) return;
   renderConnections($("connections-slot"), view.neighbours(id), openFromProfile);
+  showWorkedWith(id);
+}
+
+/**
+ * With the cooperation view drawn around `id`, its "worked with" list is the map's own
+ * ties (the list and the drawing are one answer), whichever of profile and map came
+ * first. False when the map is not that view.
+ */
+function showWorkedWith(id) {
+  const slot = document.getElementById("partners-slot"); // absent until the profile is drawn
+  const centred = view.mode === "cooperation" && map.centre?.id === id && ["Organisation", "Person"].includes(map.centre.type);
+  if (!centred || !slot || current !== id) return false;
+  renderWorkedWith(slot, id, view, { ...years(), open: openFromProfile, openTie: showTie });
+  return true;
 }
 
 function openFromProfile(other) {
@@ -310,10 +324,7 @@ async function showProfile(id, { label } = {}) {
     ]);
     if (current !== id) return;
     renderTimeline($("timeline-slot"), timeline);
-    if (view.mode === "cooperation" && map.centre?.id === id && ["Organisation", "Person"].includes(map.centre.type)) {
-      // The map's own ties: the list and the drawing are one answer.
-      renderWorkedWith($("partners-slot"), id, view, { ...years(), open: actions.open, openTie: showTie });
-    } else renderPartners($("partners-slot"), partners, { ...years(), open: actions.open });
+    if (!showWorkedWith(id)) renderPartners($("partners-slot"), partners, { ...years(), open: actions.open });
   } catch (e) {
     handleError(e);
   }
