@@ -60,8 +60,9 @@ async def test_the_first_screen_answers_who_sev_worked_with_2015_2020(
     assert await names.all_inner_texts() == [p.name for p in expected]
     await expect(page.locator("#graph-status")).not_to_have_attribute("data-nodes", "0")
     await expect(page.locator("body")).not_to_have_class("busy")
+    # The cooperation view: SEV and those partners, one tie per pair.
     nodes, edges = await drawn(page)
-    assert nodes > len(expected) and edges > 0
+    assert nodes == len(expected) + 1 and edges >= len(expected)
     await expect(page.locator("#empty-state")).to_be_hidden()
     await shots("sev-2015-2020")
 
@@ -74,6 +75,10 @@ async def test_expanding_a_node_adds_its_neighbours(page: Page, site: Site, shot
     await page.get_by_role("option").filter(has_text="Eesti Töötukassa").first.click()
     profile = page.get_by_role("complementary", name="Profile")
     await expect(profile.get_by_role("heading", level=2)).to_have_text("Eesti Töötukassa")
+    await expect(page.locator("body")).not_to_have_class("busy")
+    # Every tie (events and all), not only the organisations that worked together.
+    await page.locator('label[for="view-all"]').click()
+    await expect(page.locator("#graph-status")).to_contain_text(" nodes and ")
     await expect(page.locator("body")).not_to_have_class("busy")
     before, _ = await drawn(page)
     assert before > 1
@@ -183,6 +188,11 @@ async def test_exports_the_view_as_graphml_and_png(page: Page, site: Site) -> No
         if keys.get(d.get("key")) == "label"
     }
     assert "Eesti Töötukassa" in labels
+    # What the server's export carries: the whole network's centrality and community
+    # (under the server's names), and dates; the map's own measures besides.
+    names = set(keys.values())
+    assert {"centralityPagerank", "community", "firstDate", "lastDate"} <= names, names
+    assert {"weightedDegree", "betweenness", "mapCommunity"} <= names, names
     ids = {n.get("id") for n in xml_nodes}
     assert all(e.get("source") in ids and e.get("target") in ids for e in xml_edges)
 

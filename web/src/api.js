@@ -109,7 +109,7 @@ const INTROSPECTION = `query ExplorerCapabilities {
       kind name
       interfaces { name }
       enumValues { name }
-      fields { name args { name } type { ${TYPE_REF} } }
+      fields { name args { name type { ${TYPE_REF} } } type { ${TYPE_REF} } }
     }
   }
 }`;

@@ -1,5 +1,7 @@
 // GraphML of what is on screen, built in the page from the drawn elements
-// (opens in Gephi, yEd, networkx). Values are XML-escaped; nested values as JSON.
+// (opens in Gephi, yEd, networkx). Values are XML-escaped; nested values as JSON; an
+// attribute whose values are all numbers is a double (Gephi sizes and ranks by it), as
+// the server's writer declares them.
 
 function esc(value) {
   return String(value)
@@ -16,25 +18,35 @@ function text(value) {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-export function toGraphML({ nodes, edges }) {
-  const nodeKeys = new Set();
-  const edgeKeys = new Set();
-  for (const n of nodes) for (const k of Object.keys(n.properties ?? {})) nodeKeys.add(k);
-  for (const e of edges) for (const k of Object.keys(e.properties ?? {})) edgeKeys.add(k);
+function kinds(elements) {
+  const found = new Map();
+  for (const el of elements) {
+    for (const [k, v] of Object.entries(el.properties ?? {})) {
+      if (v === undefined || v === null) continue;
+      const kind = typeof v === "number" && Number.isFinite(v) ? "double" : typeof v === "boolean" ? "boolean" : "string";
+      found.set(k, found.has(k) && found.get(k) !== kind ? "string" : kind);
+    }
+  }
+  return found;
+}
+
+export function toGraphML({ nodes, edges }, { directed = true } = {}) {
+  const nodeKinds = kinds(nodes);
+  const edgeKinds = kinds(edges);
   const reserved = new Set(["label", "type", "weight", "sources"]);
-  const nk = [...nodeKeys].filter((k) => !reserved.has(k)).sort();
-  const ek = [...edgeKeys].filter((k) => !reserved.has(k)).sort();
+  const nk = [...nodeKinds.keys()].filter((k) => !reserved.has(k)).sort();
+  const ek = [...edgeKinds.keys()].filter((k) => !reserved.has(k)).sort();
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
     '  <key id="n_label" for="node" attr.name="label" attr.type="string"/>',
     '  <key id="n_type" for="node" attr.name="type" attr.type="string"/>',
-    ...nk.map((k, i) => `  <key id="n${i}" for="node" attr.name="${esc(k)}" attr.type="string"/>`),
+    ...nk.map((k, i) => `  <key id="n${i}" for="node" attr.name="${esc(k)}" attr.type="${nodeKinds.get(k)}"/>`),
     '  <key id="e_type" for="edge" attr.name="type" attr.type="string"/>',
     '  <key id="e_weight" for="edge" attr.name="weight" attr.type="double"/>',
     '  <key id="e_sources" for="edge" attr.name="sources" attr.type="string"/>',
-    ...ek.map((k, i) => `  <key id="e${i}" for="edge" attr.name="${esc(k)}" attr.type="string"/>`),
-    '  <graph id="koostoo" edgedefault="directed">',
+    ...ek.map((k, i) => `  <key id="e${i}" for="edge" attr.name="${esc(k)}" attr.type="${edgeKinds.get(k)}"/>`),
+    `  <graph id="koostoo" edgedefault="${directed ? "directed" : "undirected"}">`,
   ];
   for (const n of nodes) {
     lines.push(`    <node id="${esc(n.id)}">`);

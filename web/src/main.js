@@ -1,14 +1,14 @@
-// The Koostöö explorer: sign-in, search, profile, ego networks, filters and the time
-// slider, path finder, stakeholder grid and exports, wired together.
+// The Koostöö explorer: sign-in, search, profile, the map (mapcontrol.js: cooperation
+// view, all ties, time bar, legend, exports), path finder and stakeholder grid, wired
+// together.
 
 import { ApiError, AuthError, gql, loadCapabilities } from "./api.js";
 import { currentKey, forgetKey, storeKey, takeKeyFromUrl } from "./auth.js";
 import { Combobox } from "./combobox.js";
-import { monthIndex, monthLabel } from "./dates.js";
-import { $, download, h, toast } from "./dom.js";
-import { toGraphML } from "./graphml.js";
+import { $, h, toast } from "./dom.js";
 import { GraphView } from "./graphview.js";
 import { renderGrid } from "./grid.js";
+import { MapControl, defaultView } from "./mapcontrol.js";
 import { normalisePath, pathNetwork, renderPaths } from "./paths.js";
 import { renderConnections, renderPartners, renderProfile } from "./profile.js";
 import { profileCrm, removeAction, setUpCrm, signedOut } from "./crm.js";
@@ -17,24 +17,35 @@ import {
   isExampleCampaign,
   loadCampaigns,
   loadCentrality,
-  loadEgoNetwork,
+  loadCooperationShared,
+  loadEntityType,
   loadPartners,
   loadProfile,
+  loadRelationshipRules,
   loadStakeholderGrid,
+  loadWholeNetworkScores,
   searchEntities,
 } from "./queries.js";
-import { NODE_TYPES, relPhrase, typeInfo } from "./types.js";
+import { renderTie, renderWorkedWith } from "./tiedetail.js";
+import { NODE_TYPES, relPhrase, setRelationshipRules, shownRelationshipTypes, typeInfo } from "./types.js";
 
 const EXAMPLES = [
   {
     text: "Who did the Social Enterprise Network (SEV) work with in 2015–2020?",
     run: () => {
-      setYears(2015, 2020);
-      open("sev", { fresh: true, label: "Sotsiaalsete Ettevõtete Võrgustik (SEV)" });
+      setYears(2015, 2020, { redraw: false });
+      open("sev", { fresh: true, label: "Sotsiaalsete Ettevõtete Võrgustik (SEV)", type: "Organisation" });
     },
   },
-  { text: "Eesti Töötukassa (the Unemployment Insurance Fund)", run: () => open("tootukassa", { fresh: true }) },
-  { text: "Sotsiaalkindlustusamet (the Social Insurance Board)", run: () => open("sotsiaalkindlustusamet", { fresh: true }) },
+  {
+    text: "Who took part in the 2nd Ida-Virumaa Civil Society Forum (2016), and how they worked together",
+    run: () => {
+      setYears(null, null, { redraw: false });
+      open("ida-virumaa-kodanikuuhiskonna-foorum-2016", { fresh: true, type: "Event" });
+    },
+  },
+  { text: "Eesti Töötukassa (the Unemployment Insurance Fund)", run: () => open("tootukassa", { fresh: true, type: "Organisation" }) },
+  { text: "Sotsiaalkindlustusamet (the Social Insurance Board)", run: () => open("sotsiaalkindlustusamet", { fresh: true, type: "Organisation" }) },
   {
     text: "How is Siseministeerium connected to Sillamäe Lastekaitse Ühing?",
     run: () => {
@@ -48,6 +59,7 @@ const EXAMPLES = [
 
 let caps = null;
 let view = null;
+let map = null; // MapControl: how the map shows what is opened
 let current = null; // id of the entity in the profile panel
 let pathFrom;
 let pathTo;
@@ -84,6 +96,7 @@ async function start() {
   }
   try {
     caps = await loadCapabilities();
+    setRelationshipRules(await loadRelationshipRules(caps));
   } catch (e) {
     handleError(e);
     return;
@@ -118,16 +131,20 @@ function setUp() {
     onSelect: (id) => showProfile(id),
     onExpand: (id) => expand(id),
     onChange: () => graphChanged(),
+    onTie: (tie) => showTie(tie),
   });
-  window.koostooExplorer = { view, open, expand, runPaths };
+  map = new MapControl(view, { caps, years, onSelect: (id) => openFromProfile(id), onRedrawn: () => current && showProfile(current) });
+  window.koostooExplorer = { view, map, open, expand, runPaths };
 
   new Combobox($("search-input"), $("search-results"), {
     search: (text) => searchEntities(caps, text),
-    onChoose: (item) => open(item.id, { fresh: true, label: item.label }),
+    onChoose: (item) => open(item.id, { fresh: true, label: item.label, type: item.type }),
     status: $("search-status"),
   });
-  pathFrom = new Combobox($("path-from"), $("path-from-results"), { search: (t) => searchEntities(caps, t) });
-  pathTo = new Combobox($("path-to"), $("path-to-results"), { search: (t) => searchEntities(caps, t) });
+  // Paths run between people and organisations only.
+  const actors = (t) => searchEntities(caps, t, { types: ["Organisation", "Person"] });
+  pathFrom = new Combobox($("path-from"), $("path-from-results"), { search: actors });
+  pathTo = new Combobox($("path-to"), $("path-to-results"), { search: actors });
   $("find-paths").addEventListener("click", runPaths);
 
   $("examples").replaceChildren(
@@ -135,10 +152,11 @@ function setUp() {
   );
 
   for (const id of ["date-from", "date-to"]) $(id).addEventListener("change", dateRangeChanged);
-  $("time-slider").addEventListener("input", sliderMoved);
-  $("depth").addEventListener("change", () => current && open(current, { fresh: true }));
+  $("depth").addEventListener("change", () => map.centre && open(map.centre.id, { fresh: true, type: map.centre.type }));
   $("fit").addEventListener("click", () => view.fit());
   $("relayout").addEventListener("click", () => view.layout({ animate: true }));
+  $("toggle-tools").addEventListener("click", () => toggleTools());
+  $("close-tools").addEventListener("click", () => toggleTools(false));
   $("clear").addEventListener("click", () => {
     view.clear();
     closeProfile();
@@ -154,7 +172,7 @@ function setUp() {
       $("search-input").focus();
     }
   });
-  renderLegend();
+  map.legend();
   graphChanged();
 }
 
@@ -166,33 +184,31 @@ function years() {
   return { from, to };
 }
 
-function setYears(from, to) {
+function setYears(from, to, { redraw = true } = {}) {
   $("date-from").value = from ?? "";
   $("date-to").value = to ?? "";
-  dateRangeChanged();
+  if (redraw) dateRangeChanged();
 }
 
-/** Choose an entity: open its profile at once, and draw its ego network (fresh: alone). */
-async function open(id, { fresh = false, label } = {}) {
+/**
+ * Choose an entity: open its profile at once, and draw the map around it (fresh:
+ * alone): organisations, events and programmes in the cooperation view, people in
+ * the people view, anything else with all its ties.
+ */
+async function open(id, { fresh = false, label, type } = {}) {
   try {
     setBusy(true);
     if (fresh) {
-      view.clear();
       paths = [];
       view.highlightPaths(new Set());
+      $("map-find").value = "";
+      view.focusOn(null);
     }
+    toggleTools(false);
     const profileShown = showProfile(id, { label });
-    const network = await loadEgoNetwork(caps, id, { depth: Number($("depth").value) });
-    if (network) {
-      view.merge(network, { focus: id, filter: false });
-      if (network.truncated) toast("The network is larger than the page draws at once: the nearest part is shown.");
-    } else if (!view.has(id)) {
-      // This server has no egoNetwork yet: draw the entity on its own.
-      view.merge({ nodes: [{ id, type: "Organisation", label: label ?? id }], edges: [] }, { focus: id });
-      toast("This server does not offer network queries yet; showing the profile only.");
-    }
-    resetSlider();
-    await view.layout({ animate: false });
+    const kind = type ?? view.node(id)?.type ?? (await loadEntityType(id));
+    if (fresh || !map.centre) map.setView(defaultView(kind));
+    await map.draw({ id, type: kind, label: label ?? view.node(id)?.label ?? id }, { fresh: true });
     view.select(id, { center: false });
     await profileShown;
     refreshConnections(id);
@@ -207,6 +223,7 @@ async function open(id, { fresh = false, label } = {}) {
 function refreshConnections(id) {
   if (current !== id) return;
   renderConnections($("connections-slot"), view.neighbours(id), openFromProfile, removeFor(id));
+  showWorkedWith(id);
 }
 
 /** Removing a tie from the profile's list (writers): gone from the drawing at once. */
@@ -229,6 +246,19 @@ function profileOf(id) {
   return { type: drawn?.type, label: drawn?.label ?? id, refresh: () => open(id) };
 }
 
+/**
+ * With the cooperation view drawn around `id`, its "worked with" list is the map's own
+ * ties (the list and the drawing are one answer), whichever of profile and map came
+ * first. False when the map is not that view.
+ */
+function showWorkedWith(id) {
+  const slot = document.getElementById("partners-slot"); // absent until the profile is drawn
+  const centred = view.mode === "cooperation" && map.centre?.id === id && ["Organisation", "Person"].includes(map.centre.type);
+  if (!centred || !slot || current !== id) return false;
+  renderWorkedWith(slot, id, view, { ...years(), open: openFromProfile, openTie: showTie });
+  return true;
+}
+
 function openFromProfile(other) {
   if (view.has(other)) {
     view.select(other);
@@ -239,17 +269,11 @@ function openFromProfile(other) {
 async function expand(id) {
   try {
     setBusy(true);
-    const network = await loadEgoNetwork(caps, id, { depth: 1 });
-    if (!network) {
+    const added = await map.expand(id);
+    if (added === null) {
       toast("This server does not offer network queries yet.");
       return;
     }
-    const before = view.counts();
-    view.merge(network, { around: id, filter: false });
-    const after = view.counts();
-    resetSlider({ keep: true });
-    await view.layout({ animate: true, incremental: true });
-    const added = after.totalNodes - before.totalNodes;
     const name = view.node(id)?.label ?? id;
     toast(added ? `Added ${added} neighbour${added === 1 ? "" : "s"} of ${name}.` : `All neighbours of ${name} are already shown.`);
     refreshConnections(id);
@@ -262,6 +286,7 @@ async function expand(id) {
 }
 
 async function refreshScores() {
+  if (view.mode === "cooperation") return; // sized by what is on the map
   if (centralityLoaded || !caps.has("centrality")) {
     view.resize();
     return;
@@ -272,7 +297,7 @@ async function refreshScores() {
     if (found?.scores.size) {
       const metric = found.metric === "PAGERANK" ? "PageRank" : found.metric.toLowerCase();
       view.setScores(found.scores, `organisations and people by ${metric} centrality in the whole network; other nodes by their ties on screen`);
-      renderLegend();
+      map.legend();
     } else view.resize();
   } catch (e) {
     if (e instanceof AuthError) handleError(e);
@@ -309,7 +334,7 @@ async function showProfile(id, { label } = {}) {
     panel.focus({ preventScroll: true });
     const partners = type === "Organisation" ? await partnersFor(id).catch(softFail) : null;
     if (current !== id) return;
-    renderPartners($("partners-slot"), partners, { ...years(), open: actions.open });
+    if (!showWorkedWith(id)) renderPartners($("partners-slot"), partners, { ...years(), open: actions.open });
   } catch (e) {
     handleError(e);
   }
@@ -332,45 +357,45 @@ function closeProfile() {
   $("search-input").focus();
 }
 
-// ---- filters, slider, legend ------------------------------------------------------
-
-function dateRangeChanged() {
+/** A tie of the cooperation view, opened in the side panel: what the two shared. */
+function showTie(tie) {
+  if (tie.type !== "COOPERATED") return;
+  current = null;
   const { from, to } = years();
-  view.setFilters({ from: from ? monthIndex(String(from)) : null, to: to ? monthIndex(String(to), { end: true }) : null });
-  if (current) showProfile(current);
+  const network = map.viewName === "people" ? "PEOPLE" : "ORGANISATIONS";
+  renderTie($("profile"), tie, {
+    names: (id) => view.node(id)?.label ?? id,
+    shared: () => loadCooperationShared(caps, tie.source, tie.target, { network, from: from ? String(from) : null, to: to ? String(to) : null }),
+    close: closeProfile,
+    open: openFromProfile,
+  });
 }
 
-function resetSlider({ keep = false } = {}) {
-  const slider = $("time-slider");
-  const bounds = view.timeBounds();
-  if (!bounds) {
-    slider.disabled = true;
-    slider.min = slider.max = slider.value = "0";
-    $("time-output").textContent = "all dates";
-    view.setFilters({ asOf: null });
-    return;
+// ---- filters, time, legend --------------------------------------------------------
+
+async function dateRangeChanged() {
+  try {
+    setBusy(true);
+    await map.rangeChanged();
+    if (current) showProfile(current);
+  } catch (e) {
+    handleError(e);
+  } finally {
+    setBusy(false);
   }
-  const atEnd = !keep || Number(slider.value) >= Number(slider.max);
-  slider.disabled = false;
-  slider.min = String(bounds.min);
-  slider.max = String(bounds.max + 1); // one past the last date: everything
-  if (atEnd) slider.value = slider.max;
-  sliderMoved();
 }
 
-function sliderMoved() {
-  const slider = $("time-slider");
-  const value = Number(slider.value);
-  const all = value >= Number(slider.max);
-  $("time-output").textContent = all ? "all dates" : monthLabel(value);
-  slider.setAttribute("aria-valuetext", all ? "all dates" : monthLabel(value));
-  view.setFilters({ asOf: all ? null : value });
+/** On a phone the search and tools panel is a sheet over the map. */
+function toggleTools(open) {
+  const show = open ?? !document.body.classList.contains("tools-open");
+  document.body.classList.toggle("tools-open", show);
+  $("toggle-tools").setAttribute("aria-expanded", String(show));
 }
 
 function renderTypeFilters() {
   const present = view.typesPresent();
   const nodeTypes = [...new Set([...Object.keys(NODE_TYPES).filter((t) => caps.type(t) || !caps.introspected), ...present.nodes])];
-  const relTypes = [...new Set([...caps.enumValues("RelationshipType"), ...caps.enumValues("RelType"), ...present.edges])].sort();
+  const relTypes = [...new Set([...shownRelationshipTypes(), ...present.edges])].sort();
   const hidden = view.filters;
   $("type-filters").replaceChildren(
     ...nodeTypes.map((t) =>
@@ -396,16 +421,6 @@ function checkbox(id, label, checked, onChange, swatchType) {
   return h("label", { for: id, class: "check" }, input, swatchType ? h("span", { class: `swatch type-${swatchType}`, "aria-hidden": "true" }) : null, label);
 }
 
-function renderLegend() {
-  const present = view ? new Set(view.typesPresent().nodes) : new Set();
-  const types = Object.keys(NODE_TYPES).filter((t) => !present.size || present.has(t));
-  $("legend").replaceChildren(
-    h("h2", { text: "Legend" }),
-    h("ul", {}, types.map((t) => h("li", {}, h("span", { class: `swatch shape type-${t}`, "aria-hidden": "true" }), typeInfo(t).label))),
-    h("p", { class: "hint", text: `Size: ${view?.scoreName ?? "degree"}. Thicker line: more shared activities. Pink: a found path.` }),
-  );
-}
-
 let lastTypes = "";
 function graphChanged() {
   const c = view.counts();
@@ -415,19 +430,16 @@ function graphChanged() {
     $("empty-state").hidden = false;
   } else {
     $("empty-state").hidden = true;
-    const hiddenNodes = c.totalNodes - c.nodes;
-    const hiddenEdges = c.totalEdges - c.edges;
-    status.textContent =
-      `${c.nodes} node${c.nodes === 1 ? "" : "s"} and ${c.edges} tie${c.edges === 1 ? "" : "s"} shown` +
-      (hiddenNodes || hiddenEdges ? ` (${hiddenNodes} nodes and ${hiddenEdges} ties hidden by filters)` : "");
+    status.textContent = map ? map.status() : "";
   }
+  status.title = status.textContent;
   status.dataset.nodes = String(c.nodes);
   status.dataset.edges = String(c.edges);
   const types = JSON.stringify(view.typesPresent());
   if (types !== lastTypes && caps) {
     lastTypes = types;
     renderTypeFilters();
-    renderLegend();
+    map?.legend();
   }
 }
 
@@ -446,35 +458,40 @@ async function runPaths() {
   }
   out.replaceChildren(h("p", { class: "hint", text: "Looking for paths…" }));
   try {
-    const slider = $("time-slider");
-    const asOf = !slider.disabled && Number(slider.value) < Number(slider.max) ? `${monthLabel(Number(slider.value))}` : null;
-    const found = await findPaths(caps, pathFrom.chosen.id, pathTo.chosen.id, { maxHops: Number($("max-hops").value), asOf });
+    const found = await findPaths(caps, pathFrom.chosen.id, pathTo.chosen.id, { maxHops: Number($("max-hops").value) });
     if (found === null) {
       out.replaceChildren(h("p", { class: "error", text: "This server does not offer the path finder yet." }));
       return;
     }
     paths = found.map((p) => normalisePath(p, (id) => view.node(id)?.label));
+    // The paths alone on the map (all ties view), the one shown drawn left to right.
+    map.setView("all");
+    map.centre = null;
+    view.clear();
+    view.setFilters({ from: null, to: null, asOf: null });
     for (const p of paths) view.merge(pathNetwork(p));
     refreshScores();
-    resetSlider({ keep: true });
+    map.timebar.reset();
+    map.legend();
     renderPaths(out, paths, { onShow: showPath });
+    // On a phone the results are in the tools sheet: open it over the map's lower part.
+    if (getComputedStyle($("toggle-tools")).display !== "none") toggleTools(true);
     $("paths-panel").scrollIntoView({ block: "start" });
-    if (paths.length) {
-      await view.layout({ animate: false });
-      showPath(0);
-    }
+    if (paths.length) await showPath(0);
   } catch (e) {
     out.replaceChildren(h("p", { class: "error", text: e.message }));
     handleError(e);
   }
 }
 
-function showPath(i) {
+/** One path on the map: its nodes in a row, left to right; the other paths faded. */
+async function showPath(i) {
   const p = paths[i];
   if (!p) return;
   const net = pathNetwork(p);
   view.highlightPaths(new Set([...net.nodes.map((n) => n.id), ...net.edges.map((e) => e.id)]));
   [...$("path-results").querySelectorAll(".path-card")].forEach((card, j) => card.classList.toggle("shown", i === j));
+  await view.layoutPath(p.order);
 }
 
 // ---- stakeholder grid ---------------------------------------------------------------
@@ -522,15 +539,25 @@ function stamp() {
   return new Date().toISOString().slice(0, 16).replace(/[:T]/g, "-");
 }
 
-function exportPng() {
+async function exportPng() {
   if (!view.counts().nodes) return toast("Draw something first: search for an entity.");
-  download(view.png(), `koostoo-network-${stamp()}.png`);
+  try {
+    await map.exportPng(`koostoo-network-${stamp()}.png`);
+  } catch (e) {
+    handleError(e);
+  }
 }
 
-function exportGraphML() {
+/** GraphML of the map, with the whole network's centrality and community as the
+ * server's export names them, and the map's own measures and dates. */
+async function exportGraphML() {
   if (!view.counts().nodes) return toast("Draw something first: search for an entity.");
-  const xml = toGraphML(view.visibleElements());
-  download(new Blob([xml], { type: "application/graphml+xml" }), `koostoo-network-${stamp()}.graphml`);
+  try {
+    const whole = await loadWholeNetworkScores(caps).catch(softFail);
+    map.exportGraphML(`koostoo-network-${stamp()}.graphml`, whole);
+  } catch (e) {
+    handleError(e);
+  }
 }
 
 // ---- boot ---------------------------------------------------------------------------

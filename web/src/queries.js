@@ -415,3 +415,89 @@ export async function createNote(about, body) {
     : [{ field: null, message: result.message }];
   return { problems };
 }
+
+// ---- maps (issue 26): the cooperation view, what a tie shared, what changed ---------
+
+const COOPERATION_NETWORK = `query ExplorerCooperation($network: ActorNetwork, $centre: ID, $depth: Int,
+    $from: String, $to: String, $minWeight: Int, $maxNodes: Int) {
+  cooperationNetwork(network: $network, centre: $centre, depth: $depth, from: $from, to: $to,
+                     minWeight: $minWeight, maxNodes: $maxNodes) {
+    network centre { id type label } from to minWeight truncated
+    nodes { id type label shortName kind degree strength betweenness community firstDate lastDate scores }
+    ties { id source target weight events programmes services relationships organisations
+           firstDate lastDate sharedDates }
+  }
+}`;
+
+/**
+ * Who worked with whom, as the map draws it: actors and one weighted tie per pair
+ * (`cooperationNetwork`); null when the server has no such field.
+ */
+export async function loadCooperationNetwork(caps, { network = "ORGANISATIONS", centre = null, depth = 1, from = null, to = null, minWeight = 1, maxNodes = 300 } = {}) {
+  if (!caps.has("cooperationNetwork")) return null;
+  const data = await gql(COOPERATION_NETWORK, { network, centre, depth, from, to, minWeight, maxNodes });
+  return data.cooperationNetwork;
+}
+
+const COOPERATION_SHARED = `query ExplorerCooperationShared($a: ID!, $b: ID!, $network: ActorNetwork,
+    $from: String, $to: String) {
+  cooperationShared(a: $a, b: $b, network: $network, from: $from, to: $to) {
+    a { id type label } b { id type label } weight firstDate lastDate
+    items { kind id type name itemKind startDate endDate explanation
+            ${SOURCES} }
+  }
+}`;
+
+/** What two actors shared (the items behind a tie), each explained and sourced. */
+export async function loadCooperationShared(caps, a, b, { network = "ORGANISATIONS", from = null, to = null } = {}) {
+  if (!caps.has("cooperationShared")) return null;
+  return (await gql(COOPERATION_SHARED, { a, b, network, from, to })).cooperationShared;
+}
+
+const NETWORK_DIFF = `query ExplorerNetworkDiff($from: String!, $to: String!) {
+  networkDiff(from: $from, to: $to) {
+    from to
+    formed { kind sourceId sourceName targetId targetName date viaId viaName }
+    ended { kind sourceId sourceName targetId targetName date viaId viaName }
+  }
+}`;
+
+/** Ties formed and ended between two (partial) dates; null without `networkDiff`. */
+export async function loadNetworkDiff(caps, from, to) {
+  if (!caps.has("networkDiff")) return null;
+  return (await gql(NETWORK_DIFF, { from, to })).networkDiff;
+}
+
+/** How each relationship type reads and whether network views draw it (the model's). */
+export async function loadRelationshipRules(caps) {
+  if (!caps.has("relationshipRules")) return [];
+  return (await gql("query ExplorerRelationshipRules { relationshipRules { type fromType toType reads shown } }")).relationshipRules;
+}
+
+/** The type of an entity (Organisation, Person, Event, …), or null when unknown. */
+export async function loadEntityType(id) {
+  const data = await gql("query ExplorerEntityType($id: ID!) { node(id: $id) { __typename } }", { id });
+  return data.node?.__typename ?? null;
+}
+
+/**
+ * The whole network's PageRank and community of every organisation and person, under
+ * the names the server's exports give them (`centralityPagerank`, `community`); for the
+ * page's GraphML. null when the server computes neither.
+ */
+export async function loadWholeNetworkScores(caps) {
+  if (!caps.has("centrality") || !caps.has("communities")) return null;
+  const data = await gql(`query ExplorerWholeScores {
+    organisationRanks: centrality(metric: PAGERANK, network: ORGANISATIONS, first: 1000) { id score }
+    peopleRanks: centrality(metric: PAGERANK, network: PEOPLE, first: 1000) { id score }
+    organisationCommunities: communities(network: ORGANISATIONS, minSize: 1) { index members { id } }
+    peopleCommunities: communities(network: PEOPLE, minSize: 1) { index members { id } }
+  }`);
+  const scores = new Map();
+  const at = (id) => scores.get(id) ?? scores.set(id, {}).get(id);
+  for (const r of [...data.organisationRanks, ...data.peopleRanks]) at(r.id).centralityPagerank = r.score;
+  for (const c of [...data.organisationCommunities, ...data.peopleCommunities]) {
+    for (const m of c.members) at(m.id).community = c.index;
+  }
+  return scores;
+}

@@ -22,30 +22,36 @@ export function typeInfo(type) {
   return NODE_TYPES[type] ?? OTHER_TYPE;
 }
 
-/** Relationship types in ARCHITECTURE.md, with how to read them in a sentence. */
-export const REL_TYPES = {
-  MEMBER_OF: "is a member of",
-  PART_OF: "is part of",
-  ATTENDED: "took part in",
-  ORGANISED: "organised",
-  FUNDED: "funded",
-  COMMISSIONED: "commissioned",
-  IMPLEMENTED: "implemented",
-  PROVIDES: "provides",
-  IN_CATEGORY: "is in category",
-  AVAILABLE_IN: "is available in",
-  HELD_AT: "was held at",
-  LOCATED_IN: "is located in",
-  CONCERNS: "concerns",
-  PRODUCED: "produced",
-  STAKEHOLDER_IN: "is a stakeholder in",
-  ABOUT: "is about",
-  COOPERATED: "cooperated with",
-  CITED_IN: "is cited in",
-};
+/**
+ * How each relationship type reads between its ends ("is a member of") and whether
+ * network views draw it: the model's own words, from `relationshipRules` (main.js
+ * loads them once). Until then, or for a type the model does not declare, the code in
+ * words.
+ */
+const RULES = { reads: new Map(), hidden: new Set() };
+
+export function setRelationshipRules(rules) {
+  RULES.reads.clear();
+  RULES.hidden.clear();
+  for (const r of rules ?? []) {
+    RULES.reads.set(r.type, r.reads);
+    if (r.shown === false) RULES.hidden.add(r.type);
+  }
+}
 
 export function relPhrase(type) {
-  return REL_TYPES[type] ?? type.toLowerCase().replaceAll("_", " ");
+  return RULES.reads.get(type) ?? words(type);
+}
+
+/** Relationship types network views draw (all the model declares, less `shown: false`). */
+export function shownRelationshipTypes() {
+  return [...RULES.reads.keys()].filter((t) => !RULES.hidden.has(t));
+}
+
+/** A code in words: "CO_ORGANISER" → "co-organiser", "INFO_DAY" → "info day". */
+export function words(code) {
+  const special = { CO_ORGANISER: "co-organiser", THINK_TANK_MEETING: "think-tank meeting", NGO: "NGO" };
+  return special[code] ?? String(code ?? "").toLowerCase().replaceAll("_", " ");
 }
 
 export function humanise(name) {
