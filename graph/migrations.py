@@ -253,6 +253,14 @@ CREATE CONSTRAINT proposal_id_unique IF NOT EXISTS FOR (p:Proposal) REQUIRE p.id
 CREATE INDEX proposal_document IF NOT EXISTS FOR (p:Proposal) ON (p.documentId, p.key);
 """,
     ),
+    Migration(
+        10,
+        "proposed facts found by the entity they are or were accepted as (erasure)",
+        """
+CREATE INDEX proposal_entity IF NOT EXISTS FOR (p:Proposal) ON (p.entityId);
+CREATE INDEX proposal_match IF NOT EXISTS FOR (p:Proposal) ON (p.matchId);
+""",
+    ),
 )
 
 

@@ -175,10 +175,28 @@ SET p.name = $name, p.propsJson = $props, p.relType = $relType, p.matchId = $mat
     p.matchName = $matchName, p.updatedAt = datetime()
 """
 
+#: A person's erasure (graph/privacy.py) drops the proposals that are them, or were
+#: accepted as them, and every proposal of the same document that quotes them with
+#: one of those (their relationships and co-occurrences).
+FORGET_PERSON = """
+MATCH (p:Proposal)
+WHERE p.entityId = $id OR p.matchId = $id
+MATCH (q:Proposal {documentId: p.documentId})
+WHERE q = p OR q.fromKey = p.key OR q.toKey = p.key
+DETACH DELETE q
+RETURN count(*) AS n
+"""
+
 DOCUMENT = """
 MATCH (d:Document {id: $id})
 RETURN d {.id, .title, .text, .contentHash} AS d
 """
+
+
+async def forget_person_in_tx(tx: AsyncManagedTransaction, person_id: str) -> int:
+    """Drop the proposals that name an erased person; return how many."""
+    record = await (await tx.run(FORGET_PERSON, id=person_id)).single(strict=True)
+    return int(record["n"])
 
 
 async def save_in_tx(

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from graph import privacy
 from graph.driver import Graph
 from graph.errors import InvalidInput
 from graph.ingest import review, store
@@ -140,3 +141,23 @@ async def test_co_occurrence_is_never_accepted_in_bulk(graph: Graph) -> None:
     with pytest.raises(InvalidInput, match="needs a relationship type"):
         await review.decide(graph, [weak.id], accept=True, actor="t")
     assert await _facts(graph) == (0, 0)
+
+
+async def test_erasing_a_person_drops_the_proposals_that_quote_them(graph: Graph) -> None:
+    got = await ingest_text(
+        graph,
+        MEETING + "Seminari juhtis projektijuht Mari Maasikas.\n",
+        DocumentMeta(title="Seminar"),
+        actor="test",
+    )
+    led = _one(got.proposals, rel_type="ATTENDED", from_key="Person:mari maasikas")
+    done = await review.decide(graph, [led.id], accept=True, actor="test")
+    person = _one(got.proposals, kind=FactKind.PERSON)
+    assert len(done.created) == 2  # the seminar and Mari
+    mari = (await store.list_for(graph, got.document_id, kind=FactKind.PERSON))[0].entity_id
+    assert mari is not None
+    await privacy.erase_person(graph, mari, actor="test")
+    left = await store.list_for(graph, got.document_id)
+    assert person.id not in {p.id for p in left}
+    assert not [p for p in left if "Mari" in (p.name or "") or "mari" in (p.from_key or "")]
+    assert len(left) == len(got.proposals) - 2  # the person and the attendance
