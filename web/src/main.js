@@ -9,6 +9,7 @@ import { $, download, h, toast } from "./dom.js";
 import { toGraphML } from "./graphml.js";
 import { GraphView } from "./graphview.js";
 import { renderGrid } from "./grid.js";
+import { DocumentReview } from "./components/document-review.js";
 import { NoteForm } from "./components/note-form.js";
 import { normalisePath, pathNetwork, renderPaths } from "./paths.js";
 import { renderConnections, renderPartners, renderProfile, renderTimeline } from "./profile.js";
@@ -102,6 +103,7 @@ async function start() {
   $("whoami").hidden = false;
   $("whoami").textContent = `Signed in: ${viewer.name} (${viewer.role})`;
   viewerRole = viewer.role;
+  setUpReview();
   $("sign-out").hidden = false;
   $("search-input").focus();
   document.body.dataset.ready = "true";
@@ -115,6 +117,17 @@ function handleError(e) {
     console.error(e);
     toast(e instanceof ApiError ? e.message : `Something went wrong: ${e.message}`, "error");
   }
+}
+
+// ---- document review (issue 27): keys that may write ------------------------------
+
+function setUpReview() {
+  const slot = $("review-view");
+  $("review-panel").hidden = !WRITERS.has(viewerRole);
+  $("open-review").onclick = () => {
+    slot.hidden = false;
+    render(html`<${DocumentReview} notify=${toast} onClose=${() => { slot.hidden = true; }} />`, slot);
+  };
 }
 
 // ---- set-up ----------------------------------------------------------------------
