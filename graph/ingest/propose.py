@@ -138,6 +138,9 @@ _ROLES: Final = (
 _NOT_ROLE: Final = frozenset(
     {"ütles", "sõnas", "lisas", "märkis", "kinnitas", "rääkis", "võtta", "ühendust", "ja"}
 )
+#: Between a person's name and the organisation after it that they work at ("Mari
+#: Maasikas (Töötukassa)", "Mari Maasikas Töötukassast"): not a verb ("kohtus MTÜ …").
+_AFTER_NAME: Final = re.compile(r"\s*[,(–—-]?\s*")
 #: How many dates one plural event word needs to be a series too.
 _SERIES: Final = 3
 #: How many sentences back an undated mention of an event ("Seminaril …") may refer.
@@ -468,7 +471,11 @@ def _members(
     """A person whose role is written next to an organisation works there."""
     orgs = [m for m in actors if m.label == ORG]
     for p in (m for m in actors if m.label == PERSON and m.role):
-        near = [o for o in orgs if 0 <= p.start - o.end <= 50 or 0 <= o.start - p.end <= 8]
+        near = [
+            o
+            for o in orgs
+            if 0 <= p.start - o.end <= 50 or _AFTER_NAME.fullmatch(text, p.end, o.start)
+        ]
         if not near:
             continue
         o = min(near, key=lambda o: min(abs(p.start - o.end), abs(o.start - p.end)))

@@ -219,3 +219,15 @@ def test_a_later_sentence_naming_the_same_kind_of_event_refers_to_it() -> None:
         ("Organisation:sotsiaalkindlustusamet", "Event:infopaev 25.08.2020:2020-08-25"),
         ("Organisation:sotsiaalkindlustusamet", "Event:infopaev 26.08.2020:2020-08-26"),
     ]  # a seminar five sentences later is another event: nothing is guessed
+
+
+def test_a_role_before_the_name_is_at_the_organisation_before_it_not_the_one_met() -> None:
+    found = _facts(
+        "Sotsiaalkindlustusameti juhataja Mari Maasikas kohtus MTÜ Kaasiku Seltsiga. "
+        "Seminaril esines koolitaja Jaan Tamm (Eesti Töötukassa).\n"
+    )
+    members = sorted((d.from_key, d.to_key) for d in found if d.rel_type == "MEMBER_OF")
+    assert members == [
+        ("Person:jaan tamm", "Organisation:eesti tootukassa"),
+        ("Person:mari maasikas", "Organisation:sotsiaalkindlustusamet"),
+    ]
