@@ -52,6 +52,8 @@ const ONE = {
   RELATIONSHIP: "relationships",
 };
 const MAX_FILE = 10 * 1024 * 1024;
+// Not relationship types a fact can be stated as: derived from others, or the quote itself.
+const DERIVED = new Set(["COOPERATED", "CITED_IN"]);
 
 /** The mutation's answer, or an Error with the server's message. */
 function answer(result) {
@@ -132,7 +134,7 @@ function Fact({ p, names, selected, onSelect, act }) {
             : relation
               ? html`<select id=${id} value=${value} onChange=${(e) => setValue(e.currentTarget.value)}>
                   <option value="">Choose…</option>
-                  ${Object.keys(REL_TYPES).filter((t) => t !== "CITED_IN").map((t) => html`<option value=${t}>${relPhrase(t)}</option>`)}
+                  ${Object.keys(REL_TYPES).filter((t) => !DERIVED.has(t)).map((t) => html`<option value=${t}>${relPhrase(t)}</option>`)}
                 </select>`
               : html`<input id=${id} value=${value} onInput=${(e) => setValue(e.currentTarget.value)} />`}
           <div class="button-row">
