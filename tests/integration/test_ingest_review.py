@@ -161,3 +161,15 @@ async def test_erasing_a_person_drops_the_proposals_that_quote_them(graph: Graph
     assert person.id not in {p.id for p in left}
     assert not [p for p in left if "Mari" in (p.name or "") or "mari" in (p.from_key or "")]
     assert len(left) == len(got.proposals) - 2  # the person and the attendance
+
+
+async def test_accepting_all_of_a_kind_goes_in_batches(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(review, "MAX_BATCH", 1)  # as if the document were very long
+    got = await ingest_text(graph, MEETING, DocumentMeta(title="Seminar"), actor="test")
+    done = await review.accept_kind(graph, got.document_id, FactKind.RELATIONSHIP, actor="t")
+    attended = [p.id for p in got.proposals if p.rel_type == "ATTENDED"]
+    assert set(attended) <= set(done.accepted)
+    assert await _count(graph, "MATCH (:Organisation)-[a:ATTENDED]->(:Event) RETURN count(a)") == 2
+    assert await _count(graph, "MATCH (e:Event) RETURN count(e)") == 1
