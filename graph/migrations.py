@@ -261,6 +261,13 @@ CREATE INDEX proposal_entity IF NOT EXISTS FOR (p:Proposal) ON (p.entityId);
 CREATE INDEX proposal_match IF NOT EXISTS FOR (p:Proposal) ON (p.matchId);
 """,
     ),
+    Migration(
+        11,
+        "proposed facts found by key across documents (a revision proposes nothing decided)",
+        """
+CREATE INDEX proposal_key IF NOT EXISTS FOR (p:Proposal) ON (p.key);
+""",
+    ),
 )
 
 

@@ -199,6 +199,20 @@ async def forget_person_in_tx(tx: AsyncManagedTransaction, person_id: str) -> in
     return int(record["n"])
 
 
+#: The latest decision about the same fact (key) with the same quote in another
+#: document: a revised or re-exported document (another text, so another content hash)
+#: proposes nothing already accepted or rejected.
+EARLIER = """
+UNWIND $rows AS row
+MATCH (p:Proposal {key: row.key})
+WHERE p.documentId <> $document AND p.quote = row.quote
+  AND p.status IN ['ACCEPTED', 'REJECTED']
+WITH row, p ORDER BY p.decidedAt DESC
+WITH row, collect(p)[0] AS p
+RETURN row.key AS key, p.status AS status, p.entityId AS entityId, p.documentId AS documentId
+"""
+
+
 async def save_in_tx(
     tx: AsyncManagedTransaction,
     doc_id: str,
@@ -210,6 +224,15 @@ async def save_in_tx(
             [("file", f"proposes {len(drafts):,} facts; at most {MAX_PROPOSALS:,} a document")]
         )
     rows = [_row(doc_id, d, candidates.get(d.key, [])) for d in drafts]
+    for i in range(0, len(rows), 1000):
+        part = [{"key": r["key"], "quote": r["quote"]} for r in rows[i : i + 1000]]
+        result = await tx.run(EARLIER, rows=part, document=doc_id)
+        earlier = {r["key"]: r async for r in result}
+        for row in rows[i : i + 1000]:
+            if (e := earlier.get(row["key"])) is not None:
+                row["status"] = e["status"]
+                row["entityId"] = e["entityId"]
+                row["decidedBy"] = f"as in document {e['documentId']}"
     for i in range(0, len(rows), 1000):
         await tx.run(SAVE, rows=rows[i : i + 1000])
 

@@ -173,3 +173,44 @@ async def test_accepting_all_of_a_kind_goes_in_batches(
     assert set(attended) <= set(done.accepted)
     assert await _count(graph, "MATCH (:Organisation)-[a:ATTENDED]->(:Event) RETURN count(a)") == 2
     assert await _count(graph, "MATCH (e:Event) RETURN count(e)") == 1
+
+
+async def test_a_revised_document_proposes_nothing_already_accepted_or_rejected(
+    graph: Graph,
+) -> None:
+    first = await ingest_text(graph, MEETING, DocumentMeta(title="Seminar"), actor="test")
+    took_part = [p for p in first.proposals if p.rel_type == "ATTENDED"]
+    kept = next(p for p in took_part if "tootukassa" in (p.from_key or ""))
+    dropped = next(p for p in took_part if p is not kept)
+    await review.decide(graph, [kept.id], accept=True, actor="test")
+    await review.decide(graph, [dropped.id], accept=False, actor="test")
+
+    revised = MEETING + "Lisainfo saab Sotsiaalse Ettevõtluse Võrgustikust.\n"
+    again = await ingest_text(graph, revised, DocumentMeta(title="Seminar, v2"), actor="test")
+    assert again.created and again.document_id != first.document_id  # another text
+    status = {p.key: p.status for p in again.proposals}
+    assert status[kept.key] is store.Status.ACCEPTED
+    assert status[dropped.key] is store.Status.REJECTED
+    event = _one(again.proposals, kind=FactKind.EVENT)
+    assert event.status is store.Status.ACCEPTED and event.entity_id is not None
+    # what was decided is not proposed again; the rest still is
+    open_keys = {p.key for p in again.proposals if p.status is store.Status.PROPOSED}
+    decided = {p.key for p in first.proposals} - {
+        p.key for p in await store.list_for(graph, first.document_id, status=store.Status.PROPOSED)
+    }
+    assert open_keys and not open_keys & decided
+    done = await review.accept_kind(graph, again.document_id, FactKind.RELATIONSHIP, actor="t")
+    # only the organiser, never decided, is new; the seminar and Töötukassa are not
+    # created twice, and the rejected attendance stays out of the graph
+    names = "MATCH (n:Entity) WHERE n.id IN $ids RETURN collect(n.name)"
+    assert await _names(graph, names, ids=done.created) == ["Sotsiaalse Ettevõtluse Võrgustik"]
+    assert await _count(graph, "MATCH (e:Event) RETURN count(e)") == 1
+    assert await _count(graph, "MATCH (o:Organisation) RETURN count(o)") == 2  # and the organiser
+    assert await _count(graph, "MATCH (:Organisation)-[a:ATTENDED]->() RETURN count(a)") == 1
+
+
+async def _names(graph: Graph, query: str, **params: Any) -> list[str]:
+    async def work(tx: Any) -> list[str]:
+        return list((await (await tx.run(query, **params)).single(strict=True))[0])
+
+    return await graph.read(work)
