@@ -94,15 +94,22 @@ async def test_review_accept_reject_and_propose_again(
     assert await _facts(graph) == after_accept
 
 
-async def test_accept_all_of_a_kind_and_merge_into_an_existing_entity(
-    page: Page, site: Site, graph: Graph
-) -> None:
+async def test_a_file_merge_and_accept_all_of_a_kind(page: Page, site: Site, graph: Graph) -> None:
     await page.goto(f"{site.url}/?key={site.key}")
     await page.get_by_role("button", name="Review a document").click()
-    await page.get_by_role("textbox", name="Document text").fill(
-        "Infopäeva korraldas Töötukassa 05.04.2019 Narvas. Infopäeval osales MTÜ Kaasiku Selts.\n"
+    await page.get_by_label("Or a file").set_input_files(
+        {
+            "name": "infopäev.md",
+            "mimeType": "text/markdown",
+            "buffer": (
+                "# Infopäev Narvas\n\nInfopäeva korraldas **Töötukassa** 05.04.2019 Narvas. "
+                "Infopäeval osales MTÜ Kaasiku Selts.\n"
+            ).encode(),
+        }
     )
+    await expect(page.get_by_role("textbox", name="Document text")).to_be_disabled()
     await page.get_by_role("button", name="Propose facts").click()
+    await expect(page.locator("#review-doc-title")).to_have_text("Infopäev Narvas")
     known = page.locator("li.fact", has_text="Töötukassa (= existing Eesti Töötukassa)")
     await expect(known).to_have_count(1)  # "Töötukassa" found as the existing one
     await known.get_by_role("button", name="Merge").click()  # the reviewer confirms it
@@ -118,7 +125,7 @@ async def test_accept_all_of_a_kind_and_merge_into_an_existing_entity(
         await _one(
             graph,
             "MATCH (:Organisation {name: 'Eesti Töötukassa'})-[c:CITED_IN]->(d:Document) "
-            "WHERE d.title STARTS WITH 'Infopäeva' RETURN count(c)",
+            "WHERE d.file = 'infopäev.md' RETURN count(c)",
         )
         == 1
     )
