@@ -159,6 +159,7 @@ async def export_person(graph: Graph, person_id: str, *, actor: str) -> dict[str
             "person": _jsonable({k: v for k, v in found["person"].items() if k not in DERIVED}),
             "relationships": _jsonable(found["relationships"]),
             "sources": _jsonable(found["sources"]),
+            "proposals": _jsonable(await store.of_person_in_tx(tx, person_id)),
             "notes": [_jsonable(c["props"]) for c in found["crm"] if c["label"] == "Note"],
             "tasks": [_jsonable(c["props"]) for c in found["crm"] if c["label"] == "Task"],
             "audit": [_audit_entry(c) for c in found["audit"]],

@@ -178,19 +178,31 @@ SET p.name = $name, p.propsJson = $props, p.relType = $relType, p.matchId = $mat
 #: A person's erasure (graph/privacy.py) drops the proposals that are them, or were
 #: accepted as them, and every proposal of the same document that quotes them with
 #: one of those (their relationships and co-occurrences).
-FORGET_PERSON = """
+_OF_PERSON = """
 MATCH (p:Proposal)
 WHERE p.entityId = $id OR p.matchId = $id
 MATCH (q:Proposal {documentId: p.documentId})
 WHERE q = p OR q.fromKey = p.key OR q.toKey = p.key
-DETACH DELETE q
-RETURN count(*) AS n
+WITH DISTINCT q
 """
+FORGET_PERSON = _OF_PERSON + "DETACH DELETE q RETURN count(*) AS n"
+#: … and what a GDPR export shows of them: the facts proposed about the person.
+PERSON_PROPOSALS = (
+    _OF_PERSON
+    + """ORDER BY q.documentId, q.start, q.key
+RETURN q {.documentId, .kind, .status, .quote, .name, .relType, .fromKey, .toKey} AS q
+"""
+)
 
 DOCUMENT = """
 MATCH (d:Document {id: $id})
 RETURN d {.id, .title, .text, .contentHash} AS d
 """
+
+
+async def of_person_in_tx(tx: AsyncManagedTransaction, person_id: str) -> list[dict[str, Any]]:
+    """The proposals that are a person or quote them with another (for their export)."""
+    return [dict(r["q"]) async for r in await tx.run(PERSON_PROPOSALS, id=person_id)]
 
 
 async def forget_person_in_tx(tx: AsyncManagedTransaction, person_id: str) -> int:

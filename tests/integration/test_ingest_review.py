@@ -156,6 +156,12 @@ async def test_erasing_a_person_drops_the_proposals_that_quote_them(graph: Graph
     assert len(done.created) == 2  # the seminar and Mari
     mari = (await store.list_for(graph, got.document_id, kind=FactKind.PERSON))[0].entity_id
     assert mari is not None
+    exported = await privacy.export_person(graph, mari, actor="test")
+    assert {(q["kind"], q["relType"]) for q in exported["proposals"]} == {
+        ("PERSON", None),
+        ("RELATIONSHIP", "ATTENDED"),
+    }  # what the documents proposed about her is part of what is held about her
+    assert all("Mari Maasikas" in q["quote"] for q in exported["proposals"])
     await privacy.erase_person(graph, mari, actor="test")
     left = await store.list_for(graph, got.document_id)
     assert person.id not in {p.id for p in left}
