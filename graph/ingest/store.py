@@ -194,10 +194,36 @@ RETURN q {.documentId, .kind, .status, .quote, .name, .relType, .fromKey, .toKey
 """
 )
 
+AWAITING = """
+MATCH (p:Proposal {status: 'PROPOSED'}) WHERE NOT p.weak
+WITH p.documentId AS id, count(*) AS pending
+MATCH (d:Document {id: id})
+RETURN d.id AS id, d.title AS title, pending
+ORDER BY d.createdAt DESC, d.id LIMIT $first
+"""
+
 DOCUMENT = """
 MATCH (d:Document {id: $id})
 RETURN d {.id, .title, .text, .contentHash} AS d
 """
+
+
+class Awaiting(BaseModel):
+    """A document with stated facts still under review."""
+
+    id: str
+    title: str
+    pending: int
+
+
+async def awaiting(graph: Graph, *, first: int = 20) -> list[Awaiting]:
+    """The documents whose stated facts are not all decided, newest first."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[Awaiting]:
+        result = await tx.run(AWAITING, first=first)
+        return [Awaiting.model_validate(dict(r)) async for r in result]
+
+    return await graph.read(work)
 
 
 async def of_person_in_tx(tx: AsyncManagedTransaction, person_id: str) -> list[dict[str, Any]]:

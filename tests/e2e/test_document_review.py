@@ -130,6 +130,15 @@ async def test_a_file_merge_and_accept_all_of_a_kind(page: Page, site: Site, gra
         == 1
     )
 
+    # closed and opened again later: the document waits in the list, with what is left
+    await page.get_by_role("button", name="Close").click()
+    await page.get_by_role("button", name="Review a document").click()
+    waiting = page.locator(".review-waiting li")
+    await expect(waiting).to_have_count(1)
+    await expect(waiting).to_contain_text("to decide")
+    await waiting.get_by_role("button", name="Infopäev Narvas").click()
+    await expect(known.locator(".fact-status")).to_have_text("accepted")
+
 
 async def test_a_viewer_gets_no_review_view(page: Page, site: Site, graph: Graph) -> None:
     _, viewer = await keys.create(graph, name="Vaataja", role=keys.Role.VIEWER, actor="test")

@@ -126,7 +126,7 @@ function setUpReview() {
   $("review-panel").hidden = !WRITERS.has(viewerRole);
   $("open-review").onclick = () => {
     slot.hidden = false;
-    render(html`<${DocumentReview} notify=${toast} onClose=${() => { slot.hidden = true; }} />`, slot);
+    render(html`<${DocumentReview} notify=${toast} onClose=${() => { slot.hidden = true; render(null, slot); }} />`, slot);
   };
 }
 

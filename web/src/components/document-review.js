@@ -5,7 +5,7 @@
 
 import { gql } from "../api.js";
 import { REL_TYPES, relPhrase } from "../types.js";
-import { html, useId, useRef, useState } from "../ui.js";
+import { html, useEffect, useId, useRef, useState } from "../ui.js";
 
 const PROPOSAL = `
   id kind status quote start end type name relationshipType fromKey toKey key weak
@@ -25,6 +25,8 @@ const PROPOSE = `mutation ReviewPropose($input: ProposeInput!) {
 const LOAD = `query ReviewDocument($id: ID!) {
   documentProposals(documentId: $id) { ${DOCUMENT} }
 }`;
+
+const AWAITING = `query ReviewAwaiting { documentsToReview { id title pending } }`;
 
 const DECISION = `__typename ... on Problem { message }`;
 const ACCEPT = `mutation ReviewAccept($ids: [ID!]!) { acceptProposals(ids: $ids) { ${DECISION} } }`;
@@ -155,6 +157,24 @@ export function DocumentReview({ onClose, notify }) {
   const [selected, setSelected] = useState(null);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  const [waiting, setWaiting] = useState([]);
+
+  const refresh = () =>
+    gql(AWAITING).then((d) => setWaiting(d.documentsToReview), (e) => notify(e.message, "error"));
+  useEffect(() => { refresh(); }, []);
+
+  async function openDocument(id) {
+    setBusy(true);
+    try {
+      const found = (await gql(LOAD, { id })).documentProposals;
+      if (found) setDoc({ ...found, created: true });
+      setSelected(null);
+    } catch (e) {
+      notify(e.message, "error");
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function propose(event) {
     event.preventDefault();
@@ -171,6 +191,7 @@ export function DocumentReview({ onClose, notify }) {
       const got = answer((await gql(PROPOSE, { input })).proposeFromDocument);
       setDoc(got);
       setSelected(null);
+      refresh();
     } catch (e) {
       setError(e.message);
     } finally {
@@ -186,6 +207,7 @@ export function DocumentReview({ onClose, notify }) {
       const fresh = (await gql(LOAD, { id: doc.id })).documentProposals;
       setDoc({ ...fresh, created: doc.created });
       notify(done);
+      refresh();
       return true;
     } catch (e) {
       notify(e.message, "error");
@@ -205,6 +227,15 @@ export function DocumentReview({ onClose, notify }) {
         <h2>Review a document</h2>
         <button type="button" onClick=${onClose}>Close</button>
       </div>
+      ${waiting.length > 0 && html`
+        <section class="review-waiting" aria-labelledby="review-waiting-title">
+          <h3 id="review-waiting-title">Awaiting review</h3>
+          <ul>
+            ${waiting.map((d) => html`<li key=${d.id}>
+              <button type="button" class="link-button" onClick=${() => openDocument(d.id)}>${d.title}</button>
+              ${" "}(${d.pending} to decide)</li>`)}
+          </ul>
+        </section>`}
       <form class="review-form" onSubmit=${propose} novalidate>
         <label for=${ids.title}>Title (optional)</label>
         <input id=${ids.title} value=${title} onInput=${(e) => setTitle(e.currentTarget.value)} />
