@@ -273,6 +273,21 @@ CREATE CONSTRAINT proposal_id_unique IF NOT EXISTS FOR (p:Proposal) REQUIRE p.id
 CREATE INDEX proposal_document IF NOT EXISTS FOR (p:Proposal) ON (p.documentId, p.key);
 """,
     ),
+    Migration(
+        12,
+        "proposed facts found by the entity they are or were accepted as (erasure)",
+        """
+CREATE INDEX proposal_entity IF NOT EXISTS FOR (p:Proposal) ON (p.entityId);
+CREATE INDEX proposal_match IF NOT EXISTS FOR (p:Proposal) ON (p.matchId);
+""",
+    ),
+    Migration(
+        13,
+        "proposed facts found by key across documents (a revision proposes nothing decided)",
+        """
+CREATE INDEX proposal_key IF NOT EXISTS FOR (p:Proposal) ON (p.key);
+""",
+    ),
 )
 
 

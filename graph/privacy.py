@@ -4,7 +4,8 @@ Erasure keeps the node as an anonymous placeholder with its memberships and
 attendances, so organisation-level counts (members, attendees, cooperation) survive,
 and removes everything that identifies the person: personal properties, the quotes that
 name them (CITED_IN edges, `evidence` and notes on their relationships, the notes of
-their stakeholder assessments), notes and tasks only about them, their identifying
+their stakeholder assessments, the proposed facts of ingested documents that are
+them or quote them with them), notes and tasks only about them, their identifying
 words in notes and tasks about them and others, and their data in every audit event
 that concerns them, by the exact rule of graph/data_subject.py (their own events,
 relationship changes with them at one end, events of notes about them, console
@@ -23,6 +24,7 @@ from graph import audit, data_subject
 from graph.data_subject import ERASED, Concern, Concerned, Subject
 from graph.driver import Graph
 from graph.errors import NotFound
+from graph.ingest import store
 from graph.models.common import new_id, to_native
 from graph.models.entities import Person
 from graph.models.registry import REGISTRY, to_model
@@ -157,6 +159,7 @@ async def export_person(graph: Graph, person_id: str, *, actor: str) -> dict[str
             "person": _jsonable({k: v for k, v in found["person"].items() if k not in DERIVED}),
             "relationships": _jsonable(found["relationships"]),
             "sources": _jsonable(found["sources"]),
+            "proposals": _jsonable(await store.of_person_in_tx(tx, person_id)),
             "notes": [_jsonable(c["props"]) for c in found["crm"] if c["label"] == "Note"],
             "tasks": [_jsonable(c["props"]) for c in found["crm"] if c["label"] == "Task"],
             "audit": [_audit_entry(c) for c in found["audit"]],
@@ -248,6 +251,7 @@ async def erase_person(graph: Graph, person_id: str, *, actor: str) -> Person:
         own_crm = [c["props"]["id"] for c in found["crm"] if c["about"] == 1]
         shared_crm = _redacted_crm(found["crm"], subject)
         await tx.run(DROP_CITATIONS, id=person_id)
+        proposals = await store.forget_person_in_tx(tx, person_id)
         await tx.run(ERASE_RELATIONSHIP_TEXT, id=person_id, erased=ERASED)
         histories = [
             {"rel": r["rel"], "history": _erased_history(r["history"])}
@@ -278,6 +282,7 @@ async def erase_person(graph: Graph, person_id: str, *, actor: str) -> Person:
                 "erased": True,
                 "name": placeholder,
                 "citationsRemoved": len(found["sources"]),
+                "proposalsRemoved": proposals,
                 "notesAndTasksRemoved": len(own_crm),
                 "sharedNotesAndTasksRedacted": len(shared_crm),
                 "auditEntriesScrubbed": len(scrubbed),

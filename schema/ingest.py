@@ -126,6 +126,13 @@ class IngestedDocument:
     proposals: list[Proposal]
 
 
+@strawberry.type(description="A document with stated facts still under review.")
+class DocumentToReview:
+    id: strawberry.ID
+    title: str
+    pending: int = strawberry.field(description="Stated facts not yet accepted or rejected.")
+
+
 @strawberry.type(description="What a review decision did.")
 class ReviewDecision:
     accepted: list[strawberry.ID]
@@ -243,6 +250,21 @@ class IngestQuery:
             return await _document(info, str(document_id), False, found)
         except GraphError as e:
             raise from_graph_error(e) from e
+
+    @strawberry.field(
+        permission_classes=[CanWrite],
+        directives=[Cost(weight=PAIR)],
+        description="Documents whose stated facts are not all decided, newest first "
+        "(at most 100). Editors only.",
+    )
+    async def documents_to_review(self, info: Info, first: int = 20) -> list[DocumentToReview]:
+        if not 1 <= first <= 100:
+            raise from_graph_error(InvalidInput([("first", "must be 1 to 100")]))
+        found = await store.awaiting(info.context.graph, first=first)
+        return [
+            DocumentToReview(id=strawberry.ID(d.id), title=d.title, pending=d.pending)
+            for d in found
+        ]
 
 
 @strawberry.type

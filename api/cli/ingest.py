@@ -25,7 +25,6 @@ from graph.ingest import review, store
 from graph.ingest.documents import DocumentMeta, ingest_text
 from graph.ingest.formats import Extracted, extract
 from graph.ingest.propose import FactKind
-from graph.ingest.review import MAX_BATCH
 
 _Files = Annotated[
     list[Path],
@@ -58,13 +57,9 @@ def _read(files: list[Path]) -> list[tuple[Path, Extracted]]:
 
 async def _accept_all(graph: Graph, doc_id: str) -> review.Decided:
     pending = await store.list_for(graph, doc_id, status=store.Status.PROPOSED)
-    ids = [p.id for p in pending if not p.weak]
-    done = review.Decided()
-    for i in range(0, len(ids), MAX_BATCH):
-        part = await review.decide(graph, ids[i : i + MAX_BATCH], accept=True, actor=CLI_ACTOR)
-        done.accepted += part.accepted
-        done.created += part.created
-    return done
+    return await review.accept_in_batches(
+        graph, [p.id for p in pending if not p.weak], actor=CLI_ACTOR
+    )
 
 
 async def _ingest(

@@ -118,7 +118,7 @@ _ORGANISE: Final = re.compile(
 _TOGETHER: Final = re.compile(r"\bkoostöös\b", re.IGNORECASE)
 _ATTEND: Final = re.compile(
     r"\b(?:osal\w*|kaasatud|osavõt\w*|esine\w*|koolitaja\w*|kohal olid|külasta\w*|"
-    r"juhtis|juhatas|modereeri\w*)",
+    r"juhtis|juhatas|modereeri\w*|ettekan\w*|tutvusta(?:b|vad|s|sid)\b)",
     re.IGNORECASE,
 )
 _FUND: Final = re.compile(
@@ -129,7 +129,7 @@ _LIST_LINE: Final = re.compile(
 )
 _ROLES: Final = (
     (re.compile(r"koolita", re.IGNORECASE), "TRAINER"),
-    (re.compile(r"esine|ettekan|kõnele", re.IGNORECASE), "SPEAKER"),
+    (re.compile(r"esine|ettekan|kõnele|tutvusta", re.IGNORECASE), "SPEAKER"),
     (re.compile(r"moderaator|modereeri|juhtis|juhatas", re.IGNORECASE), "MODERATOR"),
     (re.compile(r"mentor", re.IGNORECASE), "MENTOR"),
     (re.compile(r"koordinaator", re.IGNORECASE), "COORDINATOR"),
@@ -138,10 +138,15 @@ _ROLES: Final = (
 _NOT_ROLE: Final = frozenset(
     {"ütles", "sõnas", "lisas", "märkis", "kinnitas", "rääkis", "võtta", "ühendust", "ja"}
 )
+#: Between a person's name and the organisation after it that they work at ("Mari
+#: Maasikas (Töötukassa)", "Mari Maasikas Töötukassast"): not a verb ("kohtus MTÜ …").
+_AFTER_NAME: Final = re.compile(r"\s*[,(–—-]?\s*")
 #: How many dates one plural event word needs to be a series too.
 _SERIES: Final = 3
 #: How many sentences back an undated mention of an event ("Seminaril …") may refer.
 _BACK: Final = 2
+#: … and how many when it names the same kind of event ("Infopäevadel …").
+_BACK_SAME_KIND: Final = 5
 #: How many entities of one sentence are paired as weak co-occurrences at most.
 _COOCCURRING: Final = 6
 
@@ -181,8 +186,14 @@ def propose(text: str, *, reference: date | None = None) -> list[Draft]:
         elif n > 0 and _LIST_LINE.match(text[s:e]) and ordered[n - 1][1] >= s - 3:
             # participants listed once for a series took part in the series
             sentence.events = [d for d in previous if d.series] or previous
-        elif since <= _BACK and previous and _EVENT_RE.search(text, s, e):
-            # "Seminaril osalesid …": the event of a sentence just before
+        elif (
+            previous
+            and since <= _BACK_SAME_KIND
+            and (word := _EVENT_RE.search(text, s, e))
+            and (since <= _BACK or _kind_of(word) == previous[0].props.get("kind"))
+        ):
+            # "Seminaril osalesid …": the events of a sentence just before, or of the
+            # same kind a few sentences before ("Infopäevadel esitab …")
             sentence.events = previous
         _relationships(text, spans, sentence, index, keys, drafts)
     return list(drafts.values())
@@ -274,7 +285,7 @@ def _events(
     out: list[Draft] = []
     for d in dated:
         word = min(words, key=lambda w: abs(w.start() - d.begin))
-        kind = next(k for p, k in _EVENT_WORDS if re.fullmatch(p, word.group(2), re.IGNORECASE))
+        kind = _kind_of(word)
         written = text[d.begin : d.finish].strip(" .")
         name = f"{_event_head(text, word, kind)} {written}"
         assert d.start is not None
@@ -358,6 +369,10 @@ def _with_series(
             ),
         )
     return [*events, series]
+
+
+def _kind_of(word: re.Match[str]) -> str:
+    return next(k for p, k in _EVENT_WORDS if re.fullmatch(p, word.group(2), re.IGNORECASE))
 
 
 def _event_head(text: str, word: re.Match[str], kind: str) -> str:
@@ -456,7 +471,11 @@ def _members(
     """A person whose role is written next to an organisation works there."""
     orgs = [m for m in actors if m.label == ORG]
     for p in (m for m in actors if m.label == PERSON and m.role):
-        near = [o for o in orgs if 0 <= p.start - o.end <= 50 or 0 <= o.start - p.end <= 8]
+        near = [
+            o
+            for o in orgs
+            if 0 <= p.start - o.end <= 50 or _AFTER_NAME.fullmatch(text, p.end, o.start)
+        ]
         if not near:
             continue
         o = min(near, key=lambda o: min(abs(p.start - o.end), abs(o.start - p.end)))

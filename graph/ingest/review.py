@@ -182,13 +182,24 @@ async def _accept(
     await decide_in_tx(tx, decided, actor=actor)
 
 
+async def accept_in_batches(graph: Graph, ids: list[str], *, actor: str) -> Decided:
+    """Accept `ids` in batches of at most `MAX_BATCH`, one transaction each (a bulk
+    acceptance of a long document must not be refused for its length)."""
+    done = Decided()
+    for i in range(0, len(ids), MAX_BATCH):
+        part = await decide(graph, ids[i : i + MAX_BATCH], accept=True, actor=actor)
+        done.accepted += part.accepted
+        done.created += part.created
+    return done
+
+
 async def accept_kind(graph: Graph, doc_id: str, kind: FactKind, *, actor: str) -> Decided:
     """Accept every proposal of `kind` still under review in a document (never the weak
     co-occurrences)."""
     if kind is FactKind.COOCCURRENCE:
         raise InvalidInput([("kind", "co-occurrences are suggestions: accept them one by one")])
     pending = await list_for(graph, doc_id, status=Status.PROPOSED, kind=kind)
-    return await decide(graph, [p.id for p in pending if not p.weak], accept=True, actor=actor)
+    return await accept_in_batches(graph, [p.id for p in pending if not p.weak], actor=actor)
 
 
 async def accept_known(graph: Graph, doc_id: str, *, actor: str) -> Decided:
@@ -201,4 +212,4 @@ async def accept_known(graph: Graph, doc_id: str, *, actor: str) -> Decided:
         for p in pending
         if p.kind is FactKind.RELATIONSHIP and p.from_key in matched and p.to_key in matched
     ]
-    return await decide(graph, ids, accept=True, actor=actor)
+    return await accept_in_batches(graph, ids, actor=actor)

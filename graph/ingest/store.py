@@ -175,9 +175,79 @@ SET p.name = $name, p.propsJson = $props, p.relType = $relType, p.matchId = $mat
     p.matchName = $matchName, p.updatedAt = datetime()
 """
 
+#: A person's erasure (graph/privacy.py) drops the proposals that are them, or were
+#: accepted as them, and every proposal of the same document that quotes them with
+#: one of those (their relationships and co-occurrences).
+_OF_PERSON = """
+MATCH (p:Proposal)
+WHERE p.entityId = $id OR p.matchId = $id
+MATCH (q:Proposal {documentId: p.documentId})
+WHERE q = p OR q.fromKey = p.key OR q.toKey = p.key
+WITH DISTINCT q
+"""
+FORGET_PERSON = _OF_PERSON + "DETACH DELETE q RETURN count(*) AS n"
+#: … and what a GDPR export shows of them: the facts proposed about the person.
+PERSON_PROPOSALS = (
+    _OF_PERSON
+    + """ORDER BY q.documentId, q.start, q.key
+RETURN q {.documentId, .kind, .status, .quote, .name, .relType, .fromKey, .toKey} AS q
+"""
+)
+
+AWAITING = """
+MATCH (p:Proposal {status: 'PROPOSED'}) WHERE NOT p.weak
+WITH p.documentId AS id, count(*) AS pending
+MATCH (d:Document {id: id})
+RETURN d.id AS id, d.title AS title, pending
+ORDER BY d.createdAt DESC, d.id LIMIT $first
+"""
+
 DOCUMENT = """
 MATCH (d:Document {id: $id})
 RETURN d {.id, .title, .text, .contentHash} AS d
+"""
+
+
+class Awaiting(BaseModel):
+    """A document with stated facts still under review."""
+
+    id: str
+    title: str
+    pending: int
+
+
+async def awaiting(graph: Graph, *, first: int = 20) -> list[Awaiting]:
+    """The documents whose stated facts are not all decided, newest first."""
+
+    async def work(tx: AsyncManagedTransaction) -> list[Awaiting]:
+        result = await tx.run(AWAITING, first=first)
+        return [Awaiting.model_validate(dict(r)) async for r in result]
+
+    return await graph.read(work)
+
+
+async def of_person_in_tx(tx: AsyncManagedTransaction, person_id: str) -> list[dict[str, Any]]:
+    """The proposals that are a person or quote them with another (for their export)."""
+    return [dict(r["q"]) async for r in await tx.run(PERSON_PROPOSALS, id=person_id)]
+
+
+async def forget_person_in_tx(tx: AsyncManagedTransaction, person_id: str) -> int:
+    """Drop the proposals that name an erased person; return how many."""
+    record = await (await tx.run(FORGET_PERSON, id=person_id)).single(strict=True)
+    return int(record["n"])
+
+
+#: The latest decision about the same fact (key) with the same quote in another
+#: document: a revised or re-exported document (another text, so another content hash)
+#: proposes nothing already accepted or rejected.
+EARLIER = """
+UNWIND $rows AS row
+MATCH (p:Proposal {key: row.key})
+WHERE p.documentId <> $document AND p.quote = row.quote
+  AND p.status IN ['ACCEPTED', 'REJECTED']
+WITH row, p ORDER BY p.decidedAt DESC
+WITH row, collect(p)[0] AS p
+RETURN row.key AS key, p.status AS status, p.entityId AS entityId, p.documentId AS documentId
 """
 
 
@@ -192,6 +262,15 @@ async def save_in_tx(
             [("file", f"proposes {len(drafts):,} facts; at most {MAX_PROPOSALS:,} a document")]
         )
     rows = [_row(doc_id, d, candidates.get(d.key, [])) for d in drafts]
+    for i in range(0, len(rows), 1000):
+        part = [{"key": r["key"], "quote": r["quote"]} for r in rows[i : i + 1000]]
+        result = await tx.run(EARLIER, rows=part, document=doc_id)
+        earlier = {r["key"]: r async for r in result}
+        for row in rows[i : i + 1000]:
+            if (e := earlier.get(row["key"])) is not None:
+                row["status"] = e["status"]
+                row["entityId"] = e["entityId"]
+                row["decidedBy"] = f"as in document {e['documentId']}"
     for i in range(0, len(rows), 1000):
         await tx.run(SAVE, rows=rows[i : i + 1000])
 

@@ -64,6 +64,8 @@ mutation($id: ID!, $kind: FactKind!) {
 }
 """
 
+AWAITING = "{ documentsToReview { id title pending } }"
+
 EDIT = """
 mutation($id: ID!, $input: EditProposalInput!) {
   editProposal(id: $id, input: $input) {
@@ -93,6 +95,9 @@ async def test_an_editor_reviews_a_document(graph: Graph, gql: dict[Role, GraphQ
     proposals = out["proposals"]
     for p in proposals:
         assert out["text"][p["start"] : p["end"]] == p["quote"]
+    waiting = (await editor(AWAITING))["documentsToReview"]
+    stated = [p for p in proposals if not p["weak"]]
+    assert waiting == [{"id": out["id"], "title": "Seminar", "pending": len(stated)}]
     person = _by(proposals, kind="PERSON")[0]
     assert person["name"] == "Mari Maasikas"
     assert json.loads(person["props"])["role"] == "projektijuht"
@@ -120,6 +125,7 @@ async def test_an_editor_reviews_a_document(graph: Graph, gql: dict[Role, GraphQ
     left = (await editor(LIST, id=out["id"], status="PROPOSED"))["documentProposals"]
     rejected = (await editor(REJECT, ids=[p["id"] for p in left["proposals"]]))["rejectProposals"]
     assert len(rejected["rejected"]) == len(left["proposals"])
+    assert (await editor(AWAITING))["documentsToReview"] == []  # all decided
     before = await _count(graph, "MATCH (n) RETURN count(n)")
     again = await editor(ACCEPT, ids=[left["proposals"][0]["id"]])
     assert again["acceptProposals"]["__typename"] == "ConflictProblem"
@@ -179,6 +185,7 @@ async def test_viewers_can_neither_read_nor_decide_proposals(
     viewer = gql[Role.VIEWER]
     for query, variables in (
         (LIST, {"id": out["id"]}),
+        (AWAITING, {}),
         (PROPOSE, {"input": {"title": "b", "text": "Tere"}}),
         (ACCEPT, {"ids": [out["proposals"][0]["id"]]}),
     ):

@@ -73,3 +73,40 @@ async def test_accept_all_and_json(cli_env: dict[str, str], graph: Graph, tmp_pa
     assert again.returncode == 0, again.stderr
     assert "ingested before: nothing new proposed" in again.stdout
     assert await _count(graph, "MATCH (d:Document) RETURN count(d)") == 1
+
+
+async def test_accept_known_accepts_only_facts_between_existing_entities(
+    cli_env: dict[str, str], graph: Graph, tmp_path: Path
+) -> None:
+    first = tmp_path / "seminar.txt"
+    first.write_text(TEXT + "Seminaril esines Eesti Töötukassa projektijuht Mari Maasikas.\n")
+    assert run([str(first), "--accept-all"], cli_env).returncode == 0
+    orgs = await _count(graph, "MATCH (o:Organisation) RETURN count(o)")
+    events = await _count(graph, "MATCH (e:Event) RETURN count(e)")
+
+    second = tmp_path / "kohtumine.txt"
+    second.write_text(
+        "Sotsiaalkindlustusameti juhataja Mari Maasikas kohtus MTÜ Kaasiku Seltsiga.\n"
+        "Infopäeva korraldas 05.04.2019 MTÜ Kaasiku Selts.\n",
+        encoding="utf-8",
+    )
+    done = run([str(second), "--accept-known", "--json"], cli_env)
+    assert done.returncode == 0, done.stderr
+    (doc,) = json.loads(done.stdout)
+    accepted = [
+        (p["kind"], p["relType"], p["toKey"]) for p in doc["proposals"] if p["status"] == "ACCEPTED"
+    ]
+    # Mari and the Social Insurance Board both exist: her role there is accepted (and
+    # both are cited); the new society, the new info day and their tie wait for review
+    assert ("RELATIONSHIP", "MEMBER_OF", "Organisation:sotsiaalkindlustusamet") in accepted, [
+        (p["key"], p["matchId"], p["status"]) for p in doc["proposals"]
+    ]
+    assert {k for k, _, _ in accepted} == {"RELATIONSHIP", "PERSON", "ORGANISATION"}
+    assert doc["entitiesCreated"] == 0
+    assert await _count(graph, "MATCH (o:Organisation) RETURN count(o)") == orgs
+    assert await _count(graph, "MATCH (e:Event) RETURN count(e)") == events
+    member = (
+        "MATCH (:Person {name: 'Mari Maasikas'})-[m:MEMBER_OF]->"
+        "(:Organisation {name: 'Sotsiaalkindlustusamet'}) RETURN count(m)"
+    )
+    assert await _count(graph, member) == 1

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from graph import privacy
 from graph.driver import Graph
 from graph.errors import InvalidInput
 from graph.ingest import review, store
@@ -140,3 +141,82 @@ async def test_co_occurrence_is_never_accepted_in_bulk(graph: Graph) -> None:
     with pytest.raises(InvalidInput, match="needs a relationship type"):
         await review.decide(graph, [weak.id], accept=True, actor="t")
     assert await _facts(graph) == (0, 0)
+
+
+async def test_erasing_a_person_drops_the_proposals_that_quote_them(graph: Graph) -> None:
+    got = await ingest_text(
+        graph,
+        MEETING + "Seminari juhtis projektijuht Mari Maasikas.\n",
+        DocumentMeta(title="Seminar"),
+        actor="test",
+    )
+    led = _one(got.proposals, rel_type="ATTENDED", from_key="Person:mari maasikas")
+    done = await review.decide(graph, [led.id], accept=True, actor="test")
+    person = _one(got.proposals, kind=FactKind.PERSON)
+    assert len(done.created) == 2  # the seminar and Mari
+    mari = (await store.list_for(graph, got.document_id, kind=FactKind.PERSON))[0].entity_id
+    assert mari is not None
+    exported = await privacy.export_person(graph, mari, actor="test")
+    assert {(q["kind"], q["relType"]) for q in exported["proposals"]} == {
+        ("PERSON", None),
+        ("RELATIONSHIP", "ATTENDED"),
+    }  # what the documents proposed about her is part of what is held about her
+    assert all("Mari Maasikas" in q["quote"] for q in exported["proposals"])
+    await privacy.erase_person(graph, mari, actor="test")
+    left = await store.list_for(graph, got.document_id)
+    assert person.id not in {p.id for p in left}
+    assert not [p for p in left if "Mari" in (p.name or "") or "mari" in (p.from_key or "")]
+    assert len(left) == len(got.proposals) - 2  # the person and the attendance
+
+
+async def test_accepting_all_of_a_kind_goes_in_batches(
+    graph: Graph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(review, "MAX_BATCH", 1)  # as if the document were very long
+    got = await ingest_text(graph, MEETING, DocumentMeta(title="Seminar"), actor="test")
+    done = await review.accept_kind(graph, got.document_id, FactKind.RELATIONSHIP, actor="t")
+    attended = [p.id for p in got.proposals if p.rel_type == "ATTENDED"]
+    assert set(attended) <= set(done.accepted)
+    assert await _count(graph, "MATCH (:Organisation)-[a:ATTENDED]->(:Event) RETURN count(a)") == 2
+    assert await _count(graph, "MATCH (e:Event) RETURN count(e)") == 1
+
+
+async def test_a_revised_document_proposes_nothing_already_accepted_or_rejected(
+    graph: Graph,
+) -> None:
+    first = await ingest_text(graph, MEETING, DocumentMeta(title="Seminar"), actor="test")
+    took_part = [p for p in first.proposals if p.rel_type == "ATTENDED"]
+    kept = next(p for p in took_part if "tootukassa" in (p.from_key or ""))
+    dropped = next(p for p in took_part if p is not kept)
+    await review.decide(graph, [kept.id], accept=True, actor="test")
+    await review.decide(graph, [dropped.id], accept=False, actor="test")
+
+    revised = MEETING + "Lisainfo saab Sotsiaalse Ettevõtluse Võrgustikust.\n"
+    again = await ingest_text(graph, revised, DocumentMeta(title="Seminar, v2"), actor="test")
+    assert again.created and again.document_id != first.document_id  # another text
+    status = {p.key: p.status for p in again.proposals}
+    assert status[kept.key] is store.Status.ACCEPTED
+    assert status[dropped.key] is store.Status.REJECTED
+    event = _one(again.proposals, kind=FactKind.EVENT)
+    assert event.status is store.Status.ACCEPTED and event.entity_id is not None
+    # what was decided is not proposed again; the rest still is
+    open_keys = {p.key for p in again.proposals if p.status is store.Status.PROPOSED}
+    decided = {p.key for p in first.proposals} - {
+        p.key for p in await store.list_for(graph, first.document_id, status=store.Status.PROPOSED)
+    }
+    assert open_keys and not open_keys & decided
+    done = await review.accept_kind(graph, again.document_id, FactKind.RELATIONSHIP, actor="t")
+    # only the organiser, never decided, is new; the seminar and Töötukassa are not
+    # created twice, and the rejected attendance stays out of the graph
+    names = "MATCH (n:Entity) WHERE n.id IN $ids RETURN collect(n.name)"
+    assert await _names(graph, names, ids=done.created) == ["Sotsiaalse Ettevõtluse Võrgustik"]
+    assert await _count(graph, "MATCH (e:Event) RETURN count(e)") == 1
+    assert await _count(graph, "MATCH (o:Organisation) RETURN count(o)") == 2  # and the organiser
+    assert await _count(graph, "MATCH (:Organisation)-[a:ATTENDED]->() RETURN count(a)") == 1
+
+
+async def _names(graph: Graph, query: str, **params: Any) -> list[str]:
+    async def work(tx: Any) -> list[str]:
+        return list((await (await tx.run(query, **params)).single(strict=True))[0])
+
+    return await graph.read(work)

@@ -205,3 +205,29 @@ def test_people_in_one_sentence_with_nothing_stated_are_only_a_weak_suggestion()
     found = _facts("Sotsiaalministeerium ja Rahandusministeerium avaldasid aruande.")
     (weak,) = [d for d in found if d.from_key]
     assert weak.weak and weak.rel_type is None and weak.kind.value == "COOCCURRENCE"
+
+
+def test_a_later_sentence_naming_the_same_kind_of_event_refers_to_it() -> None:
+    text = (
+        "Infopäevad toimuvad 25.08.2020 Jõhvis ja 26.08.2020 Narvas. Kõik on oodatud. "
+        "Registreeru kohe. Lisainfo kodulehel. Infopäevadel esineb ettekandega "
+        "Sotsiaalkindlustusamet. Seminaril osales Rahandusministeerium 2019. aastal.\n"
+    )
+    found = _facts(text)
+    attended = sorted((d.from_key, d.to_key) for d in found if d.rel_type == "ATTENDED")
+    assert attended == [
+        ("Organisation:sotsiaalkindlustusamet", "Event:infopaev 25.08.2020:2020-08-25"),
+        ("Organisation:sotsiaalkindlustusamet", "Event:infopaev 26.08.2020:2020-08-26"),
+    ]  # a seminar five sentences later is another event: nothing is guessed
+
+
+def test_a_role_before_the_name_is_at_the_organisation_before_it_not_the_one_met() -> None:
+    found = _facts(
+        "Sotsiaalkindlustusameti juhataja Mari Maasikas kohtus MTÜ Kaasiku Seltsiga. "
+        "Seminaril esines koolitaja Jaan Tamm (Eesti Töötukassa).\n"
+    )
+    members = sorted((d.from_key, d.to_key) for d in found if d.rel_type == "MEMBER_OF")
+    assert members == [
+        ("Person:jaan tamm", "Organisation:eesti tootukassa"),
+        ("Person:mari maasikas", "Organisation:sotsiaalkindlustusamet"),
+    ]

@@ -20,7 +20,7 @@ import { NoteForm } from "./components/note-form.js";
 import { ProfileCrm } from "./components/profile-crm.js";
 import { createNote } from "./queries.js";
 
-const WRITERS = new Set(["editor", "analyst", "admin"]);
+export const WRITERS = new Set(["editor", "analyst", "admin"]);
 let ctx = null; // { viewer, caps, open, search, canWrite, admin }
 
 const VIEWS = [

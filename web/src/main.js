@@ -9,9 +9,10 @@ import { $, h, toast } from "./dom.js";
 import { GraphView } from "./graphview.js";
 import { renderGrid } from "./grid.js";
 import { MapControl, defaultView } from "./mapcontrol.js";
+import { DocumentReview } from "./components/document-review.js";
 import { normalisePath, pathNetwork, renderPaths } from "./paths.js";
 import { renderConnections, renderPartners, renderProfile } from "./profile.js";
-import { profileCrm, removeAction, setUpCrm, signedOut } from "./crm.js";
+import { WRITERS, profileCrm, removeAction, setUpCrm, signedOut } from "./crm.js";
 import {
   findPaths,
   isExampleCampaign,
@@ -28,6 +29,7 @@ import {
 } from "./queries.js";
 import { renderTie, renderWorkedWith } from "./tiedetail.js";
 import { NODE_TYPES, relPhrase, setRelationshipRules, shownRelationshipTypes, typeInfo } from "./types.js";
+import { html, render } from "./ui.js";
 
 const EXAMPLES = [
   {
@@ -109,6 +111,7 @@ async function start() {
   $("whoami").hidden = false;
   $("whoami").textContent = `Signed in: ${viewer.name} (${viewer.role})`;
   setUpCrm({ viewer, caps, open: (id) => open(id) });
+  setUpReview(viewer);
   $("sign-out").hidden = false;
   $("search-input").focus();
   document.body.dataset.ready = "true";
@@ -122,6 +125,17 @@ function handleError(e) {
     console.error(e);
     toast(e instanceof ApiError ? e.message : `Something went wrong: ${e.message}`, "error");
   }
+}
+
+// ---- document review (issue 27): keys that may write ------------------------------
+
+function setUpReview(viewer) {
+  const slot = $("review-view");
+  $("review-panel").hidden = !WRITERS.has(viewer.role);
+  $("open-review").onclick = () => {
+    slot.hidden = false;
+    render(html`<${DocumentReview} notify=${toast} onClose=${() => { slot.hidden = true; render(null, slot); }} />`, slot);
+  };
 }
 
 // ---- set-up ----------------------------------------------------------------------

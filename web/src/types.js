@@ -43,6 +43,11 @@ export function relPhrase(type) {
   return RULES.reads.get(type) ?? words(type);
 }
 
+/** Every relationship type the model declares (from `relationshipRules`). */
+export function relationshipTypes() {
+  return [...RULES.reads.keys()];
+}
+
 /** Relationship types network views draw (all the model declares, less `shown: false`). */
 export function shownRelationshipTypes() {
   return [...RULES.reads.keys()].filter((t) => !RULES.hidden.has(t));
