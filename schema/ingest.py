@@ -18,8 +18,8 @@ from graph import entities
 from graph.errors import GraphError, InvalidInput, NotFound
 from graph.ingest import review, store
 from graph.ingest.documents import DocumentMeta, ingest_text
+from graph.ingest.facts import FactKind
 from graph.ingest.formats import extract
-from graph.ingest.propose import FactKind
 from graph.models.entities import DocumentKind
 from graph.models.relationships import RelType
 from schema.context import Info

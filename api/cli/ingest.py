@@ -23,8 +23,8 @@ from graph.driver import Graph
 from graph.errors import InvalidInput
 from graph.ingest import review, store
 from graph.ingest.documents import DocumentMeta, ingest_text
+from graph.ingest.facts import FactKind
 from graph.ingest.formats import Extracted, extract
-from graph.ingest.propose import FactKind
 
 _Files = Annotated[
     list[Path],

@@ -14,8 +14,9 @@ from graph import entities
 from graph.driver import Graph
 from graph.errors import InvalidInput
 from graph.ingest import resolve, store
+from graph.ingest.facts import Draft
 from graph.ingest.formats import MAX_CHARS, normalise
-from graph.ingest.propose import Draft, propose
+from graph.ingest.propose import propose
 from graph.models.common import partial_date_bounds
 from graph.models.registry import REGISTRY
 

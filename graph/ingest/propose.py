@@ -25,65 +25,15 @@ co-occurrence suggestion: shown to the reviewer, never accepted in bulk.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any, Final
 
 from graph.ingest.dates import DateMention, document_date, fill_years, find_dates
+from graph.ingest.facts import EVENT, KIND_OF_LABEL, Draft, FactKind
 from graph.ingest.mentions import ORG, PERSON, PLACE, ROLE, Mention, all_mentions
 from graph.ingest.text import clip, enclosing, sentences
 from graph.text import fold
-
-EVENT: Final = "Event"
-
-
-class FactKind(StrEnum):
-    """What a proposed fact is; the reviewer can accept all of one kind at once."""
-
-    ORGANISATION = "ORGANISATION"
-    PERSON = "PERSON"
-    PLACE = "PLACE"
-    EVENT = "EVENT"
-    RELATIONSHIP = "RELATIONSHIP"
-    COOCCURRENCE = "COOCCURRENCE"
-
-
-KIND_OF_LABEL: Final = {
-    ORG: FactKind.ORGANISATION,
-    PERSON: FactKind.PERSON,
-    PLACE: FactKind.PLACE,
-    EVENT: FactKind.EVENT,
-}
-
-
-@dataclass
-class Draft:
-    """One proposed fact before it is stored. Entities have a `label` and `name`;
-    relationships a `rel_type` and the keys of their two ends (drafts of the same
-    document). `start`/`end`: the quote; `at`/`to`: the name or date inside it."""
-
-    key: str
-    kind: FactKind
-    quote: str
-    start: int
-    end: int
-    at: int
-    to: int
-    rule: str
-    label: str | None = None
-    name: str | None = None
-    props: dict[str, Any] = field(default_factory=dict)
-    rel_type: str | None = None
-    from_key: str | None = None
-    to_key: str | None = None
-    weak: bool = False
-    #: an event that is a series of the events of its sentence (not stored)
-    series: bool = False
-    #: an existing entity this one is (filled by the resolver)
-    match_id: str | None = None
-    match_name: str | None = None
-
 
 #: Event words: (stem pattern, event kind). The stem is matched at a word's start
 #: after any compound prefix ("koostööseminarid", "infopäevadele").

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from graph import bulk, entities
 from graph.driver import Graph
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.ingest.propose import FactKind
+from graph.ingest.facts import FactKind
 from graph.ingest.store import (
     Proposal,
     Status,

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph.driver import Graph
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.ingest.propose import Draft, FactKind
+from graph.ingest.facts import Draft, FactKind
 
 #: Namespace of ingested documents' ids (UUID5 of their text's SHA-256).
 NAMESPACE: Final = uuid.UUID("0d1e9a53-53c8-5e43-9b61-8a3d6f2b7c10")

@@ -13,7 +13,7 @@ from graph.driver import Graph
 from graph.errors import InvalidInput
 from graph.ingest import review, store
 from graph.ingest.documents import DocumentMeta, ingest_text
-from graph.ingest.propose import FactKind
+from graph.ingest.facts import FactKind
 
 MEETING = (
     "Koolituspäev\n\n"

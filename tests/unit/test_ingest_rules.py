@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from graph.errors import InvalidInput
 from graph.ingest.dates import fill_years, find_dates
+from graph.ingest.facts import Draft
 from graph.ingest.formats import Format, extract
 from graph.ingest.mentions import ORG, PERSON, PLACE, all_mentions
-from graph.ingest.propose import Draft, propose
+from graph.ingest.propose import propose
 
 
 def _dates(text: str, **context: object) -> list[tuple[str, str | None, str | None]]:
