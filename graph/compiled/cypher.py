@@ -289,7 +289,7 @@ class _Emitter:
                             case p.HasPrevious():
                                 info.append((info_key, f"${pre}hasPrevious"))
                             case p.StartCursor():
-                                info.append((info_key, f"{rows}[0].cursor"))
+                                info.append((info_key, f"{shown}[0].cursor"))
                                 info_fix.append((info_key, CURSOR))
                             case p.EndCursor():
                                 info.append((info_key, f"{shown}[-1].cursor"))
