@@ -324,11 +324,17 @@ class Oracle:
         return _json({"data": data}), True
 
     async def check(self, text: str, doc: Doc, role: Role, values: dict[str, Any]) -> Any:
-        want = await self.resolvers(text, values, role)
         got, compiled = await self.ours(text, values, role)
         self.runs += 1
         self.compiled += compiled
-        assert got == want, f"{role} {text}\n{json.dumps(values)}"
+        if compiled:
+            want = await self.resolvers(text, values, role)
+            assert got == want, f"{role} {text}\n{json.dumps(values)}"
+        else:
+            # ours fell back: the resolvers answered. A second run of theirs would only
+            # test graphql-core's timing: once a non-null root field fails it cancels
+            # the fields still running and drops their errors (`gather_with_cancel`).
+            want = got
         if "errors" not in want and not doc.fallback and not doc.invalid:
             assert compiled, f"a valid document of compiled fields fell back: {text}"
         if doc.fallback:
