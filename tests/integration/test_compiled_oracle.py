@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -163,9 +164,11 @@ class Doc:
         return f"{self.alias('sources')} {{ quote document {{ id title }} }}"
 
     def link(self, name: str, link: Link, depth: int, path: list[str] | None) -> str:
-        inner = self.entity(link.other, depth + 1, None)
+        def inner() -> str:
+            return self.entity(link.other, depth + 1, None)
+
         if link.single:
-            return f"{self.alias(name)} {{ {inner} }}"
+            return f"{self.alias(name)} {{ {inner()} }}"
         key = self.name("l")
         args = [f"first: {self.first()}"]
         if path is not None:
@@ -181,7 +184,16 @@ class Doc:
             return self.var("first", "Int!", value)
         return str(value)
 
-    def connection(self, node: str, relationship: bool) -> str:
+    def connection(self, make_node: Callable[[], str], relationship: bool) -> str:
+        """A connection's selection; its node's only when it has nodes or edges (a
+        selection drawn but left out would leave its marks: `fallback`, variables)."""
+        made: list[str] = []
+
+        def node() -> str:
+            if not made:
+                made.append(make_node())
+            return made[0]
+
         parts = []
         picks = self.draw(st.lists(st.sampled_from(["total", "edges", "nodes", "info", "type"]),
                                    min_size=1, max_size=4, unique=True))  # fmt: skip
@@ -189,7 +201,7 @@ class Doc:
             if pick == "total":
                 parts.append(self.alias("totalCount"))
             elif pick == "nodes":
-                parts.append(f"{self.alias('nodes')} {{ {node} }}")
+                parts.append(f"{self.alias('nodes')} {{ {node()} }}")
             elif pick == "type":
                 parts.append("__typename")
             elif pick == "info":
@@ -199,7 +211,7 @@ class Doc:
                     unique=True))  # fmt: skip
                 parts.append(f"pageInfo {{ {' '.join(info)} endCursor }}")
             else:
-                edge = ["cursor", f"node {{ {node} }}"]
+                edge = ["cursor", f"node {{ {node()} }}"]
                 if relationship:
                     edge += self.draw(st.lists(st.sampled_from(EDGE_SCALARS), max_size=3,
                                                unique=True))  # fmt: skip
@@ -256,8 +268,8 @@ class Doc:
         filtered: bool = self.draw(st.booleans())
         if t.meta.filters and filtered:
             args.append(f"filter: {self.filter(label)}")
-        node = self.entity((label,), 0, None)
-        return f"{key}: {ROOT_LIST[label]}({', '.join(args)}) {{ {self.connection(node, False)} }}"
+        node = self.connection(lambda: self.entity((label,), 0, None), False)
+        return f"{key}: {ROOT_LIST[label]}({', '.join(args)}) {{ {node} }}"
 
     def filter(self, label: str) -> str:
         t = REGISTRY[label]
