@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -84,7 +84,8 @@ class Graph:
         # its retry loop (neo4j._conf.WorkspaceConfig, default 1 s; the waits then
         # double). `session()`'s typed signature leaves it out, hence the Any.
         retry: dict[str, Any] = {} if first_retry is None else {"initial_retry_delay": first_retry}
-        with _translated():
+
+        async def managed() -> T:
             async with self.driver.session(
                 database=self.database,
                 default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
@@ -93,6 +94,29 @@ class Graph:
                 if write:
                     return await session.execute_write(txn)
                 return await session.execute_read(txn)
+
+        with _translated():
+            return await _not_cut_short(managed())
+
+
+async def _not_cut_short(work: Coroutine[Any, Any, T]) -> T:
+    """`work`, finished even when its caller is cancelled (the caller still gets the
+    `CancelledError` at once).
+
+    A caller is cancelled when a sibling fails: graphql-core cancels the other fields
+    of a selection once a non-null one raises (`gather_with_cancel`). Cancelled while
+    the driver opens a new connection, neo4j 6.4 leaks that connection's socket (its
+    `_connect_secure` closes the raw socket on `Exception` only, and `CancelledError`
+    is not one). Letting the transaction finish returns the connection to the pool
+    instead. The work is no longer than it would have been uncancelled (the reads and
+    writes of a request; a transaction with a `timeout` is bounded by it)."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        # nobody awaits it any more: its outcome (an error too) is dropped here
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        raise
 
 
 @contextmanager
