@@ -20,7 +20,6 @@ from types import GenericAlias, UnionType
 from typing import Annotated, Any, Literal
 
 import strawberry
-from pydantic import ValidationError
 
 from graph import entities, relationships
 from graph.models.common import Stored
@@ -43,12 +42,11 @@ from schema.entity import (
     update_owned_entity,
 )
 from schema.errors import (
-    ClientError,
     ConflictProblem,
     NotFoundProblem,
     ValidationProblem,
-    pydantic_problems,
 )
+from schema.filters import filter_values
 from schema.inputs import input_dict
 from schema.node import Node
 from schema.pagination import Connection
@@ -311,36 +309,6 @@ def _filter_values(t: EntityType, given: Any) -> entities.EntityFilter:
             if _camel_to_snake(f.name) in sent
         },
     )
-
-
-def filter_values(t: EntityType, sent: dict[str, Any]) -> entities.EntityFilter:
-    """The generic list filter from the values of a type's filter argument, by their
-    GraphQL names (the compiled reads pass graphql-core's coerced values)."""
-    values: dict[str, Any] = {}
-    names: dict[str, str] = {}
-    for f in t.meta.filters:
-        value = sent.get(f.name, strawberry.UNSET)
-        if value is strawberry.UNSET or value is None:
-            continue  # not sent, or null: not filtered by it
-        value = value.value if isinstance(value, StrEnum) else value
-        if f.property is not None:
-            values.setdefault("equals", {})[f.property] = value
-            names[f"equals.{f.property}"] = f.name
-        else:
-            values[f.kind.value] = value
-            names[f.kind.value] = f.name
-    try:
-        return entities.EntityFilter.model_validate(values)
-    except ValidationError as e:
-        problems = [
-            (f"filter.{names.get(p.partition('.')[2], p.partition('.')[2])}", m)
-            for p, m in pydantic_problems(e, "filter")
-        ]
-        raise ClientError(
-            "; ".join(f"{f}: {m}" for f, m in problems),
-            "BAD_USER_INPUT",
-            problems=[{"field": f, "message": m} for f, m in problems],
-        ) from e
 
 
 # --- Root fields ---------------------------------------------------------------------

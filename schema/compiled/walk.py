@@ -42,7 +42,8 @@ from graph.labels import ENTITY_LABELS
 from graph.models.registry import REGISTRY, Link
 from graph.relationships.neighbours import page_params
 from schema.compiled.fields import EDGE, Personal, Reference, Sources, reads
-from schema.model import ENTITY_ROOTS, filter_values, spec_of
+from schema.filters import filter_values
+from schema.model import ENTITY_ROOTS, spec_of
 from schema.pagination import check_first, decode_cursor
 
 
