@@ -106,6 +106,8 @@ class Walker:
         name = node.name.value
         if name == "__typename":
             return p.Const(query.name)
+        if name not in query.fields:  # `__schema`, `__type`: introspection
+            raise NotCompiled(f"Query.{name} is introspection")
         field_def = query.fields[name]
         if name in ENTITY_ROOTS:
             label, kind = ENTITY_ROOTS[name]
