@@ -90,6 +90,19 @@ _SUBSTRING = """
   RETURN node, $substring AS score
 """
 
+#: The entity whose id is `$id`, the organisation whose registry code is `$code`
+#: (graph/resolver.py: in the same query as the rest, one round trip per keystroke).
+_BY_ID = """
+  MATCH (node:Entity {id: $id})
+  RETURN node, $keyScore AS score
+"""
+_BY_CODE = """
+  MATCH (node:Organisation {registryCode: $code})
+  RETURN node, $keyScore AS score
+"""
+#: Their score: above any the matchers give (full-text scores stay below ~40).
+KEY_SCORE: Final = 100.0
+
 
 def _search(*branches: str) -> str:
     return f"""
@@ -114,6 +127,9 @@ SEARCH_WITH_LEMMAS = _search(_NAMES, _LEMMAS, _SUBSTRING)
 #: The lemma index in place of `entity_names` (its text holds the surface words too,
 #: and its query the exact, prefix and fuzzy surface clauses): two branches, as today.
 SEARCH_LEMMAS_ALONE = _search(_LEMMAS, _SUBSTRING)
+#: SEARCH and SEARCH_WITH_LEMMAS that also find the node by id or registry code.
+SEARCH_BY_KEY = _search(_BY_ID, _BY_CODE, _NAMES, _SUBSTRING)
+SEARCH_WITH_LEMMAS_BY_KEY = _search(_BY_ID, _BY_CODE, _NAMES, _LEMMAS, _SUBSTRING)
 
 #: Every word optional (the fallback when every word required found nothing).
 SEARCH_ANY_WORD = _search(_LEMMAS)
@@ -241,9 +257,13 @@ async def ranked(
     first: int = 20,
     morphology: bool = True,
     widen: bool = True,
+    by_id: str | None = None,
+    by_code: str | None = None,
 ) -> Ranked:
     """`search`, saying whether the hits match every word; without `widen`, a text no
-    entity matches in every word finds nothing."""
+    entity matches in every word finds nothing. `by_id`, `by_code`: the entity with that
+    id and the organisation with that registry code are hits too, scored `KEY_SCORE`
+    (graph/resolver.py), found in the same query."""
     if len(text) > 200:
         raise InvalidInput([("text", "at most 200 characters")])
     wanted = list(types) if types else list(NAMED_LABELS)
@@ -258,7 +278,15 @@ async def ranked(
         return Ranked(hits=[])
     if not morphology:
         return Ranked(
-            hits=await run(graph, lucene=lucene, folded=folded, types=wanted, first=first)
+            hits=await run(
+                graph,
+                lucene=lucene,
+                folded=folded,
+                types=wanted,
+                first=first,
+                by_id=by_id,
+                by_code=by_code,
+            )
         )
     words = query_words(text)
     query = lemma_query(words) if inflected(words) else None
@@ -270,6 +298,8 @@ async def ranked(
         first=first,
         lemmas=(LEMMA_INDEX, query) if query else None,
         keys=key_bonus(text),
+        by_id=by_id,
+        by_code=by_code,
     )
     optional = lemma_query(words, every=False)
     if hits or len(words) < 2 or not widen or optional is None:
@@ -300,17 +330,23 @@ async def run(
     keys_property: str = "lemmaKeys",
     alone: bool = False,
     any_word: bool = False,
+    by_id: str | None = None,
+    by_code: str | None = None,
 ) -> list[Hit]:
     """The ranked query itself. `lemmas`: (full-text index, its query) for the lemma
     branch; `keys`: lemma keys and the bonus a node with one of them gets (`key_bonus`);
     `alone`: the lemma index in place of `entity_names` (bench/morph/); `any_word`: the
-    lemma branch alone, its query's words optional."""
+    lemma branch alone, its query's words optional; `by_id`, `by_code`: as `ranked`."""
     lemma_index, lemma_q = lemmas or ("", "")
-    statement = SEARCH
+    keyed = by_id is not None or by_code is not None
+    statement = SEARCH_BY_KEY if keyed else SEARCH
     if any_word:
         statement = SEARCH_ANY_WORD
     elif lemmas:
-        statement = SEARCH_LEMMAS_ALONE if alone else SEARCH_WITH_LEMMAS
+        if alone:
+            statement = SEARCH_LEMMAS_ALONE
+        else:
+            statement = SEARCH_WITH_LEMMAS_BY_KEY if keyed else SEARCH_WITH_LEMMAS
 
     async def work(tx: AsyncManagedTransaction) -> list[Hit]:
         result = await tx.run(
@@ -328,6 +364,9 @@ async def run(
             labels=list(NAMED_LABELS),
             types=types,
             first=first,
+            id=by_id,
+            code=by_code,
+            keyScore=KEY_SCORE,
         )
         return [
             Hit(node=to_model(r["label"], r["node"]), label=r["label"], score=r["score"])
