@@ -103,7 +103,7 @@ async def test_a_stopped_detour_search_falls_back_to_the_shortest_paths(
 async def test_a_large_network_gets_no_detour_search(
     seeded: Graph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(paths, "DETOUR_UP_TO", 50)  # the seed has 62 people and organisations
+    monkeypatch.setattr(paths, "DETOUR_UP_TO", 50)  # the seed has 63 people and organisations
     found = await paths.find(seeded, SILLAMAE, "sev", max_hops=3, limit=3)
     assert found.detours_searched is False
     assert [p.actor_ids for p in found.strongest] == [[SILLAMAE, "sev"]]
