@@ -27,7 +27,7 @@ ingestion use it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -102,13 +102,24 @@ _TRIPLED: Final = re.compile(r"(\w)\1\1")
 def kind_of_match(text: str, node: Stored, *, every_word: bool = True) -> Match:
     """How a search hit matched `text`: by a name, a name in lemma form, or else by
     ranked search (every word, or with `every_word` False some)."""
-    names = _names(node)
+    return _matcher(text, every_word=every_word)(node)
+
+
+def _matcher(text: str, *, every_word: bool = True) -> Callable[[Stored], Match]:
+    """`kind_of_match` for many hits of one text: the text's side worked out once."""
     key = normalise_name(text)
-    if key and any(normalise_name(n) == key for n in names):
-        return Match.NAME
-    if not _TRIPLED.search(text.lower()) and set(lemma_keys(text)) & set(name_keys(names)):
-        return Match.LEMMA
-    return Match.FUZZY if every_word else Match.PARTIAL
+    keys = frozenset() if _TRIPLED.search(text.lower()) else frozenset(lemma_keys(text))
+    otherwise = Match.FUZZY if every_word else Match.PARTIAL
+
+    def kind(node: Stored) -> Match:
+        names = _names(node)
+        if key and any(normalise_name(n) == key for n in names):
+            return Match.NAME
+        if keys and not keys.isdisjoint(name_keys(names)):
+            return Match.LEMMA
+        return otherwise
+
+    return kind
 
 
 async def resolve(
@@ -134,6 +145,7 @@ async def resolve(
         by_id=key if is_entity_id(key) else None,
         by_code=code,
     )
+    kind = _matcher(text, every_word=found.every_word)
     out = []
     for hit in found.hits:
         if hit.node.id == key:
@@ -141,7 +153,7 @@ async def resolve(
         elif code is not None and getattr(hit.node, "registry_code", None) == code:
             match = Match.REGISTRY_CODE
         else:
-            match = kind_of_match(text, hit.node, every_word=found.every_word)
+            match = kind(hit.node)
         out.append(Candidate(hit.node, hit.label, match, hit.score))
     return sorted(out, key=lambda c: (_RANK[c.match], -c.score))
 
