@@ -27,20 +27,16 @@ ingestion use it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Final
-
-from neo4j import AsyncManagedTransaction
+from typing import Final
 
 from graph import search as ranked
 from graph.driver import Graph
 from graph.labels import NAMED_LABELS
-from graph.models.common import Stored
-from graph.models.registry import to_model
+from graph.models.common import Stored, is_entity_id
 from graph.morph import lemma_keys, name_keys
-from graph.props import all_props
 from graph.text import normalise_name
 
 
@@ -62,16 +58,6 @@ DECISIVE: Final = frozenset({Match.ID, Match.REGISTRY_CODE, Match.NAME, Match.LE
 SIMILAR: Final = frozenset({Match.NAME, Match.LEMMA, Match.FUZZY})
 #: What a business-register code looks like (`Organisation.registryCode`).
 REGISTRY_CODE: Final = re.compile(r"[0-9]{8}")
-
-#: An entity by id, or organisations by registry code (one record: a list).
-_BY_KEY = f"""
-OPTIONAL MATCH (n:Entity {{id: $id}})
-WITH collect(n) AS byId
-OPTIONAL MATCH (o:Organisation {{registryCode: $code}})
-WITH byId, collect(o) AS byCode
-RETURN [n IN byId | [{all_props("n")}, [l IN labels(n) WHERE l IN $types][0], 'ID']]
-     + [o IN byCode | [{all_props("o")}, 'Organisation', 'REGISTRY_CODE']] AS rows
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +102,24 @@ _TRIPLED: Final = re.compile(r"(\w)\1\1")
 def kind_of_match(text: str, node: Stored, *, every_word: bool = True) -> Match:
     """How a search hit matched `text`: by a name, a name in lemma form, or else by
     ranked search (every word, or with `every_word` False some)."""
-    names = _names(node)
+    return _matcher(text, every_word=every_word)(node)
+
+
+def _matcher(text: str, *, every_word: bool = True) -> Callable[[Stored], Match]:
+    """`kind_of_match` for many hits of one text: the text's side worked out once."""
     key = normalise_name(text)
-    if key and any(normalise_name(n) == key for n in names):
-        return Match.NAME
-    if not _TRIPLED.search(text.lower()) and set(lemma_keys(text)) & set(name_keys(names)):
-        return Match.LEMMA
-    return Match.FUZZY if every_word else Match.PARTIAL
+    keys = frozenset() if _TRIPLED.search(text.lower()) else frozenset(lemma_keys(text))
+    otherwise = Match.FUZZY if every_word else Match.PARTIAL
+
+    def kind(node: Stored) -> Match:
+        names = _names(node)
+        if key and any(normalise_name(n) == key for n in names):
+            return Match.NAME
+        if keys and not keys.isdisjoint(name_keys(names)):
+            return Match.LEMMA
+        return otherwise
+
+    return kind
 
 
 async def resolve(
@@ -137,33 +134,28 @@ async def resolve(
     best first (by kind of match, then score), at most `first`. Without `partial`, only
     entities that match every word of the text."""
     wanted = list(types) if types else list(NAMED_LABELS)
-    found = await ranked.ranked(graph, text, types=wanted, first=first, widen=partial)
-    out: dict[str, Candidate] = {}
-    stripped = text.strip()
-    if stripped and len(stripped) <= 200:
-        for candidate in await _by_key(graph, stripped, wanted):
-            out.setdefault(candidate.id, candidate)
+    key = text.strip()
+    code = key if "Organisation" in wanted and REGISTRY_CODE.fullmatch(key) else None
+    found = await ranked.ranked(
+        graph,
+        text,
+        types=wanted,
+        first=first,
+        widen=partial,
+        by_id=key if is_entity_id(key) else None,
+        by_code=code,
+    )
+    kind = _matcher(text, every_word=found.every_word)
+    out = []
     for hit in found.hits:
-        if hit.node.id not in out:
-            match = kind_of_match(text, hit.node, every_word=found.every_word)
-            out[hit.node.id] = Candidate(hit.node, hit.label, match, hit.score)
-    ordered = sorted(out.values(), key=lambda c: (_RANK[c.match], -c.score))
-    return ordered[:first]
-
-
-async def _by_key(graph: Graph, text: str, types: list[str]) -> list[Candidate]:
-    code = text if "Organisation" in types and REGISTRY_CODE.fullmatch(text) else None
-
-    async def work(tx: AsyncManagedTransaction) -> list[Candidate]:
-        result = await tx.run(_BY_KEY, id=text, code=code, types=list(types))
-        rows: list[Any] = (await result.single(strict=True))["rows"]
-        return [
-            Candidate(to_model(label, props), label, Match(how), ranked.EXACT_BONUS * 4)
-            for props, label, how in rows
-            if label in types
-        ]
-
-    return await graph.read(work)
+        if hit.node.id == key:
+            match = Match.ID
+        elif code is not None and getattr(hit.node, "registry_code", None) == code:
+            match = Match.REGISTRY_CODE
+        else:
+            match = kind(hit.node)
+        out.append(Candidate(hit.node, hit.label, match, hit.score))
+    return sorted(out, key=lambda c: (_RANK[c.match], -c.score))
 
 
 def decide(candidates: list[Candidate]) -> Candidate | None:

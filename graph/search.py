@@ -94,6 +94,19 @@ _SUBSTRING = """
   RETURN node, $substring AS score
 """
 
+#: The entity whose id is `$id`, the organisation whose registry code is `$code`
+#: (graph/resolver.py: in the same query as the rest, one round trip per keystroke).
+_BY_ID = """
+  MATCH (node:Entity {id: $id})
+  RETURN node, $keyScore AS score
+"""
+_BY_CODE = """
+  MATCH (node:Organisation {registryCode: $code})
+  RETURN node, $keyScore AS score
+"""
+#: Their score: above any the matchers give (full-text scores stay below ~40).
+KEY_SCORE: Final = 100.0
+
 
 def _search(*branches: str) -> str:
     return f"""
@@ -118,6 +131,8 @@ SEARCH_WITH_LEMMAS = _search(_NAMES, _LEMMAS, _SUBSTRING)
 #: The lemma index in place of `entity_names` (its text holds the surface words too,
 #: and its query the exact, prefix and fuzzy surface clauses): two branches, as today.
 SEARCH_LEMMAS_ALONE = _search(_LEMMAS, _SUBSTRING)
+#: SEARCH that also finds the node by id or registry code (bench/morph/).
+SEARCH_BY_KEY = _search(_BY_ID, _BY_CODE, _NAMES, _SUBSTRING)
 
 #: Every word optional (the fallback when every word required found nothing).
 SEARCH_ANY_WORD = _search(_LEMMAS)
@@ -147,8 +162,9 @@ LIMIT ${p}first
 def search_window(p: str = "") -> str:
     """The hits of a search as rows `node`, `label`, `score`, `everyWord`, best first,
     in one statement: every word required (names, lemmas when the text is inflected,
-    substring), and, only when that finds nothing, every word optional (`ranked`'s
-    widening). Parameters (`search_params`) are named with the prefix `p`. Shared by
+    substring; the entity with the id `$id` and the organisation with the registry code
+    `$code`, scored `KEY_SCORE`), and, only when that finds nothing, every word optional
+    (`ranked`'s widening). Parameters (`search_params`) are named with the prefix `p`. Shared by
     `ranked` and the compiled reads (`graph/compiled`)."""
     names = f"""
   CALL db.index.fulltext.queryNodes('entity_names', ${p}lucene, {{limit: ${p}pool}})
@@ -174,7 +190,15 @@ def search_window(p: str = "") -> str:
   WITH node ORDER BY node.sortKey = ${p}folded DESC, node.sortKey, node.id LIMIT ${p}pool
   RETURN node, ${p}substring AS score
 """
-    every = _top(p, [names, lemmas("lemmaQuery"), substring], "keyBonus")
+    by_id = f"""
+  MATCH (node:Entity {{id: ${p}id}})
+  RETURN node, ${p}keyScore AS score
+"""
+    by_code = f"""
+  MATCH (node:Organisation {{registryCode: ${p}code}})
+  RETURN node, ${p}keyScore AS score
+"""
+    every = _top(p, [by_id, by_code, names, lemmas("lemmaQuery"), substring], "keyBonus")
     some = _top(p, [lemmas("anyQuery")], "anyKeyBonus")
     return f"""
 CALL () {{{every}  RETURN collect({{node: node, label: label, score: score}}) AS every
@@ -202,9 +226,13 @@ def search_params(
     p: str = "",
     *,
     widen: bool = True,
+    by_id: str | None = None,
+    by_code: str | None = None,
 ) -> dict[str, Any] | None:
     """The parameters of `search_window` (named with the prefix `p`), or None when the
-    text has no word to look for (no hits); without `widen`, no some-word search.
+    text has no word to look for (no hits); without `widen`, no some-word search;
+    `by_id`, `by_code`: the entity with that id and the organisation with that registry
+    code are hits too (graph/resolver.py).
     `InvalidInput` for a text over 200 characters or a type that is not searchable."""
     if len(text) > 200:
         raise InvalidInput([("text", "at most 200 characters")])
@@ -234,6 +262,9 @@ def search_params(
         "labels": list(NAMED_LABELS),
         "types": wanted,
         "first": first,
+        "id": by_id,
+        "code": by_code,
+        "keyScore": KEY_SCORE,
     }
     return {p + k: v for k, v in params.items()}
 
@@ -359,9 +390,13 @@ async def ranked(
     first: int = 20,
     morphology: bool = True,
     widen: bool = True,
+    by_id: str | None = None,
+    by_code: str | None = None,
 ) -> Ranked:
     """`search`, saying whether the hits match every word; without `widen`, a text no
-    entity matches in every word finds nothing."""
+    entity matches in every word finds nothing. `by_id`, `by_code`: the entity with that
+    id and the organisation with that registry code are hits too, scored `KEY_SCORE`
+    (graph/resolver.py), found in the same query."""
     if not morphology:
         params = search_params(text, types, first, widen=False)
         if params is None:
@@ -373,9 +408,11 @@ async def ranked(
                 folded=params["folded"],
                 types=params["types"],
                 first=first,
+                by_id=by_id,
+                by_code=by_code,
             )
         )
-    params = search_params(text, types, first, widen=widen)
+    params = search_params(text, types, first, widen=widen, by_id=by_id, by_code=by_code)
     if params is None:
         return Ranked(hits=[])
 
@@ -406,13 +443,16 @@ async def run(
     keys_property: str = "lemmaKeys",
     alone: bool = False,
     any_word: bool = False,
+    by_id: str | None = None,
+    by_code: str | None = None,
 ) -> list[Hit]:
     """The ranked query itself. `lemmas`: (full-text index, its query) for the lemma
     branch; `keys`: lemma keys and the bonus a node with one of them gets (`key_bonus`);
     `alone`: the lemma index in place of `entity_names` (bench/morph/); `any_word`: the
-    lemma branch alone, its query's words optional."""
+    lemma branch alone, its query's words optional; `by_id`, `by_code`: as `ranked`
+    (with the surface matchers alone)."""
     lemma_index, lemma_q = lemmas or ("", "")
-    statement = SEARCH
+    statement = SEARCH_BY_KEY if by_id is not None or by_code is not None else SEARCH
     if any_word:
         statement = SEARCH_ANY_WORD
     elif lemmas:
@@ -434,6 +474,9 @@ async def run(
             labels=list(NAMED_LABELS),
             types=types,
             first=first,
+            id=by_id,
+            code=by_code,
+            keyScore=KEY_SCORE,
         )
         return [
             Hit(node=to_model(r["label"], r["node"]), label=r["label"], score=r["score"])

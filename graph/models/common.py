@@ -17,8 +17,13 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
 PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 
+def is_entity_id(value: str) -> bool:
+    """Whether `value` has the form of an entity id: a slug or a UUID."""
+    return SLUG.fullmatch(value) is not None or _is_uuid(value)
+
+
 def _check_slug(value: str) -> str:
-    if not SLUG.fullmatch(value) and not _is_uuid(value):
+    if not is_entity_id(value):
         raise ValueError(
             "must be a lowercase slug (a-z, 0-9, '-', at most 128 characters) or a UUID"
         )

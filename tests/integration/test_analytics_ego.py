@@ -79,7 +79,7 @@ async def test_whole_network_by_label(seeded: Graph) -> None:
         network.NetworkFilter(labels=("Organisation", "Person"), relationship_types=("MEMBER_OF",)),
     )
     assert {n.type for n in orgs.nodes} == {"Organisation", "Person"}
-    assert len(orgs.nodes) == 62  # 52 organisations and 10 people
+    assert len(orgs.nodes) == 63  # 53 organisations and 10 people
     assert orgs.edges and all(e.type == "MEMBER_OF" for e in orgs.edges)
     people = [n for n in orgs.nodes if n.type == "Person"]
     assert all("email" not in n.properties and "phone" not in n.properties for n in people)

@@ -113,11 +113,13 @@ async def test_brokers_and_filters(seeded: Graph) -> None:
     in_ida_viru = await centrality.centrality(
         seeded, Metric.DEGREE, filter=CentralityFilter(place_id="ida-viru-maakond"), first=50
     )
-    # LOCATED_IN Narva (within the county) or the county itself
+    # LOCATED_IN Narva (within the county) or the county itself (the county's local
+    # governments, named together in the Pöördepunkt press release: issue 24)
     assert {s.id for s in in_ida_viru} == {
         "narva-kolledz",
         "ida-virumaa-kodanikuuhiskonna-vorgustik",
         "ida-virumaa-rajaleidja-keskus",
+        "ida-virumaa-kohalikud-omavalitsused",
     }
     people = await centrality.centrality(seeded, Metric.DEGREE, NetworkKind.PEOPLE, first=10)
     assert {p.type for p in people} == {"Person"}
@@ -159,7 +161,7 @@ async def test_analyse_stores_scores_on_nodes(seeded: Graph) -> None:
     reports = await stored.analyse(seeded)
     assert {r.network for r in reports} == {NetworkKind.ORGANISATIONS, NetworkKind.PEOPLE}
     orgs = next(r for r in reports if r.network is NetworkKind.ORGANISATIONS)
-    assert orgs.nodes == 52 and orgs.ties > 0 and orgs.communities > 1
+    assert orgs.nodes == 53 and orgs.ties > 0 and orgs.communities > 1
     net = await network.ego(seeded, "sev", depth=1)
     sev = next(n for n in net.nodes if n.id == "sev")
     assert set(sev.scores) >= {
@@ -224,7 +226,7 @@ query {
     organisationId weight firstDate lastDate shared { id }
   }
   networkDiff(from: "2016-11-25", to: "2016-11-26") { formed { kind } ended { kind } }
-  staleRelationships(days: 100000) { aId }
+  staleRelationships(days: 100000) { aId bId lastContact }
 }
 """
 
@@ -245,4 +247,11 @@ async def test_through_graphql(seeded: Graph, gql: dict[Role, GraphQLClient]) ->
     }
     assert all(p["weight"] == 2 and p["lastDate"] == "2016-11-26" for p in partners)
     assert {t["kind"] for t in data["networkDiff"]["formed"]} == {"COOPERATION"}
-    assert data["staleRelationships"] == []
+    # nothing dated is that old; undated is stale: the five organisations that brought
+    # ideas to the earlier development programmes (undated; issue 24's BROUGHT_IDEA)
+    brought = ["horisont", "inimeselt-inimesele", "rakvere-kolmainu-kogudus", "teeme"]
+    brought.append("viljandi-maanaiste-uhendus")
+    assert sorted((t["aId"], t["bId"]) for t in data["staleRelationships"]) == [
+        (a, b) for i, a in enumerate(brought) for b in brought[i + 1 :]
+    ]
+    assert all(t["lastContact"] is None for t in data["staleRelationships"])

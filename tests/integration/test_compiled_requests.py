@@ -160,7 +160,10 @@ async def test_a_read_that_does_not_compile_runs_on_the_resolvers(
     errors = (await _post(http, secret, "{ organisations(first: 1000) { totalCount } }")).json()
     assert errors["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     # introspection beside an entity read (the explorer asks both at once)
-    both = '{ __schema { queryType { name } } __type(name: "Event") { name } events(first: 1) { totalCount } }'
+    both = (
+        '{ __schema { queryType { name } } __type(name: "Event") { name } '
+        "events(first: 1) { totalCount } }"
+    )
     response = await _post(http, secret, both)
     assert response.status_code == 200, response.text
     data = response.json()["data"]

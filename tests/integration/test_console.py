@@ -156,7 +156,7 @@ async def test_words_inside_strings_and_property_names_are_not_clauses(seeded: G
         "RETURN count(o) AS n, {set: 1, create: 2} AS m // SET in a comment",
         actor="analyst",
     )
-    assert result.rows == [[52, {"set": 1, "create": 2}]]
+    assert result.rows == [[53, {"set": 1, "create": 2}]]
     labels = await console.run(seeded, "CALL db.labels() YIELD label RETURN label", actor="a")
     assert ["Organisation"] in labels.rows
     sub = await console.run(

@@ -33,6 +33,10 @@ async def test_each_kind_of_match_in_order(seeded: Graph) -> None:
     assert await _top(seeded, "kohtumine Töötukassaga", partial=False) == []
     # an id of another type is not a candidate of the types asked for
     assert await _top(seeded, "narva", "Person") == []
+    # an id that no name has all the words of (found in the same query as the names)
+    doc = "doc-delegeerimise-arenguprogramm-brosuur"
+    assert await _top(seeded, doc) == [(doc, Match.ID)]
+    assert await _top(seeded, f" {doc} ", "Document") == [(doc, Match.ID)]
 
 
 async def test_a_registry_code_is_its_organisation(seeded: Graph) -> None:
