@@ -3,7 +3,9 @@
 Organisations worked together when both took part in the same event or programme
 (attended, organised, funded, implemented or commissioned it: `PARTICIPATION`), were
 both tied to the same public service (one commissioned it, the other provides it, or
-both provide it), or are related directly (`MEMBER_OF`, `PART_OF`, `COOPERATES_WITH`). People worked
+both provide it), or are related directly (`MEMBER_OF`, `PART_OF`; a stated cooperation,
+`COOPERATES_WITH`, counts as the event, programme or service it is `about`, once with
+that shared item, and as a direct relationship when it names none). People worked
 together when both took part in the same event or programme, or were members of the same
 organisation at the same time; an event or organisation with more than `CROWD` people
 ties nobody (see `projection.py`). A tie's weight is the number of those shared items,
@@ -101,11 +103,23 @@ _ORGANISATION_ITEMS = f"""
   WHERE {_KEEP_B}
   {_both_held("r1", "r2", "SERVICE", "x.id")}
   UNION ALL
-  MATCH (a)-[r:MEMBER_OF|PART_OF|COOPERATES_WITH]-(b:Organisation)
+  MATCH (a)-[r:MEMBER_OF|PART_OF]-(b:Organisation)
   WHERE {_KEEP_B}
   WITH b, r, {start_of("r.from")} AS pS, {end_of("r.to")} AS pE
   WHERE {_IN_WINDOW}
   RETURN b, 'RELATIONSHIP' AS kind, elementId(r) AS item, r.from AS rs, r.to AS re, pS, pE
+  UNION ALL
+  MATCH (a)-[r:COOPERATES_WITH]-(b:Organisation)
+  WHERE {_KEEP_B}
+  OPTIONAL MATCH (about:Entity {{id: r.about}})
+  WITH b, r, CASE WHEN about:Event OR about:Programme OR about:Service THEN about END AS x
+  WITH b, r, x, coalesce(r.from, x.startDate, x.endDate) AS rs,
+       coalesce(r.to, x.endDate, x.startDate) AS re
+  WITH b, r, x, rs, re, {start_of("rs")} AS pS, {end_of("re")} AS pE
+  WHERE {_IN_WINDOW}
+  RETURN b, CASE WHEN x:Event THEN 'EVENT' WHEN x:Programme THEN 'PROGRAMME'
+                 WHEN x:Service THEN 'SERVICE' ELSE 'RELATIONSHIP' END AS kind,
+         coalesce(x.id, elementId(r)) AS item, rs, re, pS, pE
 """
 
 _PEOPLE_ITEMS = f"""

@@ -305,6 +305,9 @@ async def test_connect_two_actors_from_the_model_rules_and_remove_the_tie(
     assert await _one(graph, ties) == 1
 
     profile = await _open(page, "Rasmus Pedanik")
+    # a person opens on the people view; their memberships are drawn with all ties
+    await page.locator('label[for="view-all"]').click()
+    await expect(page.locator("body")).not_to_have_class("busy")
     tie = (
         profile.locator(".connections li")
         .filter(has_text="Eesti Töötukassa")

@@ -86,7 +86,9 @@ async def test_expanding_a_node_adds_its_neighbours(page: Page, site: Site, shot
 
     # Open a neighbour from the profile's connection list (keyboard-usable), then expand it.
     connections = profile.get_by_role("region", name="Connections on screen")
-    neighbour = connections.get_by_role("button", name="Huvikaitse mõttekoja kohtumised")
+    neighbour = connections.get_by_role(
+        "button", name="Huvikaitse mõttekoja kohtumised", exact=True
+    )
     await neighbour.click()
     await expect(profile.get_by_role("heading", level=2)).to_have_text(
         "Huvikaitse mõttekoja kohtumised"

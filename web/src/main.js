@@ -110,7 +110,8 @@ async function start() {
   renderTypeFilters();
   $("whoami").hidden = false;
   $("whoami").textContent = `Signed in: ${viewer.name} (${viewer.role})`;
-  setUpCrm({ viewer, caps, open: (id) => open(id) });
+  // What the CRM opens (a recorded meeting, a task's subject) is drawn with all its ties.
+  setUpCrm({ viewer, caps, open: (id) => open(id, { mapView: "all" }) });
   setUpReview(viewer);
   $("sign-out").hidden = false;
   $("search-input").focus();
@@ -209,7 +210,7 @@ function setYears(from, to, { redraw = true } = {}) {
  * alone): organisations, events and programmes in the cooperation view, people in
  * the people view, anything else with all its ties.
  */
-async function open(id, { fresh = false, label, type } = {}) {
+async function open(id, { fresh = false, label, type, mapView } = {}) {
   try {
     setBusy(true);
     if (fresh) {
@@ -221,7 +222,8 @@ async function open(id, { fresh = false, label, type } = {}) {
     toggleTools(false);
     const profileShown = showProfile(id, { label });
     const kind = type ?? view.node(id)?.type ?? (await loadEntityType(id));
-    if (fresh || !map.centre) map.setView(defaultView(kind));
+    if (mapView) map.setView(mapView);
+    else if (fresh || !map.centre) map.setView(defaultView(kind));
     await map.draw({ id, type: kind, label: label ?? view.node(id)?.label ?? id }, { fresh: true });
     view.select(id, { center: false });
     await profileShown;
