@@ -135,6 +135,12 @@ class GraphQLApp(GraphQL[Context, None]):
             response = await self.run(Request(scope, receive))
         except Unauthenticated:
             response = unauthenticated()
+        except Unavailable:
+            # Neo4j went away between the auth middleware and the read: looking up a
+            # cached key again, or the compiled read itself.
+            response = error_response(
+                503, "the graph database is unavailable; try again shortly", "SERVICE_UNAVAILABLE"
+            )
         except HTTPException as e:
             # Strawberry answers these in plain text; ours are GraphQL-shaped JSON.
             response = error_response(e.status_code, e.reason, HTTPStatus(e.status_code).name)

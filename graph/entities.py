@@ -88,7 +88,9 @@ def _update(label: str) -> str:
     return f"""
 MATCH (n:{label} {{id: $id}})
 WITH n, n {{.*}} AS before, datetime() AS now,
-     datetime.truncate('microsecond', n.updatedAt) + duration({{microseconds: 1}}) AS next
+     CASE WHEN n.updatedAt IS NOT NULL
+          THEN datetime.truncate('microsecond', n.updatedAt) + duration({{microseconds: 1}})
+     END AS next
 SET n += $props, n.updatedAt = CASE WHEN next IS NULL OR now >= next THEN now ELSE next END
 RETURN before, n {{.*}} AS after
 """
