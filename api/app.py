@@ -114,9 +114,16 @@ class GraphQLApp(GraphQL[Context, None]):
         principal = await verify_deferred(state, self.key_cache)
         if principal is not None:
             context.principal = principal
-        return await super().execute_single(
+        result = await super().execute_single(
             request, request_adapter, sub_response, context, root_value, request_data
         )
+        if result.errors and all(
+            (e.extensions or {}).get("code") == "SERVICE_UNAVAILABLE" for e in result.errors
+        ):
+            # Neo4j is down: the same 503 whichever path met it first (the auth lookup,
+            # the compiled read or a resolver), so clients and load balancers can retry.
+            sub_response.status_code = 503
+        return result
 
     def encode_json(self, data: object) -> bytes:
         try:
