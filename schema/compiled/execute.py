@@ -40,7 +40,7 @@ from graphql.validation import ASTValidationRule
 from graph import keys
 from graph.compiled.cypher import NotCompiled, Statement, statement
 from graph.compiled.run import KeyRevoked, run
-from graph.errors import GraphError
+from graph.errors import GraphError, Unavailable
 from schema.compiled.walk import Provider, Request, Walker
 from schema.context import Context
 from schema.extensions import DOCUMENT_CACHE, validate
@@ -186,8 +186,8 @@ class CompiledReads:
             params |= keys.still_active_params(principal, key_hash)
         try:
             return await run(context.graph, compiled.statement, params)
-        except KeyRevoked:
-            raise
+        except (KeyRevoked, Unavailable):
+            raise  # Neo4j is down: answered at once (503), not retried on the resolvers
         except GraphError:
             return None  # the resolvers meet it too, and say so in their words
         except Exception:
