@@ -19,6 +19,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 
+from graph.ingest.text import marker_runs
+
 _MONTH_STEMS: Final = (
     ("jaan", 1),
     ("veebr", 2),
@@ -138,13 +140,38 @@ _YEAR_LIST: Final = re.compile(
 _YEAR: Final = re.compile(r"(?<![\d.,+])((?:19|20)\d{2})(?![\d])")
 
 
+#: A word right after a list item's number.
+_AFTER_MARKER: Final = re.compile(r"[^\S\n]+([^\W\d_]+)")
+
+
+def list_markers(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each numbered list item's number and full stop ("4." of "4.
+    Detsember 2016 - …" in a list 1., 2., 3., 4.). A run whose every item is a day of
+    one month ("1. juuli 2019 – seminar", "2. juuli 2019 – töötuba") is days, not a
+    list."""
+    out: list[tuple[int, int]] = []
+    for run in marker_runs(text):
+        months = set()
+        for _, end in run:
+            word = _AFTER_MARKER.match(text, end)
+            months.add(month_number(word.group(1)) if word else None)
+        if len(months) == 1 and None not in months:
+            continue
+        out += run
+    return out
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date, range and year in `text`, in order; a year-less one has `start` None
-    and its day and month in `day_month` (see `fill_years`)."""
+    and its day and month in `day_month` (see `fill_years`). The numbers of a numbered
+    list are not days."""
     taken = bytearray(len(text))
     found: list[DateMention] = []
     mo: int | None
     y: int | None
+
+    for s, e in list_markers(text):  # "4. Detsember 2016" as item 4 of a numbered list
+        taken[s:e] = b"\x01" * (e - s)
 
     def free(m: re.Match[str]) -> bool:
         return not any(taken[m.start() : m.end()])
@@ -347,3 +374,14 @@ def document_date(text: str, found: list[DateMention], *, within: int = 600) -> 
         if line.strip() == text[mention.begin : mention.finish].strip():
             return date.fromisoformat(mention.start)
     return None
+
+
+def without_year(
+    text: str, *, reference: date | None = None, year: int | None = None
+) -> list[DateMention]:
+    """The dates of `text` that no rule of `fill_years` could give a year: the events
+    they date are not proposed (the caller can say the document's date)."""
+    found = find_dates(text)
+    reference = reference or document_date(text, found)
+    filled = fill_years(text, found, reference=reference, context_year=year)
+    return [d for d in filled if d.day_month and not d.has_year]

@@ -310,7 +310,7 @@ def _listed(text: str, ws: list[Word], intro: re.Pattern[str], label: str) -> li
                 continue
             name = core[: item_words[-1].start - start] + nominative(item_words[-1].text)
             if label == PLACE:
-                name = _place_name(item_words[-1].text, core[: item_words[-1].start - start])
+                name = place_name(item_words[-1].text, core[: item_words[-1].start - start])
             out.append(Mention(label, start, start + len(core), name.strip(), rule="list"))
     return out
 
@@ -330,7 +330,7 @@ def _bracketed_acronyms(text: str, orgs: list[Mention]) -> list[Mention]:
     return out
 
 
-def _place_name(word: str, before: str = "") -> str:
+def place_name(word: str, before: str = "") -> str:
     """'Pärnus' → 'Pärnu', 'Rakveres' → 'Rakvere', 'Tallinnas' → 'Tallinn', 'Narvas' →
     'Narva': a place in the inessive (where) loses the -s (and a doubled consonant's
     vowel); other forms are kept as written."""
@@ -359,11 +359,11 @@ def places(text: str, ws: list[Word]) -> list[Mention]:
                 # "Narvas Vaba Laval": the town where, then the venue
                 found.append(
                     Mention(
-                        PLACE, ws[j].start, ws[j].end, _place_name(ws[j].text), rule="venue town"
+                        PLACE, ws[j].start, ws[j].end, place_name(ws[j].text), rule="venue town"
                     )
                 )
                 j += 1
-            name = text[ws[j].start : w.start] + _place_name(w.text)
+            name = text[ws[j].start : w.start] + place_name(w.text)
             found.append(
                 Mention(PLACE, ws[j].start, w.end, name.strip(), "VENUE", rule="venue word")
             )

@@ -1,6 +1,7 @@
 """From a document's text to proposed facts: the entities it names, the dated events it
-describes, and the relationships its sentences state, each with the exact quote that
-supports it and the quote's character offsets in the text (`text[start:end] == quote`).
+describes (`graph/ingest/events.py`), and the relationships its sentences state, each
+with the exact quote that supports it and the quote's character offsets in the text
+(`text[start:end] == quote`).
 
 Nothing here reads or writes the graph: `graph/ingest/resolve.py` looks the proposed
 entities up among the existing ones, and `graph/ingest/store.py` keeps the proposals.
@@ -29,37 +30,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from graph.ingest.dates import DateMention, document_date, fill_years, find_dates
-from graph.ingest.facts import EVENT, KIND_OF_LABEL, Draft, FactKind
+from graph.ingest.dates import document_date, fill_years, find_dates
+from graph.ingest.events import (
+    EVENT_RE,
+    in_sentence,
+    kind_of,
+    planned,
+    relationship,
+    scheduled,
+)
+from graph.ingest.facts import KIND_OF_LABEL, Draft, FactKind
 from graph.ingest.mentions import ORG, PERSON, PLACE, ROLE, Mention, all_mentions
-from graph.ingest.text import clip, enclosing, sentences
+from graph.ingest.parts import parts, within
+from graph.ingest.text import enclosing, quote_span, sentences
 from graph.text import fold
-
-#: Event words: (stem pattern, event kind). The stem is matched at a word's start
-#: after any compound prefix ("koostööseminarid", "infopäevadele").
-_EVENT_WORDS: Final = (
-    (r"mõttekoja\s+kohtumi|mõttekoda|mõttekoja", "THINK_TANK_MEETING"),
-    (r"seminar", "SEMINAR"),
-    (r"koolitus|koolitusp|õppepäev", "TRAINING"),
-    (r"foorum|konverents", "FORUM"),
-    (r"infopäev|teabepäev", "INFO_DAY"),
-    (r"töötuba|töötoa|töötubad", "WORKSHOP"),
-    (r"töörühm|töögrup|rakkerühm", "WORKING_GROUP"),
-    (r"kohtumi|koosolek|ümarlaud|arutelu", "MEETING"),
-)
-_EVENT_RE: Final = re.compile(
-    r"\b(\w*?)(" + "|".join(f"(?:{p})" for p, _ in _EVENT_WORDS) + r")\w*", re.IGNORECASE
-)
-_NOMINATIVE_EVENT: Final = {
-    "THINK_TANK_MEETING": "mõttekoja kohtumine",
-    "SEMINAR": "seminar",
-    "TRAINING": "koolitus",
-    "FORUM": "foorum",
-    "INFO_DAY": "infopäev",
-    "WORKSHOP": "töötuba",
-    "WORKING_GROUP": "töörühm",
-    "MEETING": "kohtumine",
-}
 
 _ORGANISE: Final = re.compile(
     r"\b(?:korralda\w*|kutsu(?:b|vad|s|sid)\b|viis(?:id)? läbi|viivad läbi|võõrustas)",
@@ -91,8 +75,6 @@ _NOT_ROLE: Final = frozenset(
 #: Between a person's name and the organisation after it that they work at ("Mari
 #: Maasikas (Töötukassa)", "Mari Maasikas Töötukassast"): not a verb ("kohtus MTÜ …").
 _AFTER_NAME: Final = re.compile(r"\s*[,(–—-]?\s*")
-#: How many dates one plural event word needs to be a series too.
-_SERIES: Final = 3
 #: How many sentences back an undated mention of an event ("Seminaril …") may refer.
 _BACK: Final = 2
 #: … and how many when it names the same kind of event ("Infopäevadel …").
@@ -109,28 +91,34 @@ class _Sentence:
     events: list[Draft]
 
 
-def propose(text: str, *, reference: date | None = None) -> list[Draft]:
+def propose(text: str, *, reference: date | None = None, year: int | None = None) -> list[Draft]:
     """Every fact the rules find in `text`, entities first (one draft per entity, quoted
-    where it is first named), then events, then relationships. `reference`: the
-    document's date, for dates written without their year (else read from the text)."""
+    where it is first named), then events, then relationships. For dates written without
+    their year: `reference`, the document's date (else read from the text), or `year`,
+    the year of what it is about (see `fill_years`)."""
     spans = sentences(text)
     mentions = all_mentions(text)
     found_dates = find_dates(text)
     reference = reference or document_date(text, found_dates)
-    found_dates = fill_years(text, found_dates, reference=reference)
+    found_dates = fill_years(text, found_dates, reference=reference, context_year=year)
     drafts: dict[str, Draft] = {}
     keys: dict[int, str] = {}
     for i, m in enumerate(mentions):
         keys[i] = _entity(text, spans, m, drafts)
+    places = {fold(m.name) for m in mentions if m.label == PLACE}
+    scheduled(text, spans, found_dates, drafts, lambda m: _entity(text, spans, m, drafts), places)
     index = {id(m): i for i, m in enumerate(mentions)}
     by_sentence = _by_sentence(spans, mentions)
     ordered = sorted(by_sentence)
     previous: list[Draft] = []
     since = 0
+    #: where the last sentence about events ended: the next one in its paragraph is too
+    about_events = -1
     for n, (s, e) in enumerate(ordered):
         sentence = by_sentence[(s, e)]
-        sentence.events = _events(text, s, e, found_dates, drafts)
+        sentence.events = in_sentence(text, s, e, found_dates, drafts)
         since += 1
+        same_paragraph = about_events >= 0 and "\n" not in text[about_events:s]
         if sentence.events:
             previous, since = sentence.events, 0
         elif n > 0 and _LIST_LINE.match(text[s:e]) and ordered[n - 1][1] >= s - 3:
@@ -139,13 +127,24 @@ def propose(text: str, *, reference: date | None = None) -> list[Draft]:
         elif (
             previous
             and since <= _BACK_SAME_KIND
-            and (word := _EVENT_RE.search(text, s, e))
-            and (since <= _BACK or _kind_of(word) == previous[0].props.get("kind"))
+            and (word := EVENT_RE.search(text, s, e))
+            and (since <= _BACK or kind_of(word) == previous[0].props.get("kind"))
         ):
             # "Seminaril osalesid …": the events of a sentence just before, or of the
-            # same kind a few sentences before ("Infopäevadel esitab …")
-            sentence.events = previous
+            # same kind a few sentences before ("Infopäevadel esitab …"), and what is
+            # held at them ("… viib läbi koosmõtlemise töötuba")
+            sentence.events = previous + within(text, s, e, previous, drafts)
+        elif (
+            previous
+            and same_paragraph
+            and (held := within(text, s, e, previous, drafts, continued=True))
+        ):
+            # the paragraph about them goes on to what is held at them
+            sentence.events = previous + held
+        about_events = e if sentence.events else -1
         _relationships(text, spans, sentence, index, keys, drafts)
+    planned(text, found_dates, drafts)
+    parts(text, spans, found_dates, drafts)
     return list(drafts.values())
 
 
@@ -157,13 +156,6 @@ def _by_sentence(
         span = enclosing(spans, m.start, m.end)
         out.setdefault(span, _Sentence(span[0], span[1], [], [])).mentions.append(m)
     return out
-
-
-def _quote(text: str, spans: list[tuple[int, int]], at: int, to: int) -> tuple[int, int]:
-    s, e = clip(text, enclosing(spans, at, to), (at, to))
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def entity_key(label: str, name: str) -> str:
@@ -182,7 +174,7 @@ def _entity(text: str, spans: list[tuple[int, int]], m: Mention, drafts: dict[st
         if m.role and not draft.props.get("role"):
             draft.props["role"] = _role(m.role)
         return key
-    s, e = _quote(text, spans, m.start, m.end)
+    s, e = quote_span(text, spans, m.start, m.end)
     props: dict[str, Any] = {}
     if m.kind:
         props["kind"] = m.kind
@@ -224,119 +216,6 @@ def _role(phrase: str) -> str:
     return " ".join(reversed(kept)) or phrase
 
 
-def _events(
-    text: str, s: int, e: int, found: list[DateMention], drafts: dict[str, Draft]
-) -> list[Draft]:
-    """One event per day or day range written in a sentence that names an event."""
-    words = list(_EVENT_RE.finditer(text, s, e))
-    if not words:
-        return []
-    dated = [d for d in found if s <= d.begin and d.finish <= e and d.start and len(d.start) == 10]
-    out: list[Draft] = []
-    for d in dated:
-        word = min(words, key=lambda w: abs(w.start() - d.begin))
-        kind = _kind_of(word)
-        written = text[d.begin : d.finish].strip(" .")
-        name = f"{_event_head(text, word, kind)} {written}"
-        assert d.start is not None
-        key = f"{EVENT}:{fold(name)}:{d.start}"
-        props: dict[str, Any] = {"kind": kind, "startDate": d.start}
-        if d.end and d.end != d.start:
-            props["endDate"] = d.end
-        if d.inferred and d.note:
-            props["dateNote"] = d.note
-        qs, qe = _quote(text, [(s, e)], min(word.start(), d.begin), max(word.end(), d.finish))
-        draft = drafts.get(key) or Draft(
-            key=key,
-            kind=FactKind.EVENT,
-            quote=text[qs:qe],
-            start=qs,
-            end=qe,
-            at=d.begin,
-            to=d.finish,
-            rule="event word and date",
-            label=EVENT,
-            name=name,
-            props=props,
-        )
-        drafts[key] = draft
-        out.append(draft)
-    return _with_series(text, s, e, words, out, drafts)
-
-
-def _with_series(
-    text: str,
-    s: int,
-    e: int,
-    words: list[re.Match[str]],
-    events: list[Draft],
-    drafts: dict[str, Draft],
-) -> list[Draft]:
-    """'Mõttekoja kohtumised: 29.10.15, 26.11.15, 19.01.16.': a plural event word with
-    three or more dates is a series as well, from the first date to the last; the
-    events are PART_OF it, and a list of participants after it is the series'."""
-    if len(events) < _SERIES or len(words) != 1 or not words[0].group(0).lower().endswith("d"):
-        return events
-    first, last = events[0], events[-1]
-    written = f"{text[first.at : first.to].strip(' .')}–{text[last.at : last.to].strip(' .')}"
-    head = words[0].group(0)
-    name = f"{head[:1].upper()}{head[1:]} {written}"
-    start = str(first.props["startDate"])
-    end = str(last.props.get("endDate") or last.props["startDate"])
-    key = f"{EVENT}:{fold(name)}:{start}"
-    qs, qe = _quote(text, [(s, e)], words[0].start(), last.to)
-    series = drafts.get(key) or Draft(
-        key=key,
-        kind=FactKind.EVENT,
-        quote=text[qs:qe],
-        start=qs,
-        end=qe,
-        at=words[0].start(),
-        to=last.to,
-        rule="event word and a list of dates",
-        label=EVENT,
-        name=name,
-        props={"kind": first.props["kind"], "startDate": start, "endDate": end},
-        series=True,
-    )
-    drafts[key] = series
-    for ev in events:
-        rel = f"PART_OF:{ev.key}>{key}"
-        drafts.setdefault(
-            rel,
-            Draft(
-                key=rel,
-                kind=FactKind.RELATIONSHIP,
-                quote=series.quote,
-                start=qs,
-                end=qe,
-                at=ev.at,
-                to=ev.to,
-                rule="one of a series",
-                rel_type="PART_OF",
-                from_key=ev.key,
-                to_key=key,
-            ),
-        )
-    return [*events, series]
-
-
-def _kind_of(word: re.Match[str]) -> str:
-    return next(k for p, k in _EVENT_WORDS if re.fullmatch(p, word.group(2), re.IGNORECASE))
-
-
-def _event_head(text: str, word: re.Match[str], kind: str) -> str:
-    """'Foorumi' → 'Foorum', 'koostööseminarid' → 'Koostööseminar': the event word in
-    the nominative singular, with its compound prefix."""
-    prefix = word.group(1)
-    stem = word.group(2).lower()
-    nominative = _NOMINATIVE_EVENT[kind]
-    if kind != "THINK_TANK_MEETING" and not nominative.startswith(stem[:4]):
-        nominative = stem
-    head = (prefix + nominative) if kind != "THINK_TANK_MEETING" else nominative
-    return head[:1].upper() + head[1:]
-
-
 def _relationships(
     text: str,
     spans: list[tuple[int, int]],
@@ -355,27 +234,11 @@ def _relationships(
     tied: set[str] = set()
 
     def state(rel: str, a: str, b: str, at: int, to: int, rule: str, **props: Any) -> None:
-        key = f"{rel}:{a}>{b}"
         stated.add((a, b))
         stated.add((b, a))
         tied.update((a, b))
-        if key in drafts:
-            return
-        qs, qe = _quote(text, spans, at, to)
-        drafts[key] = Draft(
-            key=key,
-            kind=FactKind.RELATIONSHIP,
-            quote=text[qs:qe],
-            start=qs,
-            end=qe,
-            at=at,
-            to=to,
-            rule=rule,
-            rel_type=rel,
-            from_key=a,
-            to_key=b,
-            props={k: v for k, v in props.items() if v is not None},
-        )
+        quote = quote_span(text, spans, at, to)
+        relationship(text, drafts, rel, a, b, quote, at, to, rule, **props)
 
     organise = _ORGANISE.search(body)
     attend = _ATTEND.search(body) or (_LIST_LINE.match(body) and sentence.events)
@@ -454,7 +317,7 @@ def _cooccurring(
             key = "~:" + "|".join(sorted((a, b)))
             if key in drafts:
                 continue
-            qs, qe = _quote(text, spans, min(ma.start, mb.start), max(ma.end, mb.end))
+            qs, qe = quote_span(text, spans, min(ma.start, mb.start), max(ma.end, mb.end))
             drafts[key] = Draft(
                 key=key,
                 kind=FactKind.COOCCURRENCE,

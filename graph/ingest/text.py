@@ -101,8 +101,13 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [(s + _lead(text[s:e]), e) for s, e in out if text[s:e].strip()]
 
 
+#: What a sentence does not start with: white space (a no-break space too) and bullets.
+LEAD: Final = re.compile(r"[^\S\n]*(?:[•\-–*·][^\S\n]*)*")
+
+
 def _lead(chunk: str) -> int:
-    return len(chunk) - len(chunk.lstrip(" \t•-–*·"))
+    m = LEAD.match(chunk)
+    return m.end() if m else 0
 
 
 def enclosing(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
@@ -123,11 +128,46 @@ def clip(
     half = max(0, (limit - (focus[1] - focus[0])) // 2)
     s2 = max(s, focus[0] - half)
     e2 = min(e, focus[1] + half)
-    while s2 > s and not text[s2 - 1].isspace():
+    while s < s2 < focus[0] and not text[s2 - 1].isspace():
         s2 += 1
     while e2 < e and not text[e2].isspace() and e2 > focus[1]:
         e2 -= 1
     return s2, max(e2, focus[1])
+
+
+def quote_span(text: str, spans: list[tuple[int, int]], at: int, to: int) -> tuple[int, int]:
+    """The quote for the words at [at, to): their sentence, clipped around them, without
+    trailing white space."""
+    s, e = clip(text, enclosing(spans, at, to), (at, to))
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+#: A numbered list item's marker at a line's start ("1. ", " 2. ").
+_ITEM_MARKER: Final = re.compile(r"^[^\S\n]*(\d{1,2})\.(?=[^\S\n]+\S)", re.MULTILINE)
+#: How many lines a numbered item may run on before the next one.
+_ITEM_LINES: Final = 4
+
+
+def marker_runs(text: str) -> list[list[tuple[int, int]]]:
+    """(start, end) of each numbered list item's number and full stop, a list per run of
+    lines that start "1.", "2.", "3." … (a few lines apart at most). Whether "4.
+    Detsember 2016" in one is item 4 or the 4th of December, `dates.list_markers` says."""
+    found = [(m.start(1), m.end(), int(m.group(1))) for m in _ITEM_MARKER.finditer(text)]
+    out: list[list[tuple[int, int]]] = []
+    run: list[tuple[int, int, int]] = []
+    for item in found:
+        near = text.count("\n", run[-1][1], item[0]) <= _ITEM_LINES if run else False
+        if near and item[2] == run[-1][2] + 1:
+            run.append(item)
+            continue
+        if len(run) >= 2:
+            out.append([(s, e) for s, e, _ in run])
+        run = [item] if item[2] == 1 else []
+    if len(run) >= 2:
+        out.append([(s, e) for s, e, _ in run])
+    return out
 
 
 # --- The head word of an organisation's name ------------------------------------------

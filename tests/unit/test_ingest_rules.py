@@ -232,3 +232,225 @@ def test_a_role_before_the_name_is_at_the_organisation_before_it_not_the_one_met
         ("Person:jaan tamm", "Organisation:eesti tootukassa"),
         ("Person:mari maasikas", "Organisation:sotsiaalkindlustusamet"),
     ]
+
+
+SCHEDULE = (
+    "Koolitused toimuvad kahes linnas: Pärnus ja Tartus.\n\n"
+    "Toimumise ajad:\n\n"
+    "Pärnus\n\n09.04\n30.04\n22.05\n\n"
+    "Tartus\n\n11.04\n02.05\n\n"
+    "Kandideerimise tähtaeg on 1. märts.\n"
+)
+
+
+def test_a_schedule_of_dates_under_place_headings_is_one_event_per_date() -> None:
+    found = _facts(SCHEDULE)
+    assert not [d for d in found if d.label == "Event"]  # no year anywhere: none guessed
+    found = [d for d in propose(SCHEDULE, year=2019) if d.label or d.rel_type]
+    for d in found:
+        assert SCHEDULE[d.start : d.end] == d.quote and d.start <= d.at < d.to <= d.end
+    events = sorted(
+        (d.name, d.props["kind"], d.props["startDate"]) for d in found if d.label == "Event"
+    )
+    assert events == [
+        ("Koolitus Pärnus 09.04", "TRAINING", "2019-04-09"),
+        ("Koolitus Pärnus 22.05", "TRAINING", "2019-05-22"),
+        ("Koolitus Pärnus 30.04", "TRAINING", "2019-04-30"),
+        ("Koolitus Tartus 02.05", "TRAINING", "2019-05-02"),
+        ("Koolitus Tartus 11.04", "TRAINING", "2019-04-11"),
+        ("Koolitused 09.04–22.05", "TRAINING", "2019-04-09"),
+    ]
+    held = sorted((d.from_key.split(":")[1], d.to_key) for d in found if d.rel_type == "HELD_AT")
+    assert held == [
+        ("koolitus parnus 09.04", "Place:parnu"),
+        ("koolitus parnus 22.05", "Place:parnu"),
+        ("koolitus parnus 30.04", "Place:parnu"),
+        ("koolitus tartus 02.05", "Place:tartu"),
+        ("koolitus tartus 11.04", "Place:tartu"),
+    ]
+    assert sum(d.rel_type == "PART_OF" for d in found) == 5
+    series = next(d for d in found if d.name == "Koolitused 09.04–22.05")
+    assert series.props["endDate"] == "2019-05-22"
+
+
+def test_dates_alone_on_lines_with_no_event_named_near_them_are_not_events() -> None:
+    text = "Kontoris oleme:\n\n09.04\n30.04\n22.05\n\nTere tulemast!\n"
+    assert not [d for d in propose(text, year=2019) if d.label == "Event"]
+
+
+def test_a_numbered_plan_of_dated_activities() -> None:
+    text = (
+        "Tegevused:\n\n"
+        " 1. September- Oktoober 2016 - Foorumi ettevalmistamine ja teavitus\n"
+        " 2. 25-26.11.2016 Narvas - Foorum\n"
+        " 3. Detsember 2016 - Aruannete koostamine.\n"
+        " 4. Detsember 2016- Jaanuar 2017 - Tulemuste levitamine\n"
+    )
+    events = sorted(
+        (d.name, d.props["kind"], d.props["startDate"], d.props.get("endDate"))
+        for d in _facts(text)
+        if d.label == "Event"
+    )
+    assert events == [
+        ("Aruannete koostamine", "OTHER", "2016-12", None),
+        ("Foorum 25-26.11.2016", "FORUM", "2016-11-25", "2016-11-26"),
+        ("Foorumi ettevalmistamine ja teavitus", "OTHER", "2016-09", "2016-10"),
+        ("Tulemuste levitamine", "OTHER", "2016-12", "2017-01"),
+    ]  # and no "Foorum 4. Detsember 2016": item 4 is not the 4th of December
+
+
+def test_a_numbered_lists_numbers_are_not_days_but_a_lone_day_is() -> None:
+    listed = "1. Mai 2016 - avamine\n2. Juuni 2016 - lõpetamine\n"
+    assert [d[1] for d in _dates(listed)] == ["2016-05", "2016-06"]
+    assert [d[1] for d in _dates("4. detsember 2016 - Foorum\n")] == ["2016-12-04"]
+
+
+def test_the_parts_a_document_lists_after_its_event_are_part_of_it() -> None:
+    text = (
+        "Ühing korraldab 25-26.11.2016 foorumi Narvas.\n\n"
+        '\xa0I Temaatiline arutelu "Mis on sotsiaalne ettevõtlus"\n\n'
+        "Arutelu juhib võrgustiku esindaja.\n\n"
+        "Töögruppide eeldatav struktuur:\n\n"
+        " • Alustamise ABC: mõtetest tegudeni (sammud)\n"
+        " • Parimad praktikad. Jagame kogemusi.\n\n"
+        "Tegevused: 12.12.2016 aruanne.\n"
+    )
+    found = _facts(text)
+    forum = "Event:foorum 25-26.11.2016:2016-11-25"
+    parts = sorted(
+        (d.name, d.props["kind"], d.props["startDate"], d.props["endDate"])
+        for d in found
+        if d.label == "Event" and d.key != forum
+    )
+    assert parts == [
+        ("Alustamise ABC: mõtetest tegudeni", "WORKING_GROUP", "2016-11-25", "2016-11-26"),
+        ("Parimad praktikad", "WORKING_GROUP", "2016-11-25", "2016-11-26"),
+        (
+            'Temaatiline arutelu "Mis on sotsiaalne ettevõtlus"',
+            "MEETING",
+            "2016-11-25",
+            "2016-11-26",
+        ),
+    ]
+    part_of = {d.to_key for d in found if d.rel_type == "PART_OF"}
+    assert part_of == {forum} and sum(d.rel_type == "PART_OF" for d in found) == 3
+
+
+def test_parts_need_an_event_before_them() -> None:
+    text = "Koolituspäevade teemad:\n\n - Koosloome\n - Teenusedisain\n\nII koolituspäev\n"
+    assert not [d for d in _facts(text) if d.label == "Event"]
+
+
+def test_what_is_held_at_events_named_before_is_held_at_each() -> None:
+    text = (
+        "Infopäevad toimuvad 25.08.2020 Jõhvis ja 26.08.2020 Narvas. Osalemine on tasuta. "
+        "Registreerimine on avatud. Infopäevadel esineb ministeerium. Projektijuht Mari "
+        "Maasikas tutvustab programmi ning viib läbi koosmõtlemise töötoa.\n"
+    )
+    found = _facts(text)
+    workshops = sorted(
+        (d.name, d.props["startDate"]) for d in found if d.props.get("kind") == "WORKSHOP"
+    )
+    assert workshops == [
+        ("Koosmõtlemise töötuba (Infopäev 25.08.2020)", "2020-08-25"),
+        ("Koosmõtlemise töötuba (Infopäev 26.08.2020)", "2020-08-26"),
+    ]
+    attended = {d.to_key.split(":")[1] for d in found if d.rel_type == "ATTENDED"}
+    assert "koosmotlemise tootuba (infopaev 25.08.2020)" in attended
+
+
+def _events(text: str, **kw: object) -> list[tuple[str, str, str | None]]:
+    found = propose(text, **kw)  # type: ignore[arg-type]  # reference or year
+    for d in found:
+        assert text[d.start : d.end] == d.quote and d.start <= d.at < d.to <= d.end
+    return sorted(
+        (d.name or "", str(d.props["startDate"]), d.props.get("endDate"))
+        for d in found
+        if d.label == "Event"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # consecutive days of one month are days, not a numbered list's items
+        (
+            "Suvekool:\n1. juuli 2019 – seminar Tartus\n2. juuli 2019 – töötuba Pärnus\n",
+            [
+                ("Seminar 1. juuli 2019", "2019-07-01", None),
+                ("Töötuba 2. juuli 2019", "2019-07-02", None),
+            ],
+        ),
+        # a day's programme: times, not dates
+        ("Konverentsi päevakava:\n10.05\n11.10\n", []),
+        ("Konverents:\n10.05\n11.10\n12.15\n", []),
+        ("Seminari kava:\n1. 10.05 - Avamine\n2. 11.10 - Paneel\n", []),
+        # lists with years that are no plan of activities
+        (
+            "Kirjandus:\n1. 2015 - Tamm, J. Sotsiaalne ettevõtlus.\n2. 2017 - Kask, M. Kogukond.\n",
+            [],
+        ),
+        ("Eelarve:\n1. 2019 - 15 000 eurot\n2. 2020 - 12 000 eurot\n", []),
+        (
+            "Ajakava:\n1. 31.03.2019 - taotluste esitamise tähtaeg\n2. 30.04.2019 - otsus\n",
+            [("otsus", "2019-04-30", None)],
+        ),
+        # another occasion than the one named before is not part of it
+        (
+            "Infopäev toimub 12.03.2019 Tallinnas. Järgmine seminar toimub sügisel Tartus.\n",
+            [("Infopäev 12.03.2019", "2019-03-12", None)],
+        ),
+        (
+            "Foorum toimus 25.11.2016 Narvas.\n\nVarem toimunud seminarid:\n• Sotsiaalne ettevõtlus\n• Kogukonnad\n",
+            [("Foorum 25.11.2016", "2016-11-25", None)],
+        ),
+        (
+            "Foorum toimus 25.11.2016 Narvas.\n\nTöötoad:\n• 10.00 Avamine\n",
+            [("Foorum 25.11.2016", "2016-11-25", None)],
+        ),
+        # siblings are not parts, and a numeral mid-sentence starts nothing
+        (
+            "Seminar toimub 12.03.2019 Tartus.\n\nII seminar\nIII seminar\n",
+            [("Seminar 12.03.2019", "2019-03-12", None)],
+        ),
+        (
+            "Seminar toimub 12.03.2019. I osa on hommikul. II töötuba algab kell 14.\n",
+            [("Seminar 12.03.2019", "2019-03-12", None)],
+        ),
+    ],
+)
+def test_what_is_not_an_event_or_not_a_part(
+    text: str, expected: list[tuple[str, str, str | None]]
+) -> None:
+    assert _events(text, year=2019) == expected
+
+
+def test_a_schedules_place_must_be_a_place_the_text_names() -> None:
+    text = "Koolitused:\n\nSügis\n\n09.04.2019\n30.04.2019\n\nKursus\n\n11.04.2019\n02.05.2019\n"
+    found = propose(text)
+    assert not [d for d in found if d.rel_type == "HELD_AT" or d.label == "Place"]
+    assert len([d for d in found if d.label == "Event"]) == 5  # four days and the series
+
+
+def test_a_sentence_about_a_scheduled_day_is_that_day() -> None:
+    text = (
+        "Koolitused toimuvad:\n\nPärnus\n\n09.04.2019\n30.04.2019\n\n"
+        "Esimene koolitus 09.04.2019 on tasuta.\n"
+    )
+    assert [e[0] for e in _events(text)] == [
+        "Koolitus Pärnus 09.04.2019",
+        "Koolitus Pärnus 30.04.2019",
+    ]
+
+
+def test_a_list_item_may_hold_two_sentences() -> None:
+    text = (
+        "Foorum toimub 25.11.2016 Narvas.\n\n"
+        "Töötoad:\n• Parimad praktikad. Jagame kogemusi.\n• Rahastus\n• Kogukonnad\n"
+    )
+    assert [e[0] for e in _events(text)] == [
+        "Foorum 25.11.2016",
+        "Kogukonnad",
+        "Parimad praktikad",
+        "Rahastus",
+    ]
