@@ -15,6 +15,8 @@ documents support) as the answer key:
 - relationships: by type and both ends, the ends mapped to curated records as above.
 
 Precision = matched / extracted; recall = curated records found / curated records.
+It runs twice: each file given nothing but its text and name, then with the one date a
+user would give (`GIVEN_DATES`: the undated brochure's year, `koostoo ingest --date`).
 Nothing here is tuned on the curated strings: the extractor's rules never read them.
 
 Speed: the five texts joined (about ten pages) are proposed (rules only) and ingested
@@ -33,7 +35,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from graph import local, maintenance, migrations
 from graph.driver import Graph, connect
@@ -172,21 +174,43 @@ async def _speed(graph: Graph, text: str) -> tuple[float, float, int]:
     return statistics.median(rules), statistics.median(whole), count
 
 
+#: A date a user who ingests the file knows and gives (`koostoo ingest --date`): the
+#: brochure is undated, and its schedule ("09.04", "30.04" …) has no year.
+GIVEN_DATES: Final = {"002_fbbdc7f87324f4c9.txt": "2019"}
+
+
+async def _ingest_all(
+    graph: Graph, texts: list[tuple[Path, str]], dates: dict[str, str]
+) -> dict[str, Any]:
+    """Every text ingested into an empty database and accepted, then scored."""
+    await maintenance.wipe(graph, allow_data=False)
+    for path, text in texts:
+        meta = DocumentMeta(title=path.stem, file=path.name, date=dates.get(path.name))
+        got = await ingest_text(graph, text, meta, actor=ACTOR)
+        pending = [p.id for p in got.proposals if p.status is store.Status.PROPOSED and not p.weak]
+        await review.decide(graph, pending, accept=True, actor=ACTOR)
+    nodes, rels = await _extracted(graph)
+    return _score(_gold(dataset.read()), nodes, rels)
+
+
+def _table(rows: dict[str, tuple[int, int, int, int]]) -> list[str]:
+    lines = [
+        "| kind | extracted | correct | precision | curated | found | recall |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind, (n, ok, gold_n, found) in rows.items():
+        lines.append(
+            f"| {kind} | {n} | {ok} | {_pct(ok, n)} | {gold_n} | {found} | {_pct(found, gold_n)} |"
+        )
+    return lines
+
+
 async def run(uri: str, texts: list[tuple[Path, str]]) -> str:
     graph = await connect(uri, "neo4j", "", "neo4j")
     try:
         await migrations.migrate(graph)
-        await maintenance.wipe(graph, allow_data=False)
-        for path, text in texts:
-            got = await ingest_text(
-                graph, text, DocumentMeta(title=path.stem, file=path.name), actor=ACTOR
-            )
-            pending = [
-                p.id for p in got.proposals if p.status is store.Status.PROPOSED and not p.weak
-            ]
-            await review.decide(graph, pending, accept=True, actor=ACTOR)
-        nodes, rels = await _extracted(graph)
-        result = _score(_gold(dataset.read()), nodes, rels)
+        given = await _ingest_all(graph, texts, GIVEN_DATES)
+        result = await _ingest_all(graph, texts, {})
         joined = "\n\n".join(t for _, t in texts)
         rules, whole, count = await _speed(graph, joined)
     finally:
@@ -197,14 +221,20 @@ async def run(uri: str, texts: list[tuple[Path, str]]) -> str:
         "Produced by `.venv/bin/python -m bench.ingest_eval --out bench/RESULTS-ingest.md`:",
         "the five source documents ingested into an empty database and accepted with",
         "`--accept-all`'s code, scored against the curated dataset (see the script's docstring).",
+        "Each file is given nothing but its text and name:",
         "",
-        "| kind | extracted | correct | precision | curated | found | recall |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        *_table(result["rows"]),
+        "",
+        "The same, when the user gives the undated brochure's year as they ingest it",
+        f"(`koostoo ingest --date {GIVEN_DATES['002_fbbdc7f87324f4c9.txt']} "
+        "002_fbbdc7f87324f4c9.txt`): its schedule of training days",
+        "is written without a year, and without it those events are not proposed (the CLI",
+        "names the dates and asks for `--date`):",
+        "",
+        *_table(given["rows"]),
+        "",
+        "Everything below is for the first run (nothing given).",
     ]
-    for kind, (n, ok, gold_n, found) in result["rows"].items():
-        lines.append(
-            f"| {kind} | {n} | {ok} | {_pct(ok, n)} | {gold_n} | {found} | {_pct(found, gold_n)} |"
-        )
     lines += ["", "Relationship recall by type (curated → found):", ""]
     for t, (gold_n, found) in sorted(result["by_type"].items()):
         lines.append(f"- {t}: {found} / {gold_n}")

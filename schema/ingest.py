@@ -17,7 +17,7 @@ import strawberry
 from graph import entities
 from graph.errors import GraphError, InvalidInput, NotFound
 from graph.ingest import review, store
-from graph.ingest.documents import DocumentMeta, ingest_text
+from graph.ingest.documents import DocumentMeta, dates_without_year, ingest_text
 from graph.ingest.facts import FactKind
 from graph.ingest.formats import extract
 from graph.models.entities import DocumentKind
@@ -114,6 +114,12 @@ class Proposal:
         )
 
 
+@strawberry.type(description="A date the text writes without its year, where it is.")
+class DateWithoutYear:
+    line: int = strawberry.field(description="1 for the text's first line.")
+    text: str = strawberry.field(description='As written ("09.04").')
+
+
 @strawberry.type(description="An ingested document: its text and its proposed facts.")
 class IngestedDocument:
     id: strawberry.ID
@@ -124,6 +130,11 @@ class IngestedDocument:
         description="False when the same text was ingested before: nothing new was proposed."
     )
     proposals: list[Proposal]
+    date: str | None = strawberry.field(description="The document's date, as given.")
+    dates_without_year: list[DateWithoutYear] = strawberry.field(
+        description="Dates neither the text nor the document's date gives a year: what they "
+        "date is not proposed. Propose the same text again with its `date` to add those facts."
+    )
 
 
 @strawberry.type(description="A document with stated facts still under review.")
@@ -207,6 +218,11 @@ async def _document(
         content_hash=doc.content_hash,
         created=created,
         proposals=[Proposal.from_model(p) for p in proposals],
+        date=doc.date,
+        dates_without_year=[
+            DateWithoutYear(line=line, text=written)
+            for line, written in dates_without_year(doc.text, doc.date)
+        ],
     )
 
 

@@ -10,6 +10,7 @@ co-occurrences), one transaction per batch; `--json` prints the proposals.
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,6 +26,7 @@ from graph.ingest import review, store
 from graph.ingest.documents import DocumentMeta, ingest_text
 from graph.ingest.facts import FactKind
 from graph.ingest.formats import Extracted, extract
+from graph.models.common import partial_date_bounds
 
 _Files = Annotated[
     list[Path],
@@ -63,11 +65,16 @@ async def _accept_all(graph: Graph, doc_id: str) -> review.Decided:
 
 
 async def _ingest(
-    graph: Graph, read: list[tuple[Path, Extracted]], *, accept_known: bool, accept_all: bool
+    graph: Graph,
+    read: list[tuple[Path, Extracted]],
+    *,
+    accept_known: bool,
+    accept_all: bool,
+    date: str | None = None,
 ) -> list[dict[str, Any]]:
     report = []
     for path, got in read:
-        meta = DocumentMeta(title=(got.title or path.stem)[:200], file=path.name)
+        meta = DocumentMeta(title=(got.title or path.stem)[:200], file=path.name, date=date)
         ingested = await ingest_text(graph, got.text, meta, actor=CLI_ACTOR)
         decided = review.Decided()
         if accept_all:
@@ -84,6 +91,9 @@ async def _ingest(
                 "accepted": len(decided.accepted),
                 "entitiesCreated": len(decided.created),
                 "proposals": [p.model_dump(mode="json", by_alias=True) for p in proposals],
+                "datesWithoutYear": [
+                    {"line": line, "text": written} for line, written in ingested.without_year
+                ],
             }
         )
     return report
@@ -107,11 +117,28 @@ def ingest(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the proposals as JSON on stdout.")
     ] = False,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="The documents' date (2019, 2019-01 or 2019-01-28): a date the text writes "
+            "without its year ('09.04') takes it from this.",
+        ),
+    ] = None,
 ) -> None:
     """Propose the facts documents state, each with its quote, for review."""
+    if date is not None:
+        try:
+            for bound in partial_date_bounds(date):
+                datetime.date.fromisoformat(bound)
+        except ValueError:
+            err.print(f"[red]--date: {escape(date)!r} is not a date (2019, 2019-01, 2019-01-28)[/]")
+            raise typer.Exit(2) from None
     read = _read(files)
     report = with_graph(
-        lambda graph: _ingest(graph, read, accept_known=accept_known, accept_all=accept_all)
+        lambda graph: _ingest(
+            graph, read, accept_known=accept_known, accept_all=accept_all, date=date
+        )
     )
     if as_json:
         out.print_json(json.dumps(report, ensure_ascii=False))
@@ -128,3 +155,11 @@ def ingest(
             f"{doc['documentId']}: {note}; {doc['accepted']} accepted, "
             f"{doc['entitiesCreated']} entities created"
         )
+        if doc["datesWithoutYear"]:
+            where = ", ".join(f"{d['text']} (line {d['line']})" for d in doc["datesWithoutYear"])
+            err.print(
+                f"[yellow]{escape(doc['file'])}: {len(doc['datesWithoutYear'])} dates have no "
+                f"year the text gives, and what they date was not proposed: {escape(where)}. "
+                "Give the document's date with --date.[/]",
+                soft_wrap=True,
+            )

@@ -3,9 +3,9 @@ find proposed for review, each entity looked up among the existing ones first.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Final
+from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 from pydantic import ValidationError
@@ -14,10 +14,11 @@ from graph import entities
 from graph.driver import Graph
 from graph.errors import InvalidInput
 from graph.ingest import resolve, store
+from graph.ingest.dates import without_year
 from graph.ingest.facts import Draft
 from graph.ingest.formats import MAX_CHARS, normalise
 from graph.ingest.propose import propose
-from graph.models.common import partial_date_bounds
+from graph.models.common import Model, partial_date_bounds
 from graph.models.registry import REGISTRY
 
 #: Labels whose proposed entities are looked up among the existing ones.
@@ -42,20 +43,28 @@ class Ingested:
     #: False when the same text was ingested before: nothing new was proposed
     created: bool
     proposals: list[store.Proposal]
+    #: (line, as written) of each date whose year neither the text nor the document's
+    #: date gives: what it dates is not proposed
+    without_year: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _reference(meta: DocumentMeta) -> date | None:
-    if not meta.date:
-        return None
+def _reference(given: str | None) -> tuple[date | None, int | None]:
+    """The document's date for `propose`: a day or month as the reference, a year alone
+    as the year of what the document is about."""
+    if not given:
+        return None, None
     try:
-        return date.fromisoformat(partial_date_bounds(meta.date)[0])
+        first = date.fromisoformat(partial_date_bounds(given)[0])
     except ValueError:
-        return None
+        return None, None
+    return (None, first.year) if len(given) == 4 else (first, None)
 
 
 async def ingest_text(graph: Graph, text: str, meta: DocumentMeta, *, actor: str) -> Ingested:
     """Store `text` as a document and propose its facts; a text ingested before (the
-    same content hash) is not stored or proposed again: its proposals are returned."""
+    same content hash) is not stored or proposed again: its proposals are returned. Given
+    again with a new date, the document takes that date, and the facts the date now
+    dates are proposed too (`_redate`)."""
     text = normalise(text)
     if not text.strip():
         raise InvalidInput([("text", "holds no text")])
@@ -64,25 +73,25 @@ async def ingest_text(graph: Graph, text: str, meta: DocumentMeta, *, actor: str
     doc_id = store.document_id(text)
     known = await store.document(graph, doc_id)
     if known is not None:
-        return Ingested(doc_id, False, await store.list_for(graph, doc_id))
-    try:
-        doc_input = REGISTRY["Document"].create.model_validate(
-            {
-                "id": doc_id,
-                "title": meta.title,
-                "kind": meta.kind,
-                "language": meta.language,
-                "date": meta.date,
-                "url": meta.url,
-                "file": meta.file,
-            }
+        if meta.date and meta.date != known.date:
+            await _redate(graph, doc_id, text, meta, actor=actor)
+        date = meta.date or known.date
+        return Ingested(
+            doc_id, False, await store.list_for(graph, doc_id), dates_without_year(text, date)
         )
-    except ValidationError as e:
-        raise InvalidInput(
-            [(".".join(str(p) for p in err["loc"]), err["msg"]) for err in e.errors()]
-        ) from None
-    drafts = propose(text, reference=_reference(meta))
-    found = await _resolve(graph, drafts)
+    doc_input = _validated(
+        REGISTRY["Document"].create,
+        {
+            "id": doc_id,
+            "title": meta.title,
+            "kind": meta.kind,
+            "language": meta.language,
+            "date": meta.date,
+            "url": meta.url,
+            "file": meta.file,
+        },
+    )
+    drafts, found = await _proposed(graph, text, meta.date)
 
     async def work(tx: AsyncManagedTransaction) -> bool:
         if await (await tx.run("MATCH (d:Document {id: $id}) RETURN d.id", id=doc_id)).single():
@@ -93,7 +102,53 @@ async def ingest_text(graph: Graph, text: str, meta: DocumentMeta, *, actor: str
         return True
 
     created = await graph.write(work)
-    return Ingested(doc_id, created, await store.list_for(graph, doc_id))
+    return Ingested(
+        doc_id, created, await store.list_for(graph, doc_id), dates_without_year(text, meta.date)
+    )
+
+
+async def _redate(graph: Graph, doc_id: str, text: str, meta: DocumentMeta, *, actor: str) -> None:
+    """A document ingested before, given a date now ("09.04" had no year then): the
+    document takes the date (audited), and what the rules propose with it is added.
+    Proposals made before are kept as they are, decided or not (the same fact has the
+    same proposal: `store.save_in_tx` creates only new ones)."""
+    patch = _validated(REGISTRY["Document"].update, {"date": meta.date})
+    changes = entities.properties("Document", patch, partial=True)
+    drafts, found = await _proposed(graph, text, meta.date)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await entities.update_in_tx(tx, "Document", doc_id, changes, actor=actor)
+        await store.save_in_tx(tx, doc_id, drafts, found)
+
+    await graph.write(work)
+
+
+def _validated(model: type[Model], data: dict[str, Any]) -> Model:
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise InvalidInput(
+            [(".".join(str(p) for p in err["loc"]), err["msg"]) for err in e.errors()]
+        ) from None
+
+
+async def _proposed(
+    graph: Graph, text: str, date: str | None
+) -> tuple[list[Draft], dict[str, list[store.Candidate]]]:
+    """What the rules propose from `text` (of a document dated `date`), looked up."""
+    reference, year = _reference(date)
+    drafts = propose(text, reference=reference, year=year)
+    return drafts, await _resolve(graph, drafts)
+
+
+def dates_without_year(text: str, date: str | None) -> list[tuple[int, str]]:
+    """(line, as written) of each date of `text` that neither the text nor the document's
+    `date` gives a year."""
+    reference, year = _reference(date)
+    return [
+        (text.count("\n", 0, d.begin) + 1, text[d.begin : d.finish].strip())
+        for d in without_year(text, reference=reference, year=year)
+    ]
 
 
 async def _resolve(graph: Graph, drafts: list[Draft]) -> dict[str, list[store.Candidate]]:

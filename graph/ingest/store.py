@@ -204,7 +204,7 @@ ORDER BY d.createdAt DESC, d.id LIMIT $first
 
 DOCUMENT = """
 MATCH (d:Document {id: $id})
-RETURN d {.id, .title, .text, .contentHash} AS d
+RETURN d {.id, .title, .text, .contentHash, .date} AS d
 """
 
 
@@ -322,6 +322,8 @@ class DocumentText(BaseModel):
     title: str
     text: str
     content_hash: str = Field(alias="contentHash")
+    #: the document's date as given (partial ISO), if any
+    date: str | None = None
 
 
 async def document(graph: Graph, doc_id: str) -> DocumentText | None:

@@ -145,3 +145,38 @@ async def test_a_viewer_gets_no_review_view(page: Page, site: Site, graph: Graph
     await page.goto(f"{site.url}/?key={viewer}")
     await expect(page.locator("body[data-ready=true]")).to_be_attached()
     await expect(page.get_by_role("button", name="Review a document")).to_be_hidden()
+
+
+SCHEDULE = "Koolitused toimuvad:\n\nTartus\n\n11.04\n02.05\n23.05\n"
+
+
+async def test_a_schedule_without_its_year_is_proposed_once_the_date_is_given(
+    page: Page, site: Site, graph: Graph
+) -> None:
+    await page.goto(f"{site.url}/?key={site.key}")
+    await page.get_by_role("button", name="Review a document").click()
+    await page.get_by_role("textbox", name="Document text").fill(SCHEDULE)
+    date = page.get_by_role("textbox", name="The document's date (optional)")
+    await date.fill("11.04.2019")
+    await page.get_by_role("button", name="Propose facts").click()
+    await expect(page.locator(f"#{await date.get_attribute('aria-describedby')}")).to_have_text(
+        "Write the date as 2019, 2019-04 or 2019-04-09."
+    )
+    await expect(date).to_be_focused()
+    assert await _one(graph, "MATCH (d:Document) RETURN count(d)") == 0  # nothing sent
+
+    await date.fill("")
+    await page.get_by_role("button", name="Propose facts").click()
+    notice = page.locator(".review-result [role=note]")
+    await expect(notice).to_contain_text(
+        "3 dates have no year the text gives (11.04 on line 5, 02.05 on line 6, 23.05 on line 7)"
+    )
+    events = page.locator("section.fact-kind[aria-label='Events'] li.fact")
+    await expect(events).to_have_count(0)
+
+    await date.fill("2019")
+    await page.get_by_role("button", name="Propose facts").click()
+    await expect(notice).to_have_count(0)
+    await expect(events).to_have_count(4)  # three training days and the series
+    await expect(events.filter(has_text="Koolitus Tartus 11.04")).to_have_count(1)
+    assert await _one(graph, "MATCH (d:Document {date: '2019'}) RETURN count(d)") == 1

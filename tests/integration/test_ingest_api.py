@@ -191,3 +191,51 @@ async def test_viewers_can_neither_read_nor_decide_proposals(
     ):
         body = (await viewer.post(query, **variables)).json()
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+
+
+DATED = """
+mutation($input: ProposeInput!) {
+  proposeFromDocument(input: $input) {
+    __typename
+    ... on IngestedDocument { id created date datesWithoutYear { line text }
+      proposals { kind name props status } }
+    ... on ValidationProblem { field problems { field message } }
+  }
+}
+"""
+
+SCHEDULE = "Koolitused toimuvad:\n\nRakveres\n\n16.04\n07.05\n04.06\n"
+
+
+async def test_dates_without_a_year_are_listed_until_the_document_is_dated(
+    gql: dict[Role, GraphQLClient],
+) -> None:
+    editor = gql[Role.EDITOR]
+    first = (await editor(DATED, input={"title": "Ajakava", "text": SCHEDULE}))[
+        "proposeFromDocument"
+    ]
+    assert first["created"] is True and first["date"] is None
+    assert first["datesWithoutYear"] == [
+        {"line": 5, "text": "16.04"},
+        {"line": 6, "text": "07.05"},
+        {"line": 7, "text": "04.06"},
+    ]
+    assert not [p for p in first["proposals"] if p["kind"] == "EVENT"]
+
+    bad = (await editor(DATED, input={"text": SCHEDULE, "date": "2019-13"}))["proposeFromDocument"]
+    assert bad["__typename"] == "ValidationProblem" and bad["field"] == "date", bad
+
+    again = (await editor(DATED, input={"text": SCHEDULE, "date": "2019"}))["proposeFromDocument"]
+    assert again["created"] is False and again["id"] == first["id"]
+    assert again["date"] == "2019" and again["datesWithoutYear"] == []
+    events = sorted(
+        (p["name"], json.loads(p["props"])["startDate"])
+        for p in again["proposals"]
+        if p["kind"] == "EVENT"
+    )
+    assert events == [
+        ("Koolitus Rakveres 04.06", "2019-06-04"),
+        ("Koolitus Rakveres 07.05", "2019-05-07"),
+        ("Koolitus Rakveres 16.04", "2019-04-16"),
+        ("Koolitused 16.04–04.06", "2019-04-16"),
+    ]

@@ -110,3 +110,43 @@ async def test_accept_known_accepts_only_facts_between_existing_entities(
         "(:Organisation {name: 'Sotsiaalkindlustusamet'}) RETURN count(m)"
     )
     assert await _count(graph, member) == 1
+
+
+SCHEDULE = (
+    "Koolituste toimumise ajad:\n\nPärnus\n\n09.04\n30.04\n22.05\n\n"
+    "Koolitused algavad kell 10.00.\n"
+)
+
+
+async def test_dates_without_a_year_are_named_and_date_gives_them_one(
+    cli_env: dict[str, str], graph: Graph, tmp_path: Path
+) -> None:
+    brochure = tmp_path / "brosuur.txt"
+    brochure.write_text(SCHEDULE, encoding="utf-8")
+    bad = run([str(brochure), "--date", "2019-02-30"], cli_env)
+    assert bad.returncode == 2
+    assert "--date: '2019-02-30' is not a date" in bad.stderr
+    assert await _count(graph, "MATCH (d:Document) RETURN count(d)") == 0
+
+    undated = run([str(brochure), "--accept-all"], cli_env)
+    assert undated.returncode == 0, undated.stderr
+    warning = " ".join(undated.stderr.split())
+    assert "3 dates have no year the text gives" in warning
+    assert "09.04 (line 5), 30.04 (line 6), 22.05 (line 7)" in warning
+    assert "--date" in warning
+    assert await _count(graph, "MATCH (e:Event) RETURN count(e)") == 0
+
+    # the same file again, with its date: the document takes it, and the dates it gives
+    # a year to are proposed now
+    done = run([str(brochure), "--date", "2019", "--accept-all", "--json"], cli_env)
+    assert done.returncode == 0, done.stderr
+    (doc,) = json.loads(done.stdout)
+    assert doc["created"] is False and doc["datesWithoutYear"] == []
+    assert await _count(graph, "MATCH (d:Document {date: '2019'}) RETURN count(d)") == 1
+    held = (
+        "MATCH (e:Event {kind: 'TRAINING'})-[:HELD_AT]->(:Place {name: 'Pärnu'}) "
+        "RETURN count(e)"
+    )
+    assert await _count(graph, held) == 3
+    series = "MATCH (:Event)-[:PART_OF]->(s:Event {startDate: '2019-04-09'}) RETURN count(*)"
+    assert await _count(graph, series) == 3

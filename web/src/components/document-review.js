@@ -11,7 +11,9 @@ const PROPOSAL = `
   id kind status quote start end type name relationshipType fromKey toKey key weak
   matchId matchName entityId candidates { id type name score }`;
 
-const DOCUMENT = `id title text created proposals { ${PROPOSAL} }`;
+const DOCUMENT = `id title text created date datesWithoutYear { line text } proposals { ${PROPOSAL} }`;
+/** A partial ISO date, as the server takes it: 2019, 2019-04 or 2019-04-09. */
+const PARTIAL_DATE = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/;
 
 const PROPOSE = `mutation ReviewPropose($input: ProposeInput!) {
   proposeFromDocument(input: $input) {
@@ -148,9 +150,12 @@ function Fact({ p, names, selected, onSelect, act }) {
 }
 
 export function DocumentReview({ onClose, notify }) {
-  const ids = { title: useId(), text: useId(), file: useId() };
+  const ids = { title: useId(), date: useId(), text: useId(), file: useId() };
   const textField = useRef(null);
   const [title, setTitle] = useState("");
+  const [date, setDate] = useState("");
+  const [dateError, setDateError] = useState("");
+  const dateField = useRef(null);
   const [text, setText] = useState("");
   const [file, setFile] = useState(null);
   const [doc, setDoc] = useState(null);
@@ -184,10 +189,20 @@ export function DocumentReview({ onClose, notify }) {
       return;
     }
     if (file && file.size > MAX_FILE) return setError(`The file is larger than ${MAX_FILE / 1024 / 1024} MB.`);
+    if (date.trim() && !PARTIAL_DATE.test(date.trim())) {
+      setDateError("Write the date as 2019, 2019-04 or 2019-04-09.");
+      dateField.current?.focus();
+      return;
+    }
+    setDateError("");
     setError("");
     setBusy(true);
     try {
-      const input = { title: title.trim() || null, ...(file ? { file: await fileInput(file) } : { text }) };
+      const input = {
+        title: title.trim() || null,
+        date: date.trim() || null,
+        ...(file ? { file: await fileInput(file) } : { text }),
+      };
       const got = answer((await gql(PROPOSE, { input })).proposeFromDocument);
       setDoc(got);
       setSelected(null);
@@ -239,6 +254,11 @@ export function DocumentReview({ onClose, notify }) {
       <form class="review-form" onSubmit=${propose} novalidate>
         <label for=${ids.title}>Title (optional)</label>
         <input id=${ids.title} value=${title} onInput=${(e) => setTitle(e.currentTarget.value)} />
+        <label for=${ids.date}>The document's date (optional)</label>
+        <input id=${ids.date} ref=${dateField} value=${date} placeholder="2019, 2019-04 or 2019-04-09"
+          aria-invalid=${dateError ? "true" : "false"} aria-describedby=${`${ids.date}-error`}
+          onInput=${(e) => setDate(e.currentTarget.value)} />
+        <p id=${`${ids.date}-error`} class="error" role="alert">${dateError}</p>
         <label for=${ids.text}>Document text</label>
         <textarea id=${ids.text} ref=${textField} rows="6" value=${text} disabled=${Boolean(file)}
           aria-invalid=${error ? "true" : "false"} aria-describedby=${`${ids.text}-error`}
@@ -254,7 +274,11 @@ export function DocumentReview({ onClose, notify }) {
           <h3 id="review-doc-title">${doc.title}</h3>
           <p class="status-line" role="status">${doc.created
             ? `${proposals.length} facts proposed. Nothing is in the graph until you accept it.`
-            : "This text was ingested before: nothing new is proposed; these are its facts."}</p>
+            : "This text was ingested before: these are its facts, decided ones as decided."}</p>
+          ${doc.datesWithoutYear?.length > 0 && html`
+            <p class="notice" role="note">${doc.datesWithoutYear.length === 1 ? "One date has" : `${doc.datesWithoutYear.length} dates have`}
+              ${" "}no year the text gives (${doc.datesWithoutYear.slice(0, 6).map((d) => `${d.text} on line ${d.line}`).join(", ")}${doc.datesWithoutYear.length > 6 ? ", …" : ""}),
+              so what they date is not proposed. Enter the document's date above and propose it again.</p>`}
           <div class="review-columns">
             <div class="review-text" aria-label="Document text with the quotes highlighted">${segments(doc.text, proposals).map((s) =>
               s.ids.length === 0
