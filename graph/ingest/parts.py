@@ -89,6 +89,7 @@ def parts(
     Praktilised töötoad teemal …"). Each is PART_OF the event and takes its dates."""
     out: list[Draft] = []
     events = _dated_events(drafts)
+    sections: list[Draft] = []  # the numbered parts found so far
     dates = sorted(d.begin for d in found)
     intro: str | None = None  # the kind of the parts a list's items are
     for s, e in spans:
@@ -103,7 +104,8 @@ def parts(
         if bullet and intro is not None and not first_on_line:
             continue  # an item's second sentence
         if bullet and intro is not None:
-            parent = _parent(events, s)
+            # the working groups listed after "II Praktilised töötoad" are its parts
+            parent = _parent(events + sections, s)
             kind = intro
             end = _NAME_END.search(text, s, e)
             name = text[s : end.start() if end else e].strip()
@@ -130,17 +132,17 @@ def parts(
                 name = text[s + roman.end() : end.start() if end else e].strip()
                 name = name if len(name) <= NAME_LIMIT else name[:NAME_LIMIT].rsplit(" ", 1)[0]
                 begin = s + roman.end()
-                out.append(
-                    _part(
-                        text,
-                        drafts,
-                        parent,
-                        name,
-                        kind_of(words[0]),
-                        (begin, begin + len(name)),
-                        "a numbered part",
-                    )
+                section = _part(
+                    text,
+                    drafts,
+                    parent,
+                    name,
+                    kind_of(words[0]),
+                    (begin, begin + len(name)),
+                    "a numbered part",
                 )
+                out.append(section)
+                sections.append(section)
     return out
 
 

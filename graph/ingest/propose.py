@@ -40,7 +40,7 @@ from graph.ingest.events import (
     scheduled,
 )
 from graph.ingest.facts import KIND_OF_LABEL, Draft, FactKind
-from graph.ingest.mentions import ORG, PERSON, PLACE, ROLE, Mention, all_mentions
+from graph.ingest.mentions import ORG, PERSON, PLACE, ROLE, UNIT_OF, Mention, all_mentions
 from graph.ingest.parts import parts, within
 from graph.ingest.text import enclosing, quote_span, sentences
 from graph.text import fold
@@ -105,6 +105,14 @@ def propose(text: str, *, reference: date | None = None, year: int | None = None
     keys: dict[int, str] = {}
     for i, m in enumerate(mentions):
         keys[i] = _entity(text, spans, m, drafts)
+    for i, m in enumerate(mentions):
+        if m.rule == UNIT_OF:  # "Tartu Ülikooli Narva Kolledž" is part of Tartu Ülikool
+            j, unit = next(
+                (j, o) for j, o in enumerate(mentions) if o.start == m.start and o.end > m.end
+            )
+            quote = quote_span(text, spans, unit.start, unit.end)
+            rule = "a unit of an organisation"
+            relationship(text, drafts, "PART_OF", keys[j], keys[i], quote, m.start, unit.end, rule)
     places = {fold(m.name) for m in mentions if m.label == PLACE}
     scheduled(text, spans, found_dates, drafts, lambda m: _entity(text, spans, m, drafts), places)
     index = {id(m): i for i, m in enumerate(mentions)}
@@ -227,7 +235,8 @@ def _relationships(
     s, e = sentence.start, sentence.end
     body = text[s:e]
     index = keys_by_id
-    actors = [m for m in sentence.mentions if m.label in (ORG, PERSON)]
+    # an organisation named only as the one a unit belongs to does nothing itself
+    actors = [m for m in sentence.mentions if m.label in (ORG, PERSON) and m.rule != UNIT_OF]
     places = [m for m in sentence.mentions if m.label == PLACE]
     stated: set[tuple[str, str]] = set()
     #: entities the sentence ties to something: two of them are not merely co-occurring

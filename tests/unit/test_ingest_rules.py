@@ -310,6 +310,7 @@ def test_the_parts_a_document_lists_after_its_event_are_part_of_it() -> None:
         "Ühing korraldab 25-26.11.2016 foorumi Narvas.\n\n"
         '\xa0I Temaatiline arutelu "Mis on sotsiaalne ettevõtlus"\n\n'
         "Arutelu juhib võrgustiku esindaja.\n\n"
+        " II Praktilised töötoad\n\n"
         "Töögruppide eeldatav struktuur:\n\n"
         " • Alustamise ABC: mõtetest tegudeni (sammud)\n"
         " • Parimad praktikad. Jagame kogemusi.\n\n"
@@ -325,6 +326,7 @@ def test_the_parts_a_document_lists_after_its_event_are_part_of_it() -> None:
     assert parts == [
         ("Alustamise ABC: mõtetest tegudeni", "WORKING_GROUP", "2016-11-25", "2016-11-26"),
         ("Parimad praktikad", "WORKING_GROUP", "2016-11-25", "2016-11-26"),
+        ("Praktilised töötoad", "WORKSHOP", "2016-11-25", "2016-11-26"),
         (
             'Temaatiline arutelu "Mis on sotsiaalne ettevõtlus"',
             "MEETING",
@@ -332,8 +334,18 @@ def test_the_parts_a_document_lists_after_its_event_are_part_of_it() -> None:
             "2016-11-26",
         ),
     ]
-    part_of = {d.to_key for d in found if d.rel_type == "PART_OF"}
-    assert part_of == {forum} and sum(d.rel_type == "PART_OF" for d in found) == 3
+    workshops = "Event:praktilised tootoad:2016-11-25"
+    part_of = sorted(
+        (d.from_key.split(":", 1)[1].rsplit(":", 1)[0], d.to_key)
+        for d in found
+        if d.rel_type == "PART_OF"
+    )
+    assert part_of == [
+        ("alustamise abc: motetest tegudeni", workshops),  # the groups of the second part
+        ("parimad praktikad", workshops),
+        ("praktilised tootoad", forum),
+        ('temaatiline arutelu "mis on sotsiaalne ettevotlus"', forum),
+    ]
 
 
 def test_parts_need_an_event_before_them() -> None:
@@ -401,7 +413,8 @@ def _events(text: str, **kw: object) -> list[tuple[str, str, str | None]]:
             [("Infopäev 12.03.2019", "2019-03-12", None)],
         ),
         (
-            "Foorum toimus 25.11.2016 Narvas.\n\nVarem toimunud seminarid:\n• Sotsiaalne ettevõtlus\n• Kogukonnad\n",
+            "Foorum toimus 25.11.2016 Narvas.\n\n"
+            "Varem toimunud seminarid:\n• Sotsiaalne ettevõtlus\n• Kogukonnad\n",
             [("Foorum 25.11.2016", "2016-11-25", None)],
         ),
         (
@@ -454,3 +467,33 @@ def test_a_list_item_may_hold_two_sentences() -> None:
         "Parimad praktikad",
         "Rahastus",
     ]
+
+
+def test_a_unit_named_with_its_organisation_is_part_of_it() -> None:
+    found = _facts(
+        "Seminaril osalesid Tallinna Tehnikaülikooli Ragnar Nurkse innovatsiooni ja "
+        "valitsemise instituut ja Tartu Ülikooli Narva Kolledž 12.03.2019.\n"
+    )
+    part_of = sorted((d.from_key, d.to_key) for d in found if d.rel_type == "PART_OF")
+    assert part_of == [
+        (
+            "Organisation:tallinna tehnikaulikooli ragnar nurkse innovatsiooni ja valitsemise "
+            "instituut",
+            "Organisation:tallinna tehnikaulikool",
+        ),
+        ("Organisation:tartu ulikooli narva kolledz", "Organisation:tartu ulikool"),
+    ]
+    attended = {d.from_key for d in found if d.rel_type == "ATTENDED"}
+    assert "Organisation:tartu ulikool" not in attended  # the college took part
+    assert "Organisation:tartu ulikooli narva kolledz" in attended
+
+
+def test_a_genitive_name_before_a_common_noun_is_no_unit() -> None:
+    found = _facts("Tartu Ülikooli teadlased ja Eesti Töötukassa kohtusid.\n")
+    assert not [d for d in found if d.rel_type == "PART_OF"]
+
+
+def test_only_a_genitive_names_the_organisation_of_a_unit() -> None:
+    found = _facts("Kogukond asutas uue MTÜ Seltsiks Sinule, mis tegeleb maaeluga.\n")
+    assert not [d for d in found if d.rel_type == "PART_OF"]
+    assert "MTÜ Selts" not in {d.name for d in found}
