@@ -113,7 +113,8 @@ async def test_accept_known_accepts_only_facts_between_existing_entities(
 
 
 SCHEDULE = (
-    "Koolituste toimumise ajad:\n\nPärnus\n\n09.04\n30.04\n22.05\n\n"
+    "Koolitused toimuvad kahes linnas: Pärnus ja Tartus.\n\n"
+    "Pärnus\n\n09.04\n30.04\n22.05\n\n"
     "Koolitused algavad kell 10.00.\n"
 )
 
@@ -132,7 +133,7 @@ async def test_dates_without_a_year_are_named_and_date_gives_them_one(
     assert undated.returncode == 0, undated.stderr
     warning = " ".join(undated.stderr.split())
     assert "3 dates have no year the text gives" in warning
-    assert "09.04 (line 5), 30.04 (line 6), 22.05 (line 7)" in warning
+    assert "09.04 (line 5), 30.04 (line 6), 22.05 (line 7)" in warning, warning
     assert "--date" in warning
     assert await _count(graph, "MATCH (e:Event) RETURN count(e)") == 0
 
@@ -143,10 +144,7 @@ async def test_dates_without_a_year_are_named_and_date_gives_them_one(
     (doc,) = json.loads(done.stdout)
     assert doc["created"] is False and doc["datesWithoutYear"] == []
     assert await _count(graph, "MATCH (d:Document {date: '2019'}) RETURN count(d)") == 1
-    held = (
-        "MATCH (e:Event {kind: 'TRAINING'})-[:HELD_AT]->(:Place {name: 'Pärnu'}) "
-        "RETURN count(e)"
-    )
+    held = "MATCH (e:Event {kind: 'TRAINING'})-[:HELD_AT]->(:Place {name: 'Pärnu'}) RETURN count(e)"
     assert await _count(graph, held) == 3
     series = "MATCH (:Event)-[:PART_OF]->(s:Event {startDate: '2019-04-09'}) RETURN count(*)"
     assert await _count(graph, series) == 3
