@@ -180,10 +180,12 @@ GIVEN_DATES: Final = {"002_fbbdc7f87324f4c9.txt": "2019"}
 
 
 async def _ingest_all(
-    graph: Graph, texts: list[tuple[Path, str]], dates: dict[str, str]
+    graph: Graph, texts: list[tuple[Path, str]], dates: dict[str, str], *, again: bool = False
 ) -> dict[str, Any]:
-    """Every text ingested into an empty database and accepted, then scored."""
-    await maintenance.wipe(graph, allow_data=False)
+    """Every text ingested into an empty database and accepted, then scored. The first
+    run refuses a database that holds data (`--uri` given a real one); `again` empties
+    what the run before it wrote."""
+    await maintenance.wipe(graph, allow_data=again)
     for path, text in texts:
         meta = DocumentMeta(title=path.stem, file=path.name, date=dates.get(path.name))
         got = await ingest_text(graph, text, meta, actor=ACTOR)
@@ -210,7 +212,7 @@ async def run(uri: str, texts: list[tuple[Path, str]]) -> str:
     try:
         await migrations.migrate(graph)
         given = await _ingest_all(graph, texts, GIVEN_DATES)
-        result = await _ingest_all(graph, texts, {})
+        result = await _ingest_all(graph, texts, {}, again=True)
         joined = "\n\n".join(t for _, t in texts)
         rules, whole, count = await _speed(graph, joined)
     finally:
