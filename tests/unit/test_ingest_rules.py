@@ -260,7 +260,9 @@ def test_a_schedule_of_dates_under_place_headings_is_one_event_per_date() -> Non
         ("Koolitus Tartus 11.04", "TRAINING", "2019-04-11"),
         ("Koolitused 09.04–22.05", "TRAINING", "2019-04-09"),
     ]
-    held = sorted((d.from_key.split(":")[1], d.to_key) for d in found if d.rel_type == "HELD_AT")
+    held = sorted(
+        (str(d.from_key).split(":")[1], d.to_key) for d in found if d.rel_type == "HELD_AT"
+    )
     assert held == [
         ("koolitus parnus 09.04", "Place:parnu"),
         ("koolitus parnus 22.05", "Place:parnu"),
@@ -336,7 +338,7 @@ def test_the_parts_a_document_lists_after_its_event_are_part_of_it() -> None:
     ]
     workshops = "Event:praktilised tootoad:2016-11-25"
     part_of = sorted(
-        (d.from_key.split(":", 1)[1].rsplit(":", 1)[0], d.to_key)
+        (str(d.from_key).split(":", 1)[1].rsplit(":", 1)[0], d.to_key)
         for d in found
         if d.rel_type == "PART_OF"
     )
@@ -367,7 +369,7 @@ def test_what_is_held_at_events_named_before_is_held_at_each() -> None:
         ("Koosmõtlemise töötuba (Infopäev 25.08.2020)", "2020-08-25"),
         ("Koosmõtlemise töötuba (Infopäev 26.08.2020)", "2020-08-26"),
     ]
-    attended = {d.to_key.split(":")[1] for d in found if d.rel_type == "ATTENDED"}
+    attended = {str(d.to_key).split(":")[1] for d in found if d.rel_type == "ATTENDED"}
     assert "koosmotlemise tootuba (infopaev 25.08.2020)" in attended
 
 
