@@ -40,7 +40,8 @@ from graph.ingest.events import (
     scheduled,
 )
 from graph.ingest.facts import KIND_OF_LABEL, Draft, FactKind
-from graph.ingest.mentions import ORG, PERSON, PLACE, ROLE, UNIT_OF, Mention, all_mentions
+from graph.ingest.mentions import ORG, PERSON, PLACE, ROLE, Mention
+from graph.ingest.named import UNIT_OF, all_mentions
 from graph.ingest.parts import parts, within
 from graph.ingest.text import enclosing, quote_span, sentences
 from graph.text import fold

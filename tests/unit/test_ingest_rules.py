@@ -14,7 +14,8 @@ from graph.errors import InvalidInput
 from graph.ingest.dates import fill_years, find_dates
 from graph.ingest.facts import Draft
 from graph.ingest.formats import Format, extract
-from graph.ingest.mentions import ORG, PERSON, PLACE, all_mentions
+from graph.ingest.mentions import ORG, PERSON, PLACE
+from graph.ingest.named import all_mentions
 from graph.ingest.propose import propose
 
 
