@@ -332,14 +332,20 @@ export class GraphView {
     return done;
   }
 
-  /** Lay a path out left to right (its nodes in order), other elements around it. */
+  /**
+   * Lay a path out in a row (its nodes in order), other elements around it: left to
+   * right, or top to bottom on a canvas taller than wide (a phone), where a row across
+   * would leave its names no room.
+   */
   layoutPath(ids) {
     const visible = this.cy.elements().not(".hidden");
     const nodes = ids.filter((id) => this.has(id));
     const options = layoutOptions(this.layoutName, visible.nodes().length, { fit: false });
     if (nodes.length > 1) {
-      options.alignmentConstraint = { horizontal: [nodes] };
-      options.relativePlacementConstraint = nodes.slice(1).map((id, i) => ({ left: nodes[i], right: id, gap: 140 }));
+      const portrait = this.cy.height() > this.cy.width();
+      options.alignmentConstraint = portrait ? { vertical: [nodes] } : { horizontal: [nodes] };
+      options.relativePlacementConstraint = nodes.slice(1).map((id, i) =>
+        portrait ? { top: nodes[i], bottom: id, gap: 70 } : { left: nodes[i], right: id, gap: 140 });
     }
     const layout = visible.layout(options);
     this.userMoved = false;

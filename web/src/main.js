@@ -500,7 +500,7 @@ async function runPaths() {
   }
 }
 
-/** One path on the map: its nodes in a row, left to right; the other paths faded. */
+/** One path on the map: its nodes in a row (down the map on a phone); the other paths faded. */
 async function showPath(i) {
   const p = paths[i];
   if (!p) return;
