@@ -147,6 +147,13 @@ def query_words(
     return out
 
 
+def inflected(words: list[tuple[str, tuple[str, ...]]]) -> bool:
+    """Whether some word has a lemma other than itself: only then can the lemma branch
+    find what the surface matchers do not (uninflected text keeps today's two branches
+    and their speed; the lemma-key bonus applies either way)."""
+    return any(set(alternatives) - {surface} for surface, alternatives in words)
+
+
 #: At most this many lemma keys per name (a word with several analyses multiplies them).
 MAX_KEYS: Final = 32
 
@@ -158,11 +165,22 @@ def lemma_keys(text: str, word_lemmas: WordLemmas = word_lemmas) -> list[str]:
     does. Two texts are the same name in some cases if they share a key.
     'Tartu Ülikoolis' → [..., 'tartu ulikool'] (as 'Tartu Ülikool', not as 'Tartu
     Ülikooli Narva Kolledž'); 'Heateo Sihtasutusega' → ['heateo', ...]."""
+    return keys_of(word_alternatives(text, word_lemmas))
+
+
+def word_alternatives(text: str, word_lemmas: WordLemmas = word_lemmas) -> list[list[str]]:
+    """Each word of `text` as it is written and as its lemmas, folded (`keys_of` makes
+    the keys of any run of them)."""
     words: list[list[str]] = []
     for token in tokens(text):
         alternatives = {" ".join(_PART.findall(fold(lemma))) for lemma in word_lemmas(token)}
         alternatives.add(" ".join(_PART.findall(fold(token))))
         words.append(sorted(a for a in alternatives if a))
+    return words
+
+
+def keys_of(words: list[list[str]]) -> list[str]:
+    """The lemma keys (see `lemma_keys`) of words given as their alternatives."""
 
     def legal(alternatives: list[str]) -> bool:
         return any(a in LEGAL_FORMS for a in alternatives)

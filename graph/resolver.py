@@ -36,7 +36,7 @@ from graph import search as ranked
 from graph.driver import Graph
 from graph.labels import NAMED_LABELS
 from graph.models.common import Stored, is_entity_id
-from graph.morph import lemma_keys, name_keys
+from graph.morph import lemma_keys
 from graph.text import normalise_name
 
 
@@ -85,11 +85,9 @@ class Candidate:
 
 def _names(node: Stored) -> list[str]:
     """Every name of a node, its name (or title) first."""
-    props = node.model_dump(by_alias=True)
-    out = [props.get("name") or props.get("title")]
-    for key in ("shortName", "nameEn"):
-        out.append(props.get(key))
-    out += props.get("aliases") or []
+    out = [getattr(node, "name", None) or getattr(node, "title", None)]
+    out += [getattr(node, "short_name", None), getattr(node, "name_en", None)]
+    out += getattr(node, "aliases", None) or []
     return [n for n in out if isinstance(n, str) and n]
 
 
@@ -99,25 +97,22 @@ def _names(node: Stored) -> list[str]:
 _TRIPLED: Final = re.compile(r"(\w)\1\1")
 
 
-def kind_of_match(text: str, node: Stored, *, every_word: bool = True) -> Match:
-    """How a search hit matched `text`: by a name, a name in lemma form, or else by
-    ranked search (every word, or with `every_word` False some)."""
-    return _matcher(text, every_word=every_word)(node)
+def _match_keys(text: str) -> list[str]:
+    """The text's lemma keys a hit's names are matched against (none for a typo)."""
+    return [] if _TRIPLED.search(text.lower()) else lemma_keys(text)
 
 
-def _matcher(text: str, *, every_word: bool = True) -> Callable[[Stored], Match]:
-    """`kind_of_match` for many hits of one text: the text's side worked out once."""
+def _matcher(text: str, *, every_word: bool = True) -> Callable[[ranked.Hit], Match]:
+    """How a search hit matched `text`: by a name, a name in lemma form (the search
+    says so: `Hit.lemma_hit`, from the node's stored `lemmaKeys`), or else by ranked
+    search (every word, or with `every_word` False some)."""
     key = normalise_name(text)
-    keys = frozenset() if _TRIPLED.search(text.lower()) else frozenset(lemma_keys(text))
     otherwise = Match.FUZZY if every_word else Match.PARTIAL
 
-    def kind(node: Stored) -> Match:
-        names = _names(node)
-        if key and any(normalise_name(n) == key for n in names):
+    def kind(hit: ranked.Hit) -> Match:
+        if key and any(normalise_name(n) == key for n in _names(hit.node)):
             return Match.NAME
-        if keys and not keys.isdisjoint(name_keys(names)):
-            return Match.LEMMA
-        return otherwise
+        return Match.LEMMA if hit.lemma_hit else otherwise
 
     return kind
 
@@ -144,6 +139,7 @@ async def resolve(
         widen=partial,
         by_id=key if is_entity_id(key) else None,
         by_code=code,
+        match_keys=_match_keys(text),
     )
     kind = _matcher(text, every_word=found.every_word)
     out = []
@@ -153,7 +149,7 @@ async def resolve(
         elif code is not None and getattr(hit.node, "registry_code", None) == code:
             match = Match.REGISTRY_CODE
         else:
-            match = kind(hit.node)
+            match = kind(hit)
         out.append(Candidate(hit.node, hit.label, match, hit.score))
     return sorted(out, key=lambda c: (_RANK[c.match], -c.score))
 

@@ -33,6 +33,7 @@ the same statement, so both executors rank alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
@@ -43,7 +44,7 @@ from graph.errors import InvalidInput
 from graph.labels import NAMED_LABELS
 from graph.models.common import Stored
 from graph.models.registry import to_model
-from graph.morph import lemma_keys, query_words, tokens
+from graph.morph import inflected, keys_of, query_words, word_alternatives
 from graph.props import all_props
 from graph.text import fold
 
@@ -216,7 +217,10 @@ WITH hit.node AS node, hit.label AS label, hit.score AS score, size(every) > 0 A
 SEARCH_ORDER: Final = "score DESC, node.sortKey, node.id"
 
 #: `ranked`'s statement.
-RANKED = search_window() + f"RETURN {all_props('node')} AS node, label, score, everyWord"
+RANKED = search_window() + (
+    f"RETURN {all_props('node')} AS node, label, score, everyWord, "
+    "any(k IN $matchKeys WHERE k IN coalesce(node.lemmaKeys, [])) AS lemmaHit"
+)
 
 
 def search_params(
@@ -328,24 +332,18 @@ def key_bonus(text: str, *, runs: bool = False) -> list[tuple[str, float]]:
     name's key: the whole text the full `LEMMA_EXACT_BONUS`; with `runs`, also every run
     of its consecutive words, a share as large as the run's share of the words
     ('kohtumine Töötukassaga' → … ('tootukassa', 5.0) …)."""
-    whole = [(k, LEMMA_EXACT_BONUS) for k in lemma_keys(text)]
+    words = word_alternatives(text)
+    whole = [(k, LEMMA_EXACT_BONUS) for k in keys_of(words)]
     if not runs:
         return whole
-    words = tokens(text)[:MAX_WORDS]
+    words = words[:MAX_WORDS]
     bonus = dict(whole)
     for size in range(len(words) - 1, 0, -1):
         for start in range(len(words) - size + 1):
             share = LEMMA_EXACT_BONUS * size / len(words)
-            for key in lemma_keys(" ".join(words[start : start + size])):
+            for key in keys_of(words[start : start + size]):
                 bonus.setdefault(key, share)
     return list(bonus.items())
-
-
-def inflected(words: list[tuple[str, tuple[str, ...]]]) -> bool:
-    """Whether some word has a lemma other than itself: only then can the lemma branch
-    find what the surface matchers do not (uninflected text keeps today's two branches
-    and their speed; the lemma-key bonus applies either way)."""
-    return any(set(alternatives) - {surface} for surface, alternatives in words)
 
 
 class Hit(BaseModel):
@@ -354,6 +352,8 @@ class Hit(BaseModel):
     node: Stored
     label: str
     score: float
+    #: one of the node's names in lemma form is one of `ranked`'s `match_keys`
+    lemma_hit: bool = False
 
 
 class Ranked(BaseModel):
@@ -392,11 +392,14 @@ async def ranked(
     widen: bool = True,
     by_id: str | None = None,
     by_code: str | None = None,
+    match_keys: Sequence[str] = (),
 ) -> Ranked:
     """`search`, saying whether the hits match every word; without `widen`, a text no
     entity matches in every word finds nothing. `by_id`, `by_code`: the entity with that
     id and the organisation with that registry code are hits too, scored `KEY_SCORE`
-    (graph/resolver.py), found in the same query."""
+    (graph/resolver.py), found in the same query. `match_keys`: lemma keys (the text's)
+    each hit says whether one of its names has (`Hit.lemma_hit`), from its stored
+    `lemmaKeys` rather than by analysing its names again."""
     if not morphology:
         params = search_params(text, types, first, widen=False)
         if params is None:
@@ -415,13 +418,19 @@ async def ranked(
     params = search_params(text, types, first, widen=widen, by_id=by_id, by_code=by_code)
     if params is None:
         return Ranked(hits=[])
+    params["matchKeys"] = list(match_keys)
 
     async def work(tx: AsyncManagedTransaction) -> Ranked:
         result = await tx.run(RANKED, params)
         rows = [r async for r in result]
         return Ranked(
             hits=[
-                Hit(node=to_model(r["label"], r["node"]), label=r["label"], score=r["score"])
+                Hit(
+                    node=to_model(r["label"], r["node"]),
+                    label=r["label"],
+                    score=r["score"],
+                    lemma_hit=r["lemmaHit"],
+                )
                 for r in rows
             ],
             every_word=all(r["everyWord"] for r in rows),

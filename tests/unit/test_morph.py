@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph import morph
-from graph.search import LEMMA_EXACT_BONUS, inflected, key_bonus, lemma_query
+from graph.morph import inflected
+from graph.search import LEMMA_EXACT_BONUS, key_bonus, lemma_query
 from graph.text import fold
 
 
