@@ -178,10 +178,14 @@ async def test_a_query_neo4j_never_answers_frees_its_console_connection(
     """Should a shape that overflows the parser pass the text guard, the console's own
     pool and its deadline still bound it: the console gives up, its connection is
     closed, and neither the API's pool nor the next console query waits for it."""
-    pool = await console.open_pool(neo4j_server, "neo4j", "", "neo4j", size=1, acquire_timeout=2)
+    # The hung query holds the one connection for its 3 s deadline; the next query
+    # waits at most 0.5 s for it. It is sent once the hung one has had time to take the
+    # connection (sent together, either may take it first).
+    pool = await console.open_pool(neo4j_server, "neo4j", "", "neo4j", size=1, acquire_timeout=0.5)
     deep = "RETURN " + "(" * 3000 + "1" + ")" * 3000
     try:
-        hung = asyncio.create_task(console._execute(pool, deep, {}, max_rows=1, timeout=1))
+        hung = asyncio.create_task(console._execute(pool, deep, {}, max_rows=1, timeout=3))
+        await asyncio.sleep(0.5)
         busy = await asyncio.wait_for(
             asyncio.gather(console._execute(pool, "RETURN 1", {}, max_rows=1, timeout=1),
                            return_exceptions=True),
