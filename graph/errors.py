@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 class GraphError(Exception):
@@ -34,6 +37,19 @@ class InvalidInput(GraphError):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
         self.problems = problems
+
+    @classmethod
+    def of(cls, e: ValidationError, prefix: str = "") -> InvalidInput:
+        """The problems of a model's validation, each at `prefix.field.path`."""
+        return cls(
+            [
+                (
+                    ".".join(str(p) for p in (prefix, *err["loc"]) if p != ""),
+                    err["msg"].removeprefix("Value error, "),
+                )
+                for err in e.errors()
+            ]
+        )
 
 
 class Forbidden(GraphError):

@@ -131,10 +131,16 @@ class IngestedDocument:
     )
     proposals: list[Proposal]
     date: str | None = strawberry.field(description="The document's date, as given.")
-    dates_without_year: list[DateWithoutYear] = strawberry.field(
+
+    @strawberry.field(
         description="Dates neither the text nor the document's date gives a year: what they "
         "date is not proposed. Propose the same text again with its `date` to add those facts."
     )
+    def dates_without_year(self) -> list[DateWithoutYear]:
+        return [
+            DateWithoutYear(line=line, text=written)
+            for line, written in dates_without_year(self.text, self.date, digest=self.content_hash)
+        ]
 
 
 @strawberry.type(description="A document with stated facts still under review.")
@@ -219,10 +225,6 @@ async def _document(
         created=created,
         proposals=[Proposal.from_model(p) for p in proposals],
         date=doc.date,
-        dates_without_year=[
-            DateWithoutYear(line=line, text=written)
-            for line, written in dates_without_year(doc.text, doc.date)
-        ],
     )
 
 

@@ -127,9 +127,7 @@ def _validated(model: type[Model], data: dict[str, Any]) -> Model:
     try:
         return model.model_validate(data)
     except ValidationError as e:
-        raise InvalidInput(
-            [(".".join(str(p) for p in err["loc"]), err["msg"]) for err in e.errors()]
-        ) from None
+        raise InvalidInput.of(e) from None
 
 
 async def _proposed(
@@ -141,14 +139,31 @@ async def _proposed(
     return drafts, await _resolve(graph, drafts)
 
 
-def dates_without_year(text: str, date: str | None) -> list[tuple[int, str]]:
+def dates_without_year(
+    text: str, date: str | None, *, digest: str | None = None
+) -> list[tuple[int, str]]:
     """(line, as written) of each date of `text` that neither the text nor the document's
-    `date` gives a year."""
-    reference, year = _reference(date)
-    return [
-        (text.count("\n", 0, d.begin) + 1, text[d.begin : d.finish].strip())
-        for d in without_year(text, reference=reference, year=year)
-    ]
+    `date` gives a year. A stored document's text never changes (its id is its content
+    hash, `digest` when the caller has it), so the answer is kept for the documents read
+    most recently: the review page asks for it on every read, and a long text takes a
+    second to scan."""
+    key = (digest or store.content_hash(text), date)
+    found = _WITHOUT_YEAR.pop(key, None)
+    if found is None:
+        reference, year = _reference(date)
+        found = [
+            (text.count("\n", 0, d.begin) + 1, text[d.begin : d.finish].strip())
+            for d in without_year(text, reference=reference, year=year)
+        ]
+    _WITHOUT_YEAR[key] = found  # now the most recent
+    while len(_WITHOUT_YEAR) > _WITHOUT_YEAR_KEPT:
+        del _WITHOUT_YEAR[next(iter(_WITHOUT_YEAR))]
+    return list(found)
+
+
+#: `dates_without_year` of the documents read most recently, oldest first.
+_WITHOUT_YEAR: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
+_WITHOUT_YEAR_KEPT: Final = 64
 
 
 async def _resolve(graph: Graph, drafts: list[Draft]) -> dict[str, list[store.Candidate]]:

@@ -67,12 +67,7 @@ def _entity_input(p: Proposal) -> Any:
     try:
         return spec.create.model_validate(values)
     except ValidationError as e:
-        raise InvalidInput(
-            [
-                (f"proposals.{p.id}.{'.'.join(str(x) for x in err['loc'])}", err["msg"])
-                for err in e.errors()
-            ]
-        ) from None
+        raise InvalidInput.of(e, f"proposals.{p.id}") from None
 
 
 def _snake(key: str) -> str:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from graph.errors import InvalidInput
 from graph.ingest.dates import fill_years, find_dates
+from graph.ingest.documents import dates_without_year
 from graph.ingest.facts import Draft
 from graph.ingest.formats import Format, extract
 from graph.ingest.mentions import ORG, PERSON, PLACE
@@ -500,3 +501,12 @@ def test_only_a_genitive_names_the_organisation_of_a_unit() -> None:
     found = _facts("Kogukond asutas uue MTÜ Seltsiks Sinule, mis tegeleb maaeluga.\n")
     assert not [d for d in found if d.rel_type == "PART_OF"]
     assert "MTÜ Selts" not in {d.name for d in found}
+
+
+def test_dates_without_year_are_found_once_per_text_and_date() -> None:
+    text = "Koolitused:\n09.04\n30.04\nAvaldatud 28. jaan. 2019"
+    first = dates_without_year(text, None)
+    assert first == [(2, "09.04"), (3, "30.04")]
+    first.clear()  # what the caller does with its list is not kept
+    assert dates_without_year(text, None) == [(2, "09.04"), (3, "30.04")]
+    assert dates_without_year(text, "2019") == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from graph.errors import InvalidInput
 from graph.models.relationships import RELATION, RelType
 from schema.errors import pydantic_problems
 from schema.inputs import input_dict
@@ -33,3 +34,15 @@ def test_a_bad_date_is_named_by_its_graphql_field(rel_type: RelType, field: str)
     assert path == f"input.properties.{field.rstrip('_')}"
     assert path.rsplit(".", 1)[1] in GRAPHQL_NAMES
     assert "month" in message
+
+
+def test_the_graph_layer_names_a_refused_field_by_its_path() -> None:
+    with pytest.raises(ValidationError) as refused:
+        RELATION[WITH_DATES[0]].props.model_validate(
+            input_dict(RelationshipPropertiesInput(to="2016-13"))
+        )
+    error = InvalidInput.of(refused.value, "proposals.p1")
+    [(path, message)] = error.problems
+    assert path == "proposals.p1.to"
+    assert "month" in message and not message.startswith("Value error")
+    assert str(error).startswith("proposals.p1.to: ")
