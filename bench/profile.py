@@ -4,7 +4,8 @@
 
 Starts a local Neo4j, loads the synthetic network, builds the app (the same
 `create_app` uvicorn serves) under httpx's ASGI transport and profiles `n` requests of
-the operation's GraphQL document, then prints pyinstrument's call tree (`--html FILE`
+the operation's GraphQL document (`--concurrency` at a time; first once unprofiled, for
+its requests per second), then prints pyinstrument's call tree (`--html FILE`
 for the interactive page). What the harness reports as slow, this shows why.
 """
 
@@ -46,7 +47,7 @@ def count_transactions() -> None:
     Graph._run = counted  # type: ignore[method-assign]
 
 
-async def profile(size: str, name: str, n: int, html: Path | None) -> None:
+async def profile(size: str, name: str, n: int, html: Path | None, concurrency: int = 1) -> None:
     op = next(o for o in (*ops.LOOPED, ops.CENTRALITY) if o.name.startswith(name))
     heap, pagecache = MEMORY[size]
     with tempfile.TemporaryDirectory(prefix="koostoo-profile-") as tmp:
@@ -96,13 +97,28 @@ async def profile(size: str, name: str, n: int, html: Path | None) -> None:
                 print(f"transactions for one request: {sum(TRANSACTIONS.values())}")
                 for name, k in TRANSACTIONS.most_common():
                     print(f"  {k:5d}  {name}")
+
+                async def run(first: int) -> float:
+                    """`n` requests from `first` on, `concurrency` at a time; seconds."""
+                    todo = iter(range(first, first + n))
+
+                    async def worker() -> None:
+                        for i in todo:
+                            await once(i)
+
+                    t0 = time.perf_counter()
+                    await asyncio.gather(*(worker() for _ in range(concurrency)))
+                    return time.perf_counter() - t0
+
+                took = await run(10)
+                print(
+                    f"{op.name}, {concurrency} at a time, unprofiled: {n} requests in "
+                    f"{took:.2f} s ({n / took:.1f} req/s)"
+                )
                 profiler = Profiler(async_mode="enabled", interval=0.0005)
-                t0 = time.perf_counter()
                 profiler.start()
-                for i in range(n):
-                    await once(i)
+                took = await run(10 + n)
                 profiler.stop()
-                took = time.perf_counter() - t0
                 print(f"{op.name}: {n} requests in {took:.2f} s ({took / n * 1000:.1f} ms each)")
                 print(profiler.output_text(unicode=True, color=False, show_all=False))
                 if html:
@@ -118,8 +134,9 @@ def main() -> None:
     parser.add_argument("--operation", default="organisation by id")
     parser.add_argument("-n", type=int, default=50)
     parser.add_argument("--html", type=Path)
+    parser.add_argument("--concurrency", type=int, default=1, help="requests at a time")
     args = parser.parse_args()
-    asyncio.run(profile(args.size, args.operation, args.n, args.html))
+    asyncio.run(profile(args.size, args.operation, args.n, args.html, args.concurrency))
 
 
 if __name__ == "__main__":
