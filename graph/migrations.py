@@ -288,6 +288,20 @@ CREATE INDEX proposal_match IF NOT EXISTS FOR (p:Proposal) ON (p.matchId);
 CREATE INDEX proposal_key IF NOT EXISTS FOR (p:Proposal) ON (p.key);
 """,
     ),
+    Migration(
+        14,
+        "one full-text index: the lemmas join the names in entity_names (each write that "
+        "names an entity commits one Lucene index, not two)",
+        """
+DROP INDEX entity_lemmas IF EXISTS;
+DROP INDEX entity_names IF EXISTS;
+CREATE FULLTEXT INDEX entity_names IF NOT EXISTS
+  FOR (n:Organisation|Person|Event|Programme|Service|ServiceCategory|Place|Document|Topic|Campaign)
+  ON EACH [n.name, n.shortName, n.nameEn, n.aliases, n.title, n.lemmaText]
+  OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding',
+                         `fulltext.eventually_consistent`: false}};
+""",
+    ),
 )
 
 

@@ -129,7 +129,7 @@ async def prepare(graph: Graph, cand: c.Candidate, args: argparse.Namespace) -> 
             bonus = [(k, LEMMA_EXACT_BONUS) for k in keys]
             if not args.alone and args.skip and not inflected(words):
                 return None, bonus
-            q = lemma_query(words, fuzzy=args.alone)
+            q = lemma_query(words, fuzzy=args.alone, field=prop)
             return ((index, q) if q else None), bonus
         if cand.kind == "lucene":
             q = c.analyzer_query(text)

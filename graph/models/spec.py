@@ -336,8 +336,8 @@ class EntityType:
         entity's names: `sortKey` (the folded name), `searchText` (every name), for a
         type whose names are unique `nameKey` (the key of names that look alike), and
         for a searchable type `lemmaText` (the folded words and Estonian lemmas of its
-        names, for the `entity_lemmas` index) and `lemmaKeys` (each name in lemma form:
-        "Töötukassaga" is this name) (graph/morph.py)."""
+        names: a field of the `entity_names` index) and `lemmaKeys` (each name in lemma
+        form: "Töötukassaga" is this name) (graph/morph.py)."""
         name = props.get(self.name_property) or ""
         others = [props.get(k) for k in self.searchable[1:]]
         keys: dict[str, Any] = {"sortKey": fold(name), "searchText": search_text(name, *others)}

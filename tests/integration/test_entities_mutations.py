@@ -8,7 +8,7 @@ import pytest
 from graph import audit, maintenance
 from graph.driver import Graph
 from graph.keys import Role
-from graph.search import escape, lucene_query
+from graph.search import SURFACE_FIELDS, escape, in_fields, lucene_query
 from seeds import dataset, loader
 from tests.conftest import GraphQLClient
 
@@ -275,8 +275,11 @@ def test_lucene_text_is_escaped() -> None:
     assert (
         escape('a+b-c"d(e)f*g?h:i\\j/k~l^m') == 'a\\+b\\-c\\"d\\(e\\)f\\*g\\?h\\:i\\\\j\\/k\\~l\\^m'
     )
-    assert (
-        lucene_query("Eesti Tööt") == "+(eesti^3 OR eesti* OR eesti~1) +(toot^3 OR toot* OR toot~1)"
+    assert lucene_query("Eesti Tööt") == " ".join(
+        "+(" + in_fields(f"{w}^3 OR {w}* OR {w}~1", SURFACE_FIELDS) + ")" for w in ("eesti", "toot")
     )
-    assert lucene_query("AND OR") == "+(and^3 OR and*) +(or^3 OR or*)"
+    assert lucene_query("AND OR") == "+(" + in_fields("and^3 OR and*", SURFACE_FIELDS) + ") +(" + (
+        in_fields("or^3 OR or*", SURFACE_FIELDS) + ")"
+    )
+    assert in_fields("a OR b", ["name", "aliases"]) == "name:(a OR b) OR aliases:(a OR b)"
     assert lucene_query("!!!") is None

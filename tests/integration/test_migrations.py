@@ -120,9 +120,14 @@ async def test_the_lemma_migration_indexes_the_names_written_before_it(graph: Gr
     the `entity_lemmas` index and gives every named node written before it (no
     `lemmaText`) the lemmas a write gives it now: "Kaie Kotoviga" then finds Kaie Kotov,
     and "Töötukassaga" Eesti Töötukassa by its alias; migration 10 finds no
-    `PROVIDES.forOrganisation` to turn into edges."""
+    `PROVIDES.forOrganisation` to turn into edges; migration 14 folds the lemma index
+    into `entity_names`, and the same searches find the same entities."""
+    version_3 = next(m for m in migrations.MIGRATIONS if m.version == 3)
     async with graph.driver.session(database=graph.database) as session:
-        await (await session.run("DROP INDEX entity_lemmas IF EXISTS")).consume()
+        for statement in ("DROP INDEX entity_lemmas IF EXISTS", "DROP INDEX entity_names"):
+            await (await session.run(statement)).consume()
+        for statement in version_3.statements:  # entity_names as version 8 has it
+            await (await session.run(statement)).consume()
         await (
             await session.run("MATCH (m:KoostooMigration) WHERE m.version >= 9 DELETE m")
         ).consume()
@@ -137,7 +142,18 @@ async def test_the_lemma_migration_indexes_the_names_written_before_it(graph: Gr
             )
 
         await graph.write(write)
-        assert [m.version for m in await migrations.migrate(graph)] == [9, 10, 11, 12, 13]
+        assert [m.version for m in await migrations.migrate(graph)] == [9, 10, 11, 12, 13, 14]
+
+        async def fulltext(tx: Any) -> dict[str, list[str]]:
+            result = await tx.run(
+                "SHOW INDEXES YIELD name, type, properties WHERE type = 'FULLTEXT' "
+                "RETURN name, properties"
+            )
+            return {r["name"]: r["properties"] async for r in result}
+
+        assert await graph.read(fulltext) == {
+            "entity_names": ["name", "shortName", "nameEn", "aliases", "title", "lemmaText"]
+        }
 
         async def lemmas(tx: Any) -> dict[str, Any]:
             result = await tx.run(

@@ -64,9 +64,14 @@ def test_query_words_offer_the_surface_form_and_every_lemma() -> None:
 
 
 def test_the_lemma_query_requires_every_word_and_escapes_lucene_syntax() -> None:
-    assert lemma_query([("kotoviga", ("kotov",))]) == "+(kotoviga^3 OR kotoviga* OR kotov^2)"
+    assert lemma_query([("kotoviga", ("kotov",))]) == (
+        "lemmaText:(+(kotoviga^3 OR kotoviga* OR kotov^2))"
+    )
     assert lemma_query([("si-labiga", ("si lab",))]) == (
-        "+(si\\-labiga^3 OR si\\-labiga* OR (si AND lab)^2)"
+        "lemmaText:(+((si AND labiga)^3 OR (si AND labiga*) OR (si AND lab)^2))"
+    )
+    assert lemma_query([("kotoviga", ("kotov",))], every=False, field="k") == (
+        "k:((kotoviga^3 OR kotov^2))"
     )
     assert lemma_query([]) is None
 
@@ -89,8 +94,10 @@ def test_any_text_gives_folded_lemma_words_and_a_well_formed_query(text: str) ->
     query = lemma_query(words)
     assert (query is None) == (not words)
     if query is not None:
-        # every Lucene operator character in it is escaped or one the builder wrote
-        bare = re.sub(r"\\.", "", query)
+        # all of it in the lemma field; every Lucene operator character in it is
+        # escaped or one the builder wrote
+        assert query.startswith("lemmaText:(") and query.endswith(")")
+        bare = re.sub(r"\\.", "", query.removeprefix("lemmaText:("))
         assert not re.search(r'[!{}\[\]"~?:/]', bare)
 
 
