@@ -43,6 +43,31 @@ def _snapshot(props: dict[str, Any] | None) -> str | None:
     return json.dumps(clean, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def event(
+    *,
+    actor: str,
+    action: str,
+    entity_id: str,
+    entity_type: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    version: Any = None,
+) -> dict[str, Any]:
+    """One audit event, for `record_all`. `version`: the entity's `updatedAt` after a
+    change of its properties (what `graph.versions` reads to tell which fields changed
+    since a version an editor read)."""
+    return {
+        "id": new_id(),
+        "actor": actor,
+        "action": action,
+        "entityId": entity_id,
+        "entityType": entity_type,
+        "before": _snapshot(before),
+        "after": _snapshot(after),
+        "version": version,
+    }
+
+
 async def record(
     tx: AsyncManagedTransaction,
     *,
@@ -54,21 +79,31 @@ async def record(
     after: dict[str, Any] | None,
     version: Any = None,
 ) -> None:
-    """Write one audit event in the caller's transaction. `version`: the entity's
-    `updatedAt` after a change of its properties (what `graph.versions` reads to tell
-    which fields changed since a version an editor read)."""
+    """Write one audit event (`event`'s arguments) in the caller's transaction."""
+    await record_all(
+        tx,
+        [
+            event(
+                actor=actor,
+                action=action,
+                entity_id=entity_id,
+                entity_type=entity_type,
+                before=before,
+                after=after,
+                version=version,
+            )
+        ],
+    )
+
+
+async def record_all(tx: AsyncManagedTransaction, events: list[dict[str, Any]]) -> None:
+    """Write audit events (`event`) in the caller's transaction, in one round trip."""
     await tx.run(
-        "CREATE (a:AuditEvent {id: $id, at: datetime(), actor: $actor, action: $action, "
-        "entityId: $entityId, entityType: $entityType, before: $before, after: $after, "
-        "version: $version})",
-        id=new_id(),
-        actor=actor,
-        action=action,
-        entityId=entity_id,
-        entityType=entity_type,
-        before=_snapshot(before),
-        after=_snapshot(after),
-        version=version,
+        "UNWIND $events AS e "
+        "CREATE (a:AuditEvent {id: e.id, at: datetime(), actor: e.actor, action: e.action, "
+        "entityId: e.entityId, entityType: e.entityType, before: e.before, after: e.after, "
+        "version: e.version})",
+        events=events,
     )
 
 

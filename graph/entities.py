@@ -6,6 +6,7 @@ are always parameters. Every write records an audit event in the same transactio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -26,7 +27,11 @@ from graph.models.registry import REGISTRY, entity_type, label_of_model, to_mode
 from graph.models.spec import INPUT_RELATIONSHIPS, Declared
 from graph.props import all_props
 
-LABEL_OF = "MATCH (n:Entity {id: $id}) RETURN [l IN labels(n) WHERE l IN $labels][0] AS label"
+LABELS_OF = """
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN id, [l IN labels(n) WHERE l IN $labels][0] AS label
+"""
 
 GET_MANY = f"""
 UNWIND $ids AS id
@@ -118,8 +123,13 @@ async def lock_in_tx(tx: AsyncManagedTransaction, ids: list[str]) -> set[str]:
 
 
 async def label_in_tx(tx: AsyncManagedTransaction, entity_id: str) -> str | None:
-    row = await (await tx.run(LABEL_OF, id=entity_id, labels=list(ENTITY_LABELS))).single()
-    return row["label"] if row else None
+    return (await labels_in_tx(tx, [entity_id])).get(entity_id)
+
+
+async def labels_in_tx(tx: AsyncManagedTransaction, ids: Iterable[str]) -> dict[str, str | None]:
+    """The type label of each entity of `ids` that exists, in one round trip."""
+    result = await tx.run(LABELS_OF, ids=list(dict.fromkeys(ids)), labels=list(ENTITY_LABELS))
+    return {r["id"]: r["label"] async for r in result}
 
 
 async def get(graph: Graph, entity_id: str, label: str | None = None) -> Stored | None:

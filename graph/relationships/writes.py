@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from graph import audit
 from graph.driver import Graph
-from graph.entities import label_in_tx, lock_in_tx
+from graph.entities import labels_in_tx, lock_in_tx
 from graph.errors import InvalidInput, NotFound
 from graph.models.common import to_native
 from graph.models.relationships import MATRIX, RelProps, RelType, SourceRef, allowed, describe
@@ -112,10 +112,11 @@ def rel_properties(props: RelProps) -> dict[str, Any]:
 async def check_allowed(
     tx: AsyncManagedTransaction, rel_type: RelType, from_id: str, to_id: str
 ) -> tuple[str, str]:
-    from_label = await label_in_tx(tx, from_id)
+    labels = await labels_in_tx(tx, (from_id, to_id))
+    from_label = labels.get(from_id)
     if from_label is None:
         raise NotFound(from_id)
-    to_label = await label_in_tx(tx, to_id)
+    to_label = labels.get(to_id)
     if to_label is None:
         raise NotFound(to_id)
     if not allowed(rel_type, from_label, to_label):
@@ -158,16 +159,20 @@ async def record_change(
     after: dict[str, Any] | None,
 ) -> None:
     """Audit a relationship change on both of its ends, so `history` of either shows it."""
-    for entity_id in dict.fromkeys((from_id, to_id)):
-        await audit.record(
-            tx,
-            actor=actor,
-            action=action,
-            entity_id=entity_id,
-            entity_type=rel_type.value,
-            before=_snapshot(rel_type, from_id, to_id, before),
-            after=_snapshot(rel_type, from_id, to_id, after),
-        )
+    await audit.record_all(
+        tx,
+        [
+            audit.event(
+                actor=actor,
+                action=action,
+                entity_id=entity_id,
+                entity_type=rel_type.value,
+                before=_snapshot(rel_type, from_id, to_id, before),
+                after=_snapshot(rel_type, from_id, to_id, after),
+            )
+            for entity_id in dict.fromkeys((from_id, to_id))
+        ],
+    )
 
 
 async def connect_in_tx(
@@ -197,9 +202,11 @@ async def connect_in_tx(
         if s.document not in source_ids or s.quote not in evidence:
             source_ids.append(s.document)
             evidence.append(s.quote)
-    for i, s in enumerate(sources or []):
-        if await label_in_tx(tx, s.document) != "Document":
-            raise InvalidInput([(f"sources.{i}.document", f"{s.document!r} is not a document")])
+    if sources:
+        kinds = await labels_in_tx(tx, (s.document for s in sources))
+        for i, s in enumerate(sources):
+            if kinds.get(s.document) != "Document":
+                raise InvalidInput([(f"sources.{i}.document", f"{s.document!r} is not a document")])
     if sources:
         values |= {"sourceIds": source_ids, "evidence": evidence}
     after = (
