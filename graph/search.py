@@ -3,18 +3,17 @@
 Two matchers, merged in one query:
 
 - the `entity_names` full-text index (Lucene, `standard-folding` analyzer) over the
-  names as written (`SURFACE_FIELDS`): every word of the user's text must match, exactly
-  (boosted), as a prefix (typing as you go) or, for words of four letters or more,
-  within one edit (typos);
+  names as written (graph/lucene.py `SURFACE_FIELDS`): every word of the user's text
+  must match, exactly (boosted), as a prefix (typing as you go) or, for words of four
+  letters or more, within one edit (typos);
 - the folded `searchText` property (graph/text.py `fold`; TEXT index
   `entity_search_text`, migration 4): a substring match. The
   analyzer folds Latin diacritics but not Cyrillic `ё`, and `fold` maps `ё` to `е` on
   both sides, so 'шахтерский' finds 'Шахтёрский'. It also finds text inside words.
 
-- the same index's `lemmaText` field (`LEMMA_FIELD`, migration 14; before it a second
-  index), the folded words and Estonian lemmas of every name (graph/morph.py,
-  Vabamorf): a name in any of the
-  fourteen cases finds its entity ("Kaie Kotoviga" → Kaie Kotov). It runs when some word
+- the same index's `lemmaText` field (graph/lucene.py `LEMMA_FIELD`, migration 14;
+  before it a second index), the folded words and Estonian lemmas of every name
+  (graph/morph.py, Vabamorf): a name in any of the fourteen cases finds its entity ("Kaie Kotoviga" → Kaie Kotov). It runs when some word
   of the text has a lemma other than itself; a text whose whole is one of a node's names
   in lemma form (`lemmaKeys`) gives that node a bonus, so "Töötukassaga" is Töötukassa
   before an event named "Töötukassaga kohtumine".
@@ -34,7 +33,6 @@ the same statement, so both executors rank alike.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -44,16 +42,13 @@ from pydantic import BaseModel, ConfigDict
 from graph.driver import Graph
 from graph.errors import InvalidInput
 from graph.labels import NAMED_LABELS
+from graph.lucene import MAX_WORDS, lemma_query, lucene_query
 from graph.models.common import Stored
-from graph.models.registry import TYPES, to_model
+from graph.models.registry import to_model
 from graph.morph import inflected, keys_of, query_words, word_alternatives
 from graph.props import all_props
 from graph.text import fold
 
-_LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/]|&&|\|\|)')
-_WORD = re.compile(r"\w+", re.UNICODE)
-#: Lucene's boolean operators are only operators in upper case; folded text is lower.
-MAX_WORDS: Final = 8
 #: Added to the score of a `searchText` substring match (full-text scores are ~0.1–10).
 SUBSTRING_SCORE: Final = 0.5
 EXACT_BONUS: Final = 5.0
@@ -63,16 +58,7 @@ EXACT_BONUS: Final = 5.0
 #: it touches, and that commit, not the query, is what a second index cost (measured
 #: for issue 23: creates at 16 at a time, about half the throughput).
 NAMES_INDEX: Final = "entity_names"
-#: The fields of the names as written: every searchable type's names (the model's
-#: `searchable`), each a field of the index. A query names them, so that it does not
-#: also match `LEMMA_FIELD`.
-SURFACE_FIELDS: Final = tuple(
-    dict.fromkeys(p for t in TYPES if t.meta.searchable for p in t.searchable)
-)
-#: The lemma matcher (graph/morph.py): the index's field of each node's `lemmaText`
-#: (the folded words and Estonian lemmas of its names), so "Töötukassaga" finds Eesti
-#: Töötukassa.
-LEMMA_FIELD: Final = "lemmaText"
+#: The lemma matcher (graph/morph.py) is the index's `LEMMA_FIELD` (graph/lucene.py).
 LEMMA_INDEX: Final = NAMES_INDEX
 #: Its hits' weight beside the `entity_names` hits (when both run).
 LEMMA_WEIGHT: Final = 0.5
@@ -151,8 +137,6 @@ SEARCH_BY_KEY = _search(_BY_ID, _BY_CODE, _NAMES, _SUBSTRING)
 
 #: Every word optional (the fallback when every word required found nothing).
 SEARCH_ANY_WORD = _search(_LEMMAS)
-#: Shorter words are left out of that fallback: as optional words they match too much.
-MIN_OPTIONAL: Final = 3
 
 
 def _top(p: str, branches: list[str], bonus: str) -> str:
@@ -293,73 +277,6 @@ MATCH (n:Entity) WHERE any(l IN labels(n) WHERE l IN $labels)
 RETURN n.id AS id, [x IN [n.name, n.title, n.shortName] WHERE x IS NOT NULL]
        + coalesce(n.aliases, []) AS names, n.nameEn AS nameEn
 """
-
-
-def escape(word: str) -> str:
-    """Escape Lucene query syntax in one word."""
-    return _LUCENE_SPECIAL.sub(r"\\\1", word)
-
-
-def in_fields(query: str, fields: Sequence[str]) -> str:
-    """`query` in each of `fields`, any of them: ('a OR b', ['x', 'y']) → 'x:(a OR b) OR
-    y:(a OR b)' (Lucene's own expansion of a query without a field, over the fields
-    named; scored the same)."""
-    return " OR ".join(f"{f}:({query})" for f in fields)
-
-
-def lucene_query(text: str) -> str | None:
-    """'Eesti Tööt' → '+(eesti^3 OR eesti* OR eesti~1) +(toot^3 OR toot* OR toot~1)',
-    each word in the `SURFACE_FIELDS` (name:(eesti^3 OR …) OR nameEn:(…) …)."""
-    words = _WORD.findall(fold(text))[:MAX_WORDS]
-    if not words:
-        return None
-    clauses = []
-    for raw in words:
-        w = escape(raw)
-        parts = [f"{w}^3", f"{w}*"]
-        if len(raw) >= 4:
-            parts.append(f"{w}~1")
-        clauses.append("+(" + in_fields(" OR ".join(parts), SURFACE_FIELDS) + ")")
-    return " ".join(clauses)
-
-
-def lemma_query(
-    words: list[tuple[str, tuple[str, ...]]],
-    *,
-    fuzzy: bool = False,
-    every: bool = True,
-    field: str = LEMMA_FIELD,
-) -> str | None:
-    """A query for the lemma index: each word must match as written (exactly, as a
-    prefix and, with `fuzzy`, within one edit as `lucene_query` has it) or as one of
-    its lemmas, whose parts must all match ('si lab'). Without `every`, each word may
-    match, as written or as a lemma but not as a prefix, and words shorter than
-    `MIN_OPTIONAL` letters are left out (they would match anything). All of it in the
-    index's `field`.
-    [('kotoviga', ('kotov',))] → 'lemmaText:(+(kotoviga^3 OR kotoviga* OR kotov^2))'."""
-    clauses = []
-    for surface, alternatives in words[:MAX_WORDS]:
-        if not every and len(surface) < MIN_OPTIONAL:
-            continue
-        pieces = _WORD.findall(surface)
-        if len(pieces) > 1:
-            # 'lda-viru': the index's analyzer splits the written word, so each piece
-            # must match (written whole, the query would match any one of them)
-            head = " AND ".join(escape(w) for w in pieces[:-1])
-            parts = [f"({head} AND {escape(pieces[-1])})^3", f"({head} AND {escape(pieces[-1])}*)"]
-        else:
-            parts = [f"{escape(surface)}^3", f"{escape(surface)}*"]
-            if fuzzy and len(surface) >= 4:
-                parts.append(f"{escape(surface)}~1")
-        parts = parts[: 2 if every else 1] + parts[2:]
-        for lemma in alternatives:
-            terms = lemma.split()
-            if len(terms) == 1:
-                parts.append(f"{escape(terms[0])}^2")
-            elif terms:
-                parts.append("(" + " AND ".join(escape(t) for t in terms) + ")^2")
-        clauses.append(("+(" if every else "(") + " OR ".join(parts) + ")")
-    return f"{field}:({' '.join(clauses)})" if clauses else None
 
 
 def key_bonus(text: str, *, runs: bool = False) -> list[tuple[str, float]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from graph import morph
-from graph.search import escape
+from graph.lucene import escape
 
 
 @dataclass(frozen=True)

@@ -30,15 +30,9 @@ from bench.morph import candidates as c
 from graph import local, migrations
 from graph.driver import Graph, connect
 from graph.labels import NAMED_LABELS
-from graph.search import (
-    LEMMA_EXACT_BONUS,
-    LEMMA_WEIGHT,
-    NAMES_OF_NAMED_NODES,
-    inflected,
-    lemma_query,
-    lucene_query,
-    run,
-)
+from graph.lucene import lemma_query, lucene_query
+from graph.morph import inflected
+from graph.search import LEMMA_EXACT_BONUS, LEMMA_WEIGHT, NAMES_OF_NAMED_NODES, run
 from graph.text import fold
 from seeds import dataset, loader
 

@@ -8,7 +8,7 @@ import pytest
 from graph import audit, maintenance
 from graph.driver import Graph
 from graph.keys import Role
-from graph.search import SURFACE_FIELDS, escape, in_fields, lucene_query
+from graph.lucene import SURFACE_FIELDS, escape, in_fields, lucene_query
 from seeds import dataset, loader
 from tests.conftest import GraphQLClient
 

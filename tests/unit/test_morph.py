@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph import morph
+from graph.lucene import lemma_query
 from graph.morph import inflected
-from graph.search import LEMMA_EXACT_BONUS, key_bonus, lemma_query
+from graph.search import LEMMA_EXACT_BONUS, key_bonus
 from graph.text import fold
 
 
