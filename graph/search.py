@@ -13,10 +13,11 @@ Two matchers, merged in one query:
 
 - the same index's `lemmaText` field (graph/lucene.py `LEMMA_FIELD`, migration 14;
   before it a second index), the folded words and Estonian lemmas of every name
-  (graph/morph.py, Vabamorf): a name in any of the fourteen cases finds its entity ("Kaie Kotoviga" → Kaie Kotov). It runs when some word
-  of the text has a lemma other than itself; a text whose whole is one of a node's names
-  in lemma form (`lemmaKeys`) gives that node a bonus, so "Töötukassaga" is Töötukassa
-  before an event named "Töötukassaga kohtumine".
+  (graph/morph.py, Vabamorf): a name in any of the fourteen cases finds its entity
+  ("Kaie Kotoviga" → Kaie Kotov). It runs when some word of the text has a lemma other
+  than itself; a text whose whole is one of a node's names in lemma form (`lemmaKeys`)
+  gives that node a bonus, so "Töötukassaga" is Töötukassa before an event named
+  "Töötukassaga kohtumine".
 
 Every word of the text must match. When that finds nothing, a text of several words is
 searched again with every word optional ("kohtumine Töötukassaga" → Töötukassa): nodes

@@ -121,6 +121,47 @@ async def test_a_cached_key_revoked_elsewhere_is_refused_at_once(
         assert refused.headers["www-authenticate"].startswith("Bearer")
 
 
+async def test_a_read_on_the_resolvers_checks_a_cached_key_in_its_own_transaction(
+    http: httpx.AsyncClient, recording: Recording
+) -> None:
+    """No transaction of its own for the key: the first transaction of the request
+    checks it before its work (`graph.driver.FirstCheck`, outside what `Recording`
+    records; that it checks is the revocation tests' part)."""
+    _, secret = await keys.create(recording, name="Tiit Kask", role=Role.VIEWER, actor="t")
+    search = '{ search(text: "Töötukassaga", first: 3) { node { id } } }'
+    first = await _post(http, secret, search)  # looks the key up once, then caches it
+    assert first.status_code == 200, first.text
+    recording.log.clear()
+    again = await _post(http, secret, search)
+    assert again.json() == first.json()
+    assert again.json()["data"]["search"][0]["node"]["id"] == "tootukassa"
+    assert len(recording.log) == 1, recording.log
+
+
+async def test_a_write_with_a_key_revoked_elsewhere_writes_nothing(
+    http: httpx.AsyncClient, recording: Recording, settings: Any
+) -> None:
+    key, secret = await keys.create(recording, name="Ülle Õun", role=Role.EDITOR, actor="t")
+    assert (await _post(http, secret, "{ viewer { name } }")).status_code == 200  # cached
+    async with app_client(settings, recording):
+        await keys.revoke(recording, key.id, actor="test")
+    create = (
+        'mutation { createOrganisation(input: {name: "Pärast tühistamist", kind: NGO}) '
+        "{ __typename } }"
+    )
+    refused = await _post(http, secret, create)
+    assert refused.status_code == 401, refused.text
+    assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+    async def topics(tx: Any) -> int:
+        row = await (
+            await tx.run("MATCH (o:Organisation {name: 'Pärast tühistamist'}) RETURN count(o) AS n")
+        ).single(strict=True)
+        return int(row["n"])
+
+    assert await recording.read(topics) == 0
+
+
 async def test_a_cached_key_that_expired_or_lost_its_role_is_checked_again(
     http: httpx.AsyncClient, recording: Recording
 ) -> None:
@@ -132,10 +173,24 @@ async def test_a_cached_key_that_expired_or_lost_its_role_is_checked_again(
         await session.run("MATCH (k:ApiKey {id: $id}) SET k.role = 'viewer'", id=key.id)
     downgraded = (await _post(http, secret, ORG, id="sev")).json()["data"]["organisation"]
     assert [e["node"]["email"] for e in downgraded["members"]["edges"]] == [None] * len(emails)
+    # the same on the resolvers: their first transaction finds the role changed, and
+    # the request runs again under the key as it is now
+    await session_set(recording, "MATCH (k:ApiKey {id: $id}) SET k.role = 'editor'", id=key.id)
+    search = '{ search(text: "Evelin Kostabi", first: 1) { node { ... on Person { email } } } }'
+    seen = (await _post(http, secret, search)).json()["data"]["search"]
+    assert seen == [{"node": {"email": "evelin@koosloome.ee"}}]
+    await session_set(recording, "MATCH (k:ApiKey {id: $id}) SET k.role = 'viewer'", id=key.id)
+    hidden = await _post(http, secret, search)
+    assert hidden.json() == {"data": {"search": [{"node": {"email": None}}]}}, hidden.text
     past = datetime.now(UTC) - timedelta(seconds=1)
     async with recording.driver.session(database=recording.database) as session:
         await session.run("MATCH (k:ApiKey {id: $id}) SET k.expiresAt = $at", id=key.id, at=past)
     assert (await _post(http, secret, ORG, id="sev")).status_code == 401
+
+
+async def session_set(graph: Graph, statement: str, **params: Any) -> None:
+    async with graph.driver.session(database=graph.database) as session:
+        await (await session.run(statement, params)).consume()
 
 
 async def test_answers_are_utf8_json_from_orjson(
