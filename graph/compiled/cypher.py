@@ -152,6 +152,8 @@ class _Emitter:
                 return [], f"${name}", None
             case p.Prop():
                 return [], self.prop(v, f.key, f.kind, f.default), None
+            case p.Expr(cypher):
+                return [], cypher.format(n=v), None
             case p.Page():
                 return self.page(f, v, where)
             case p.Single(spec, ent):

@@ -45,6 +45,14 @@ class Prop:
 
 
 @dataclass(frozen=True)
+class Expr:
+    """A computed field: the model's Cypher for it (`Meta.computed_cypher`), over the
+    node `{n}` and the request's `$today`."""
+
+    cypher: str
+
+
+@dataclass(frozen=True)
 class Entity:
     """An entity, selected according to its type: for each label it may have, the
     fields of that type (the GraphQL fragments that apply to it, merged)."""
@@ -211,7 +219,7 @@ class Object:
     parts: tuple[tuple[str, Const | Param], ...]
 
 
-Field: TypeAlias = Const | Param | Prop | Page | Single | Ref | Cited
+Field: TypeAlias = Const | Param | Prop | Expr | Page | Single | Ref | Cited
 Fields: TypeAlias = tuple[tuple[str, Field], ...]
 Part: TypeAlias = Const | Total | Edges | Nodes | Info
 EdgePart: TypeAlias = Const | Cursor | Node | RelType | RelProp | RelSources

@@ -377,6 +377,10 @@ class Task(Declared):
         name_property="title",
         date_property="dueDate",
         computed=("author_name", "overdue"),
+        computed_cypher={
+            "overdue": "(coalesce({n}.status, 'OPEN') IN ['OPEN', 'IN_PROGRESS'] "
+            "AND coalesce({n}.dueDate < $today, false))"
+        },
         sort_by_date=True,
         searchable=False,
         authored=True,
@@ -421,7 +425,7 @@ class Task(Declared):
 
     @property
     def overdue(self) -> bool:
-        """Open or in progress, and due before today."""
+        """Open or in progress, and due before today (and in Cypher: `computed_cypher`)."""
         open_ = self.status in (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
         return open_ and self.due_date is not None and self.due_date < date.today()
 

@@ -145,6 +145,11 @@ class Meta:
     has root fields (`organisation(id)`, `organisations(…)`); `searchable`: `search`
     finds it by its names. `computed`: read-only
     fields the stored model computes (a `@property`), exposed as they are.
+    `computed_cypher`: the same rule as Cypher, for a computed field the compiled reads
+    (graph/compiled) plan: an expression over the node `{n}` and the request's `$today`
+    (the API process's date, as the Python rule has it, in ISO text as dates are
+    stored); a computed field without one
+    runs on its resolver. The differential oracle holds the two to the same answers.
     `checks`: rules over several fields of an input (run on create, and on update over
     the fields sent). `inputs`: create-input fields that become relationships.
     `authored`: the create records who wrote it (`author`, the caller). `docs`: the
@@ -164,6 +169,7 @@ class Meta:
     plural: str = ""
     filters: tuple[Filter, ...] = ()
     computed: tuple[str, ...] = ()
+    computed_cypher: dict[str, str] = field(default_factory=dict)
     checks: tuple[Callable[[dict[str, Any]], None], ...] = ()
     inputs: tuple[InputOnly, ...] = ()
     authored: bool = False

@@ -43,7 +43,7 @@ class Sources:
 
 
 #: What a field of an entity type reads; None: a field the compiler does not plan.
-Read = p.Prop | Personal | Reference | Link | Sources | None
+Read = p.Prop | p.Expr | Personal | Reference | Link | Sources | None
 
 
 def _strip(annotation: Any) -> Any:
@@ -105,6 +105,8 @@ def _reads(label: str) -> dict[str, Read]:
     if "author_name" in t.meta.computed:
         # `authorName`: the name of the key that wrote it (`graph.actors.name_of`)
         by_python["author_name"] = p.Prop("author", None, "actor")
+    for name, cypher in t.meta.computed_cypher.items():
+        by_python[name] = p.Expr(cypher)
     for link in links(label):
         by_python[_snake(link.field)] = link
     by_python["sources"] = Sources()

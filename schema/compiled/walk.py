@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from graphql import (
@@ -59,6 +60,11 @@ class Request:
 #: Makes statement parameters for a request; raises (a `ClientError`, a `GraphError`,
 #: a `ValueError`) where the resolvers would answer with an error.
 Provider = Callable[[Request], dict[str, Any]]
+
+
+def _today(request: Request) -> dict[str, Any]:
+    # dates are stored as ISO text (`entities.properties`), which sorts as they do
+    return {"today": date.today().isoformat()}
 
 
 @dataclass
@@ -119,6 +125,12 @@ class Walker:
         if name == "viewer":
             return self.viewer(query, details)
         raise NotCompiled(f"Query.{name} has a resolver of its own")
+
+    def today(self) -> None:
+        """`$today` for a computed field (`p.Expr`): the date the request runs on, as
+        the model's Python rule takes it (`date.today()`, the API process's date)."""
+        if _today not in self.providers:
+            self.providers.append(_today)
 
     def _id(self, field_def: GraphQLField, node: FieldNode) -> str:
         name = self.prefix() + "id"
@@ -202,6 +214,9 @@ class Walker:
             match read:
                 case p.Prop():
                     out.append((key, read))
+                case p.Expr():
+                    out.append((key, read))
+                    self.today()
                 case Personal(prop):
                     out.append((key, prop if self.personal else p.Const(None)))
                 case Reference(prop, other):

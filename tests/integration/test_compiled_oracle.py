@@ -19,6 +19,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any, cast
 
 import pytest
@@ -28,7 +29,7 @@ from hypothesis import strategies as st
 from bench import compiled_share
 from bench import operations as ops
 from graph import keys
-from graph.compiled.plan import Prop
+from graph.compiled.plan import Expr, Prop
 from graph.driver import Graph
 from graph.keys import ApiKey, Role
 from graph.labels import ENTITY_LABELS, NAMED_LABELS
@@ -56,7 +57,7 @@ PROFILE = settings.get_profile(os.environ.get("KOOSTOO_ORACLE", "ci"))
 
 
 def _is_prop(read: object) -> bool:
-    return isinstance(read, Prop)
+    return isinstance(read, Prop | Expr)
 
 
 ROOT_ONE = {label: name for name, (label, kind) in ENTITY_ROOTS.items() if kind == "one"}
@@ -459,9 +460,8 @@ async def test_documents_the_oracle_found_to_differ(seed_oracle: Setup) -> None:
 
 #: The explorer's documents that compile (`python -m bench.compiled_share` says why the
 #: others do not: analytics fields with resolvers of their own, `search` (its resolver
-#: ranks by the kind of match, graph/resolver.py), `Task.overdue` in the profile (a
-#: resolver of its own), and a mutation).
-EXPLORER_COMPILED = {"ExplorerCampaigns", "ExplorerViewer"}
+#: ranks by the kind of match, graph/resolver.py), and a mutation).
+EXPLORER_COMPILED = {"ExplorerCampaigns", "ExplorerProfile", "ExplorerViewer"}
 #: The bench's reads that compile (the others: search, ego network and paths).
 BENCH_COMPILED = {
     "organisation by id with members and events",
@@ -491,3 +491,41 @@ async def test_the_explorers_and_the_benchs_reads_compile_and_equal_the_resolver
     for _, text, values in sent:  # each must compile (`check`) and answer as the resolvers
         for role in Role:
             await oracle.check(text, Doc(cast(st.DrawFn, None), {}, []), role, values)
+
+
+async def test_a_tasks_overdue_compiles_from_the_models_rule(seed_oracle: Setup) -> None:
+    """`Task.overdue` compiles from the model's Cypher (`Meta.computed_cypher`): open or
+    in progress and due before today, as the Python rule has it, on either side of
+    today, for every status, undated, and with no status stored (the model's default)."""
+    oracle = seed_oracle[0]
+    today = date.today()
+    past = today - timedelta(days=1)
+    rows = {
+        "ov-open-past": ("OPEN", past, True),
+        "ov-open-today": ("OPEN", today, False),
+        "ov-open-later": ("OPEN", today + timedelta(days=3), False),
+        "ov-progress-past": ("IN_PROGRESS", past, True),
+        "ov-done-past": ("DONE", past, False),
+        "ov-cancelled-past": ("CANCELLED", past, False),
+        "ov-open-undated": ("OPEN", None, False),
+        "ov-no-status-past": (None, past, True),
+    }
+    async with oracle.graph.driver.session(database=oracle.graph.database) as session:
+        await session.run(
+            "UNWIND $rows AS row CREATE (t:Entity:Task {id: row.id, title: row.id, "
+            "sortKey: row.id, status: row.status, dueDate: row.due})",
+            rows=[
+                {"id": i, "status": s, "due": d and d.isoformat()}  # as entities.properties
+                for i, (s, d, _) in rows.items()
+            ],
+        )
+    try:
+        text = "{ tasks(first: 100) { nodes { id overdue } } }"
+        for role in Role:
+            got = await oracle.check(text, Doc(cast(st.DrawFn, None), {}, []), role, {})
+            nodes = got["data"]["tasks"]["nodes"]
+            found = {n["id"]: n["overdue"] for n in nodes if n["id"].startswith("ov-")}
+            assert found == {i: want for i, (_, _, want) in rows.items()}, role
+    finally:
+        async with oracle.graph.driver.session(database=oracle.graph.database) as session:
+            await session.run("MATCH (t:Task) WHERE t.id STARTS WITH 'ov-' DETACH DELETE t")
