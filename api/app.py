@@ -98,9 +98,11 @@ class GraphQLApp(GraphQL[Context, None]):
         a key taken from the cache before its own work (`FirstCheck`: no transaction of
         its own for the check). A request that used no transaction looks the key up
         before it is answered. A key whose check failed is looked up again: revoked or
-        expired, the answer is 401; still active under another role, the request runs
-        again under it (nothing of the first run was kept: every transaction of it
-        failed the check before its work)."""
+        expired, the answer is 401 (also when another transaction of the request passed
+        before the key was revoked); still active under another role, a request none of
+        whose transactions passed runs again under it (nothing of the first run was kept:
+        every transaction of it failed the check before its work), as does one that used
+        no transaction."""
         state = request.scope["state"]
         if self.compiled is not None and isinstance(request_data.variables, dict | None):
             key_hash = state.get(DEFERRED_KEY)
@@ -132,10 +134,13 @@ class GraphQLApp(GraphQL[Context, None]):
         finally:
             if token is not None:
                 FIRST_CHECK.reset(token)
-        if first is not None and not first.passed:
+        if first is not None and (first.failed or not first.passed):
             state[DEFERRED_KEY] = key_hash
             again = await self._checked_again(request, sub_response)
-            if first.failed:
+            changed = again.key.role != context.key.role
+            if not first.passed and (first.failed or changed):
+                # nothing of the first run was written (no transaction passed the
+                # check): run it again under the key as it is now
                 result = await super().execute_single(
                     request, request_adapter, sub_response, again, root_value, request_data
                 )

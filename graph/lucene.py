@@ -78,8 +78,8 @@ def lemma_query(
     [('kotoviga', ('kotov',))] → 'lemmaText:(+(kotoviga^3 OR kotoviga* OR kotov^2))'."""
     clauses = []
     for surface, alternatives in words[:MAX_WORDS]:
-        if not every and len(surface) < MIN_OPTIONAL:
-            continue
+        if not surface or (not every and len(surface) < MIN_OPTIONAL):
+            continue  # a word that folds to nothing ('\ufe70') has nothing to match
         pieces = _WORD.findall(surface)
         if len(pieces) > 1:
             # 'lda-viru': the index's analyzer splits the written word, so each piece

@@ -78,8 +78,9 @@ def engine() -> Any:
 
 
 def tokens(text: str) -> list[str]:
-    """The words of `text` as written (case and accents kept: the analyser needs them)."""
-    return [t for t in _TOKEN.findall(text) if len(t) <= MAX_WORD]
+    """The words of `text` as written (case and accents kept: the analyser needs them);
+    not a word that folds to nothing ('\ufe70'): it has nothing to match."""
+    return [t for t in _TOKEN.findall(text) if len(t) <= MAX_WORD and _PART.search(fold(t))]
 
 
 def _lemma(root: str, partofspeech: str) -> str:

@@ -75,6 +75,12 @@ def test_the_lemma_query_requires_every_word_and_escapes_lucene_syntax() -> None
         "k:((kotoviga^3 OR kotov^2))"
     )
     assert lemma_query([]) is None
+    # a word that folds to nothing ('\ufe70') asks for nothing (it made '+(^3 OR *)',
+    # which Lucene cannot parse)
+    assert lemma_query([("", ()), ("kotoviga", ("kotov",))]) == (
+        "lemmaText:(+(kotoviga^3 OR kotoviga* OR kotov^2))"
+    )
+    assert lemma_query([("", ())]) is None
 
 
 _WORDLIKE = re.compile(r"^\w+$", re.UNICODE)
