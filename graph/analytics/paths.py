@@ -121,6 +121,15 @@ class Path(BaseModel):
         return len(self.hops)
 
     @property
+    def steps(self) -> tuple[str, ...]:
+        """The ids along it (each hop's source, what it went through, its target): the
+        last tie-break between paths equal in length and strength, so the same question
+        gets the same answer whatever order Neo4j found them in."""
+        return tuple(
+            i for h in self.hops for i in (h.source.id, h.via.id if h.via else "", h.target.id)
+        )
+
+    @property
     def actor_ids(self) -> list[str]:
         return [self.hops[0].source.id, *(h.target.id for h in self.hops)] if self.hops else []
 
@@ -366,8 +375,10 @@ async def find(
                 "try a lower maxHops"
             ) from e
         raise
-    shortest_paths = sorted(paths, key=lambda p: (p.length, -p.strength, -p.total_strength))
-    strongest = sorted(paths, key=lambda p: (-p.strength, p.length, -p.total_strength))
+    shortest_paths = sorted(
+        paths, key=lambda p: (p.length, -p.strength, -p.total_strength, p.steps)
+    )
+    strongest = sorted(paths, key=lambda p: (-p.strength, p.length, -p.total_strength, p.steps))
     return Paths(
         shortest=shortest_paths[:limit], strongest=strongest[:limit], detours_searched=searched
     )
