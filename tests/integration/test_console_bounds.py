@@ -180,10 +180,14 @@ async def test_a_query_neo4j_never_answers_frees_its_console_connection(
     closed, and neither the API's pool nor the next console query waits for it."""
     # The hung query holds the one connection for its 3 s deadline; the next query
     # waits at most 0.5 s for it. It is sent once the hung one has had time to take the
-    # connection (sent together, either may take it first).
+    # connection (sent together, either may take it first). The connection is opened
+    # first: opening one takes longer than that half second on a busy machine, and the
+    # next query would then find the pool free.
     pool = await console.open_pool(neo4j_server, "neo4j", "", "neo4j", size=1, acquire_timeout=0.5)
     deep = "RETURN " + "(" * 3000 + "1" + ")" * 3000
     try:
+        warm = await console._execute(pool, "RETURN 0", {}, max_rows=1, timeout=5)
+        assert warm.rows == [[0]]
         hung = asyncio.create_task(console._execute(pool, deep, {}, max_rows=1, timeout=3))
         await asyncio.sleep(0.5)
         busy = await asyncio.wait_for(
