@@ -59,9 +59,8 @@ EXACT_BONUS: Final = 5.0
 #: it touches, and that commit, not the query, is what a second index cost (measured
 #: for issue 23: creates at 16 at a time, about half the throughput).
 NAMES_INDEX: Final = "entity_names"
-#: The lemma matcher (graph/morph.py) is the index's `LEMMA_FIELD` (graph/lucene.py).
-LEMMA_INDEX: Final = NAMES_INDEX
-#: Its hits' weight beside the `entity_names` hits (when both run).
+#: The weight of the lemma field's hits (graph/lucene.py `LEMMA_FIELD`) beside the
+#: names' hits (when both run).
 LEMMA_WEIGHT: Final = 0.5
 #: Added when the whole text is one of the node's names in lemma form (graph/morph.py
 #: `lemma_keys`, kept in `lemmaKeys`): "Töötukassaga" is Töötukassa, above an event
@@ -177,7 +176,7 @@ def search_window(p: str = "") -> str:
     def lemmas(query: str) -> str:
         return f"""
   WITH ${p}{query} AS query WHERE query IS NOT NULL
-  CALL db.index.fulltext.queryNodes('{LEMMA_INDEX}', query, {{limit: ${p}pool}})
+  CALL db.index.fulltext.queryNodes('{NAMES_INDEX}', query, {{limit: ${p}pool}})
   YIELD node, score
   RETURN node,
          score * ${p}lemmaWeight

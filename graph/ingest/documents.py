@@ -3,6 +3,7 @@ find proposed for review, each entity looked up among the existing ones first.""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
@@ -145,25 +146,29 @@ def dates_without_year(
     """(line, as written) of each date of `text` that neither the text nor the document's
     `date` gives a year. A stored document's text never changes (its id is its content
     hash, `digest` when the caller has it), so the answer is kept for the documents read
-    most recently: the review page asks for it on every read, and a long text takes a
-    second to scan."""
+    most recently, at most `_WITHOUT_YEAR_KEPT` dates in all (a document may hold
+    hundreds of thousands): the review page asks for it on every read, and a long text
+    takes a second to scan."""
     key = (digest or store.content_hash(text), date)
-    found = _WITHOUT_YEAR.pop(key, None)
+    found = _WITHOUT_YEAR.get(key)
     if found is None:
         reference, year = _reference(date)
         found = [
             (text.count("\n", 0, d.begin) + 1, text[d.begin : d.finish].strip())
             for d in without_year(text, reference=reference, year=year)
         ]
-    _WITHOUT_YEAR[key] = found  # now the most recent
-    while len(_WITHOUT_YEAR) > _WITHOUT_YEAR_KEPT:
-        del _WITHOUT_YEAR[next(iter(_WITHOUT_YEAR))]
+        _WITHOUT_YEAR[key] = found
+        while sum(map(len, _WITHOUT_YEAR.values())) > _WITHOUT_YEAR_KEPT:
+            _WITHOUT_YEAR.popitem(last=False)
+    if key in _WITHOUT_YEAR:
+        _WITHOUT_YEAR.move_to_end(key)
     return list(found)
 
 
 #: `dates_without_year` of the documents read most recently, oldest first.
-_WITHOUT_YEAR: dict[tuple[str, str | None], list[tuple[int, str]]] = {}
-_WITHOUT_YEAR_KEPT: Final = 64
+_WITHOUT_YEAR: OrderedDict[tuple[str, str | None], list[tuple[int, str]]] = OrderedDict()
+#: At most this many dates kept in all.
+_WITHOUT_YEAR_KEPT: Final = 20_000
 
 
 async def _resolve(graph: Graph, drafts: list[Draft]) -> dict[str, list[store.Candidate]]:
