@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -121,15 +123,6 @@ class Path(BaseModel):
         return len(self.hops)
 
     @property
-    def steps(self) -> tuple[str, ...]:
-        """The ids along it (each hop's source, what it went through, its target): the
-        last tie-break between paths equal in length and strength, so the same question
-        gets the same answer whatever order Neo4j found them in."""
-        return tuple(
-            i for h in self.hops for i in (h.source.id, h.via.id if h.via else "", h.target.id)
-        )
-
-    @property
     def actor_ids(self) -> list[str]:
         return [self.hops[0].source.id, *(h.target.id for h in self.hops)] if self.hops else []
 
@@ -181,66 +174,108 @@ def _sources(rels: list[dict[str, Any]], titles: dict[str, str | None]) -> list[
     return out
 
 
-def _hops(
-    nodes: list[dict[str, Any]], rels: list[dict[str, Any]], titles: dict[str, str | None]
-) -> list[Hop] | None:
-    """Raw path → actor hops; None when the path is not a simple actor path."""
+#: A hop as indexes into its path's nodes: source, what both took part in (None for a
+#: direct tie) and target.
+Shape = list[tuple[int, int | None, int]]
+
+
+def _shape(nodes: list[dict[str, Any]]) -> Shape | None:
+    """A raw path's hops between actors; None when it is not a simple actor path."""
     ids = [n["id"] for n in nodes]
     if len(set(ids)) != len(ids):
         return None
-    hops: list[Hop] = []
-    i = 0
-    while i < len(rels):
-        src = _node(nodes[i])
+    shape: Shape = []
+    i, last = 0, len(nodes) - 1
+    while i < last:
         if nodes[i + 1]["type"] in ACTORS:
-            rel = rels[i]
-            tgt = _node(nodes[i + 1])
-            tie = _tie(rel, src.id)
-            when_from, when_to = tie.properties.get("from"), tie.properties.get("to")
-            # as recorded: the relationship's start first, whichever way the path runs
-            a, b = (src, tgt) if tie.outgoing else (tgt, src)
-            explanation = wording.relationship(a.name, rel["type"], b.name, tie.properties)
-            hops.append(
-                Hop(
-                    source=src,
-                    target=tgt,
-                    kind="RELATIONSHIP",
-                    source_tie=tie,
-                    date_from=when_from,
-                    date_to=when_to,
-                    sources=_sources([rel], titles),
-                    explanation=explanation,
-                )
-            )
+            shape.append((i, None, i + 1))
             i += 1
-            continue
-        if i + 2 > len(rels) or nodes[i + 2]["type"] not in ACTORS:
+        elif i + 2 <= last and nodes[i + 2]["type"] in ACTORS:
+            shape.append((i, i + 1, i + 2))
+            i += 2
+        else:
             return None
-        via, tgt = _node(nodes[i + 1]), _node(nodes[i + 2])
-        a_tie, b_tie = _tie(rels[i], src.id), _tie(rels[i + 1], tgt.id)
-        hops.append(
-            Hop(
-                source=src,
-                target=tgt,
-                kind="SHARED",
-                via=via,
-                source_tie=a_tie,
-                target_tie=b_tie,
-                date_from=via.start_date,
-                date_to=via.end_date,
-                sources=_sources([rels[i], rels[i + 1]], titles),
-                explanation=wording.shared(
-                    src.name,
-                    [(a_tie.type, a_tie.role)],
-                    tgt.name,
-                    [(b_tie.type, b_tie.role)],
-                    wording.activity(via.type, via.kind, via.name),
-                    wording.span(via.start_date, via.end_date),
-                ),
-            )
+    return shape
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A raw path, ranked before it is explained: the search returns up to `CANDIDATES`
+    of them and only the few that are answered become `Path`s."""
+
+    nodes: list[dict[str, Any]]
+    rels: list[dict[str, Any]]
+    shape: Shape
+    weights: list[int]
+
+    @property
+    def strength(self) -> int:
+        return min(self.weights)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The ids along it (each hop's source, what it went through, its target): the
+        last tie-break between paths equal in length and strength, so the same question
+        gets the same answer whatever order Neo4j found them in."""
+        return tuple(
+            self.nodes[i]["id"] if i is not None else "" for hop in self.shape for i in hop
         )
-        i += 2
-    return hops
+
+    def shortest_first(self) -> tuple[Any, ...]:
+        return (len(self.shape), -self.strength, -sum(self.weights), self.steps)
+
+    def strongest_first(self) -> tuple[Any, ...]:
+        return (-self.strength, len(self.shape), -sum(self.weights), self.steps)
+
+
+def _hop(
+    c: _Candidate, hop: tuple[int, int | None, int], weight: int, titles: dict[str, str | None]
+) -> Hop:
+    s, v, t = hop
+    src, tgt = _node(c.nodes[s]), _node(c.nodes[t])
+    if v is None:
+        rel = c.rels[s]
+        tie = _tie(rel, src.id)
+        # as recorded: the relationship's start first, whichever way the path runs
+        a, b = (src, tgt) if tie.outgoing else (tgt, src)
+        return Hop(
+            source=src,
+            target=tgt,
+            kind="RELATIONSHIP",
+            source_tie=tie,
+            date_from=tie.properties.get("from"),
+            date_to=tie.properties.get("to"),
+            strength=weight,
+            sources=_sources([rel], titles),
+            explanation=wording.relationship(a.name, rel["type"], b.name, tie.properties),
+        )
+    via = _node(c.nodes[v])
+    a_tie, b_tie = _tie(c.rels[s], src.id), _tie(c.rels[v], tgt.id)
+    return Hop(
+        source=src,
+        target=tgt,
+        kind="SHARED",
+        via=via,
+        source_tie=a_tie,
+        target_tie=b_tie,
+        date_from=via.start_date,
+        date_to=via.end_date,
+        strength=weight,
+        sources=_sources([c.rels[s], c.rels[v]], titles),
+        explanation=wording.shared(
+            src.name,
+            [(a_tie.type, a_tie.role)],
+            tgt.name,
+            [(b_tie.type, b_tie.role)],
+            wording.activity(via.type, via.kind, via.name),
+            wording.span(via.start_date, via.end_date),
+        ),
+    )
+
+
+def _path(c: _Candidate, titles: dict[str, str | None]) -> Path:
+    hops = [_hop(c, hop, w, titles) for hop, w in zip(c.shape, c.weights, strict=True)]
+    return Path(hops=hops, strength=c.strength, total_strength=sum(c.weights))
 
 
 async def _strengths(
@@ -261,32 +296,58 @@ def _check_ends(ends: list[list[Any]], from_id: str) -> None:
             raise InvalidInput([(field, f"{eid!r} is a {label}, not a person or organisation")])
 
 
-def _explained(
-    raw: list[dict[str, Any]],
-    titles: dict[str, str | None],
-    strength: dict[tuple[str, str], int],
-    max_hops: int,
-) -> list[Path]:
-    """Raw candidate paths as explained paths, one per sequence of actors."""
-    found: list[list[Hop]] = []
+def _candidates(
+    raw: list[dict[str, Any]], strength: dict[tuple[str, str], int], max_hops: int
+) -> list[_Candidate]:
+    """Raw paths as candidates, one per sequence of actors (the first found)."""
+    found: list[_Candidate] = []
     seen: set[tuple[str, ...]] = set()
     for row in raw:
-        hops = _hops(row["nodes"], row["rels"], titles)
-        if not hops or len(hops) > max_hops:
+        nodes = row["nodes"]
+        shape = _shape(nodes)
+        if not shape or len(shape) > max_hops:
             continue
-        key = (hops[0].source.id, *(h.target.id for h in hops))
+        key = tuple(nodes[i]["id"] for i in (shape[0][0], *(t for _, _, t in shape)))
         if key not in seen:
             seen.add(key)
-            found.append(hops)
-    out = []
-    for hops in found:
-        scored = [
-            h.model_copy(update={"strength": strength.get((h.source.id, h.target.id), 0)})
-            for h in hops
-        ]
-        weights = [h.strength for h in scored]
-        out.append(Path(hops=scored, strength=min(weights), total_strength=sum(weights)))
-    return out
+            weights = [strength.get((nodes[s]["id"], nodes[t]["id"]), 0) for s, _, t in shape]
+            found.append(_Candidate(nodes, row["rels"], shape, weights))
+    return found
+
+
+def _answered(cands: list[_Candidate], limit: int) -> tuple[list[_Candidate], list[_Candidate]]:
+    """The `limit` shortest and the `limit` strongest of `cands`.
+
+    Shortest: fewest hops, then the strongest weakest hop, the greatest total strength
+    and the ids along the path (so the same question gets the same answer whatever order
+    Neo4j found them in). Strongest: the strongest weakest hop first, then the same."""
+    return (
+        sorted(cands, key=_Candidate.shortest_first)[:limit],
+        sorted(cands, key=_Candidate.strongest_first)[:limit],
+    )
+
+
+#: the shortest and the strongest paths
+Answer = tuple[list[Path], list[Path]]
+
+
+def _explained(
+    answered: tuple[list[_Candidate], list[_Candidate]], titles: dict[str, str | None]
+) -> Answer:
+    """The answered candidates as explained paths (each built once)."""
+    built: dict[int, Path] = {}
+
+    def path(c: _Candidate) -> Path:
+        if id(c) not in built:
+            built[id(c)] = _path(c, titles)
+        return built[id(c)]
+
+    shortest, strongest = answered
+    return [path(c) for c in shortest], [path(c) for c in strongest]
+
+
+def _source_ids(cands: Iterable[_Candidate]) -> Iterator[str]:
+    return (d for c in cands for rel in c.rels for d in rel["props"].get("sourceIds") or [])
 
 
 async def find(
@@ -326,31 +387,31 @@ async def find(
         actors = await (await tx.run(ACTOR_COUNT)).single(strict=True)
         return found, actors["n"]
 
-    async def explained_shortest(tx: AsyncManagedTransaction) -> list[Path]:
+    async def explained_shortest(tx: AsyncManagedTransaction) -> Answer:
         query = explained_shortest_query(2 * max_hops)
         row = await (
             await tx.run(query, params, candidates=candidates, actors=list(ACTORS))
         ).single(strict=True)
         _check_ends(row["ends"], from_id)
         strength = {(u, v): n for u, v, n in row["strengths"]}
-        return _explained(row["rows"], dict(row["titles"]), strength, max_hops)
+        answered = _answered(_candidates(row["rows"], strength, max_hops), limit)
+        return _explained(answered, dict(row["titles"]))
 
     async def detours_of(tx: AsyncManagedTransaction, max_raw: int) -> list[dict[str, Any]]:
         query = candidates_query(GROUPS, max_raw)
         result = await tx.run(query, params, candidates=candidates)
         return [dict(r) async for r in result]
 
-    async def explain(tx: AsyncManagedTransaction, raw: list[dict[str, Any]]) -> list[Path]:
-        titles = await document_titles(
-            tx,
-            (d for row in raw for rel in row["rels"] for d in rel["props"].get("sourceIds") or []),
-        )
+    async def explain(tx: AsyncManagedTransaction, raw: list[dict[str, Any]]) -> Answer:
         pairs = {(a["id"], b["id"]) for row in raw for a, b in _actor_pairs(row["nodes"])}
-        return _explained(raw, titles, await _strengths(tx, pairs, day), max_hops)
+        strength = await _strengths(tx, pairs, day)
+        answered = _answered(_candidates(raw, strength, max_hops), limit)
+        titles = await document_titles(tx, _source_ids(itertools.chain(*answered)))
+        return _explained(answered, titles)
 
     try:
         if not detours:
-            paths = await graph.read(explained_shortest, timeout=TIMEOUT)
+            shortest_paths, strongest = await graph.read(explained_shortest, timeout=TIMEOUT)
             searched = False
         else:
             raw, actors = await graph.read(shortest, timeout=TIMEOUT)
@@ -367,7 +428,9 @@ async def find(
                     # Stopped by DETOUR_TIMEOUT or the transaction memory cap.
                     log.info("detour search stopped (%s): strongest among the shortest", e)
                     searched = False
-            paths = await graph.read(lambda tx: explain(tx, raw), timeout=TIMEOUT)
+            shortest_paths, strongest = await graph.read(
+                lambda tx: explain(tx, raw), timeout=TIMEOUT
+            )
     except neo4j_errors.Neo4jError as e:
         if "TransactionTimedOut" in (e.code or "") or "Terminated" in (e.code or ""):
             raise Unavailable(
@@ -375,13 +438,7 @@ async def find(
                 "try a lower maxHops"
             ) from e
         raise
-    shortest_paths = sorted(
-        paths, key=lambda p: (p.length, -p.strength, -p.total_strength, p.steps)
-    )
-    strongest = sorted(paths, key=lambda p: (-p.strength, p.length, -p.total_strength, p.steps))
-    return Paths(
-        shortest=shortest_paths[:limit], strongest=strongest[:limit], detours_searched=searched
-    )
+    return Paths(shortest=shortest_paths, strongest=strongest, detours_searched=searched)
 
 
 def _actor_pairs(nodes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
