@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, Final
 
 import neo4j.time
@@ -289,13 +290,32 @@ async def ego_ids(
     return list(seen), False
 
 
-def ego_query(depth: int) -> str:
+class Detail(BaseModel):
+    """What of a network the caller reads besides ids, types and labels: leaving out
+    what nobody asked for spares Neo4j reading it, the driver decoding it and Python
+    converting it (the properties are most of an ego network's bytes)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: the nodes' properties and scores
+    node_properties: bool = True
+    #: the edges' properties and sources (quotes and document titles)
+    edge_properties: bool = True
+
+
+FULL: Final = Detail()
+
+
+@lru_cache(maxsize=16)
+def ego_query(depth: int, detail: Detail = FULL) -> str:
     """The ego network of `$id` in one statement (`depth` 1..3, a literal): the
     breadth-first levels as `ego_ids` finds them (each level's new nodes by id, nearest
     first, at most `$maxNodes`, `truncated` when more were found), then their rows,
     the edges among them and the titles of the edges' documents, as `materialise`
-    reads them."""
+    reads them. Properties `detail` leaves out come as empty maps (no titles)."""
     assert 1 <= int(depth) <= 3
+    node_props = all_props("n") if detail.node_properties else "{}"
+    edge_props = all_props("r") if detail.edge_properties else "{}"
     levels = []
     for level in range(1, int(depth) + 1):
         levels.append(f"""
@@ -318,7 +338,7 @@ CALL (ns) {{
   UNWIND ns AS a
   MATCH (a)-[r]->(b:Entity)
   WHERE b IN ns AND type(r) IN $types AND {REL_IN_WINDOW}
-  WITH a.id AS source, b.id AS target, type(r) AS type, {all_props("r")} AS props
+  WITH a.id AS source, b.id AS target, type(r) AS type, {edge_props} AS props
   ORDER BY source, type, target
   RETURN collect({{source: source, target: target, type: type, props: props}}) AS edges
 }}
@@ -329,16 +349,21 @@ CALL (edges) {{
   MATCH (d:Document {{id: did}})
   RETURN collect([d.id, d.title]) AS titles
 }}
-RETURN [n IN ns | {{id: n.id, type: {NODE_TYPE}, label: {DISPLAY}, props: {all_props("n")}}}]
+RETURN [n IN ns | {{id: n.id, type: {NODE_TYPE}, label: {DISPLAY}, props: {node_props}}}]
          AS nodes, edges, titles, truncated
 """
 
 
 async def ego(
-    graph: Graph, centre: str, *, depth: int = 1, filter: NetworkFilter | None = None
+    graph: Graph,
+    centre: str,
+    *,
+    depth: int = 1,
+    filter: NetworkFilter | None = None,
+    detail: Detail = FULL,
 ) -> Network:
     """The entities within `depth` (1..3) hops of `centre` and the edges among them, in
-    one statement (`ego_query`).
+    one statement (`ego_query`); properties `detail` leaves out are empty.
 
     Raises `NotFound` for an unknown centre and `InvalidInput` for a bad depth, type,
     label or window.
@@ -349,7 +374,7 @@ async def ego(
     params = filter.params() | {"id": centre, "maxNodes": filter.max_nodes}
 
     async def work(tx: AsyncManagedTransaction) -> Network:
-        row = await (await tx.run(ego_query(depth), params)).single()
+        row = await (await tx.run(ego_query(depth, detail), params)).single()
         if row is None:
             raise NotFound(centre)
         nodes = [_node(n) for n in row["nodes"]]

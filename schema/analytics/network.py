@@ -14,6 +14,7 @@ from schema.context import Info
 from schema.cost import NEIGHBOURHOOD, WHOLE_NETWORK, Cost
 from schema.errors import resolved
 from schema.permissions import CanRead
+from schema.selection import selects_within
 
 
 @strawberry.type(description="A source document of an edge or hop.")
@@ -118,6 +119,20 @@ TypesArg = Annotated[list[str] | None, strawberry.argument(description=_TYPES_HE
 LabelsArg = Annotated[list[str] | None, strawberry.argument(description=_LABELS_HELP)]
 
 
+_NODE_DETAIL = frozenset({"properties", "scores"})
+_EDGE_DETAIL = frozenset({"properties", "sources"})
+
+
+def _detail(info: Info) -> network.Detail:
+    """The properties the caller selected: a drawing that asks for ids, types and
+    labels gets its network without reading every property."""
+    selected = info.selected_fields[0].selections
+    return network.Detail(
+        node_properties=selects_within(selected, "nodes", _NODE_DETAIL),
+        edge_properties=selects_within(selected, "edges", _EDGE_DETAIL),
+    )
+
+
 @strawberry.type
 class NetworkQuery:
     @strawberry.field(
@@ -139,7 +154,9 @@ class NetworkQuery:
     ) -> Network:
         async def work() -> network.Network:
             f = network_filter(relationship_types, labels, from_, to, max_nodes)
-            return await network.ego(info.context.graph, str(id), depth=depth, filter=f)
+            return await network.ego(
+                info.context.graph, str(id), depth=depth, filter=f, detail=_detail(info)
+            )
 
         return Network.from_model(await resolved(work()))
 

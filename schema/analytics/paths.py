@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from graph.analytics import paths
 from schema.analytics.network import NetworkSource
@@ -15,6 +14,7 @@ from schema.context import Info
 from schema.cost import NEIGHBOURHOOD, Cost
 from schema.errors import resolved
 from schema.permissions import CanRead
+from schema.selection import selects
 
 
 @strawberry.type(description="A person, organisation, event, programme or service on a path.")
@@ -124,16 +124,6 @@ class IntroductionPaths:
 _DETOUR_FIELDS = frozenset({"strongest", "detoursSearched"})
 
 
-def _selects(selections: list[Selection], names: frozenset[str]) -> bool:
-    """Whether `selections` (fragments included) select one of the fields `names`."""
-    for s in selections:
-        if isinstance(s, SelectedField) and s.name in names:
-            return True
-        if isinstance(s, FragmentSpread | InlineFragment) and _selects(s.selections, names):
-            return True
-    return False
-
-
 @strawberry.type
 class PathsQuery:
     @strawberry.field(
@@ -160,7 +150,7 @@ class PathsQuery:
                 max_hops=max_hops,
                 limit=limit,
                 as_of=as_of,
-                detours=_selects(info.selected_fields[0].selections, _DETOUR_FIELDS),
+                detours=selects(info.selected_fields[0].selections, _DETOUR_FIELDS),
             )
         )
         return IntroductionPaths(

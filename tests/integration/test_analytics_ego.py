@@ -109,3 +109,40 @@ async def test_ego_through_graphql(seeded: Graph, gql: dict[Role, GraphQLClient]
     assert forum["scores"] == {}
     body = (await gql[Role.VIEWER].post(EGO.replace('"2016"', '"soon"'), id="sev")).json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_ego_reads_properties_only_when_they_are_selected(
+    seeded: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    # The same network with and without properties: leaving them out changes what is
+    # read, never which nodes and edges come back.
+    full = (await gql[Role.VIEWER](EGO.replace("1,", "2,"), id="sillamae-lastekaitse-uhing"))[
+        "egoNetwork"
+    ]
+    bare = (
+        await gql[Role.VIEWER](
+            """query ($id: ID!) { egoNetwork(id: $id, depth: 2, relationshipTypes: ["ORGANISED"],
+                from: "2016") { nodes { id type label } edges { id source target type } } }""",
+            id="sillamae-lastekaitse-uhing",
+        )
+    )["egoNetwork"]
+    assert len(full["nodes"]) > 2
+    assert bare["nodes"] == [{k: n[k] for k in ("id", "type", "label")} for n in full["nodes"]]
+    assert bare["edges"] == [
+        {k: e[k] for k in ("id", "source", "target", "type")} for e in full["edges"]
+    ]
+    # Asked for in a fragment under an alias: the properties and sources are read.
+    via_fragment = (
+        await gql[Role.VIEWER](
+            """query ($id: ID!) { g: egoNetwork(id: $id, depth: 2, relationshipTypes: ["ORGANISED"],
+                from: "2016") { n: nodes { ...Props } ... on Network { edges { id ...Sources } } } }
+               fragment Props on NetworkNode { id properties }
+               fragment Sources on NetworkEdge { sources { quote } }""",
+            id="sillamae-lastekaitse-uhing",
+        )
+    )["g"]
+    assert [n["properties"] for n in via_fragment["n"]] == [n["properties"] for n in full["nodes"]]
+    assert [e["sources"] for e in via_fragment["edges"]] == [
+        [{"quote": s["quote"]} for s in e["sources"]] for e in full["edges"]
+    ]
+    assert any(e["sources"] for e in via_fragment["edges"])
