@@ -22,6 +22,7 @@ from schema.compiled.execute import CompiledReads
 from schema.context import Info
 from schema.crm import CrmMutation, CrmQuery
 from schema.entity import Entity
+from schema.execution import FlatObjects
 from schema.extensions import MaskUnexpectedErrors, limits, validation_rules
 from schema.forms import FormsQuery
 from schema.ingest import IngestMutation, IngestQuery
@@ -132,6 +133,7 @@ def build_schema(lim: Limits | None = None) -> KoostooSchema:
             MaskUnexpectedErrors,
         ],
         suggestions=lim.introspection,
+        execution_context_class=FlatObjects,
     )
     schema.compiled = CompiledReads(
         schema._schema, rules=rules, max_tokens=lim.max_tokens, suggestions=lim.introspection

@@ -211,11 +211,16 @@ def jsonable(value: Any) -> Any:
 
 
 def _node(row: dict[str, Any]) -> NetNode:
-    props = {
-        k: jsonable(v)
-        for k, v in sorted(present(row["props"]).items())
-        if k not in HIDDEN_PROPERTIES and k not in PRIVATE_PROPERTIES
-    }
+    # empty when not asked for (`Detail`)
+    props = (
+        {
+            k: jsonable(v)
+            for k, v in sorted(present(row["props"]).items())
+            if k not in HIDDEN_PROPERTIES and k not in PRIVATE_PROPERTIES
+        }
+        if row["props"]
+        else {}
+    )
     scores = {k: v for k, v in props.items() if k.startswith(SCORE_PREFIXES)}
     return NetNode(
         id=row["id"], type=row["type"], label=str(row["label"]), properties=props, scores=scores
@@ -223,7 +228,9 @@ def _node(row: dict[str, Any]) -> NetNode:
 
 
 def _edge(row: dict[str, Any], titles: dict[str, str | None]) -> NetEdge:
-    props = {k: jsonable(v) for k, v in sorted(present(row["props"]).items())}
+    props = (
+        {k: jsonable(v) for k, v in sorted(present(row["props"]).items())} if row["props"] else {}
+    )
     doc_ids = props.pop("sourceIds", None) or []
     quotes = props.pop("evidence", None) or []
     sources = [

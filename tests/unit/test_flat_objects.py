@@ -1,0 +1,171 @@
+"""The executor's shortcut for flat objects (`schema/execution.py`) answers exactly as
+graphql-core does: the same data and the same errors, at the same paths, for every
+case the shortcut takes and every case it sends back."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, NewType
+
+import pytest
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema import execution
+
+Upper = NewType("Upper", str)
+
+
+def _refuse(v: Any) -> str:
+    raise ValueError(f"not text: {v!r}")
+
+
+@strawberry.enum
+class Kind(enum.Enum):
+    NGO = "NGO"
+    AGENCY = "AGENCY"
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Doc:
+    id: strawberry.ID
+    title: str | None
+
+
+@strawberry.type
+class Item(Named):
+    id: strawberry.ID
+    kind: Kind
+    code: Upper
+    score: float
+    props: JSON
+    doc: Doc | None = None
+
+    @strawberry.field
+    def shout(self, times: int = 1) -> str:
+        return self.name.upper() * times
+
+
+def _items(broken: str | None = None) -> list[Item]:
+    items = [
+        Item(
+            id=strawberry.ID(f"i{i}"),
+            name=f"Üks õun {i} Ж",
+            kind=Kind.NGO if i % 2 else Kind.AGENCY,
+            code=Upper(f"c{i}"),
+            score=i / 3,
+            props=JSON({"a": [i, None], "ž": "š"}),
+            doc=Doc(id=strawberry.ID(f"d{i}"), title=None) if i % 3 == 0 else None,
+        )
+        for i in range(5)
+    ]
+    if broken == "null":
+        items[2].name = None  # type: ignore[assignment]
+    elif broken == "scalar":
+        items[3].code = 42  # type: ignore[assignment]
+    return items
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self, broken: str | None = None) -> list[Item]:
+        return _items(broken)
+
+    @strawberry.field
+    def maybe_items(self, broken: str | None = None) -> list[Item | None]:
+        return [None, *_items(broken)]
+
+    @strawberry.field
+    def named(self) -> list[Named]:
+        return list(_items())
+
+    @strawberry.field
+    def one(self, broken: str | None = None) -> Item:
+        return _items(broken)[3]
+
+
+CONFIG = StrawberryConfig(
+    scalar_map={
+        Upper: strawberry.scalar(
+            name="Upper",
+            serialize=lambda v: v.upper() if isinstance(v, str) else _refuse(v),
+            parse_value=str,
+        )
+    }
+)
+PLAIN = strawberry.Schema(query=Query, config=CONFIG)
+FLAT = strawberry.Schema(query=Query, config=CONFIG, execution_context_class=execution.FlatObjects)
+
+DOCUMENTS = [
+    "{ items { id name kind code score props } }",
+    "{ items { __typename a: id b: name id } }",
+    "{ items { ...F } } fragment F on Item { id kind ... on Named { name } }",
+    "query($s: Boolean!) { items { id name @skip(if: $s) kind @include(if: $s) } }",
+    "{ items { id doc { id title } } }",
+    "{ items { id shout(times: 2) } }",
+    "{ maybeItems { id name } }",
+    "{ named { __typename name ... on Item { id code } } }",
+    '{ items(broken: "null") { id name } }',
+    '{ maybeItems(broken: "null") { id name } }',
+    '{ items(broken: "scalar") { id code } }',
+    '{ one(broken: "scalar") { id code } }',
+    "{ one { id name kind } }",
+]
+
+
+def _plain(result: Any) -> tuple[Any, list[tuple[str, Any]]]:
+    errors = sorted((e.message, e.path) for e in result.errors or [])
+    return result.data, errors
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+@pytest.mark.parametrize("skip", [True, False])
+async def test_the_shortcut_answers_as_graphql_core_does(document: str, skip: bool) -> None:
+    variables = {"s": skip} if "$s" in document else None
+    expected = await PLAIN.execute(document, variable_values=variables)
+    got = await FLAT.execute(document, variable_values=variables)
+    assert _plain(got) == _plain(expected)
+    assert got.data is not None or got.errors
+
+
+async def test_errors_keep_their_paths() -> None:
+    # A null in a non-null field nulls the whole list (the list is non-null, so the
+    # query's data is null), with the error at the field's path; a scalar that refuses
+    # a value says so at that value's path.
+    nulled = await FLAT.execute('{ items(broken: "null") { id name } }')
+    assert nulled.data is None
+    assert nulled.errors is not None
+    assert [e.path for e in nulled.errors] == [["items", 2, "name"]]
+    refused = await FLAT.execute('{ one(broken: "scalar") { id code } }')
+    assert refused.data is None
+    assert refused.errors is not None
+    assert refused.errors[0].path == ["one", "code"]
+    assert "not text: 42" in refused.errors[0].message
+
+
+async def test_flat_lists_take_the_shortcut(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The shortcut is taken (not only agreed with): graphql-core's per-object
+    # completion is never called for a list of flat objects, and is for one with a
+    # field that has a resolver of its own.
+    calls: list[str] = []
+    original = StrawberryGraphQLCoreExecutionContext.complete_object_value
+
+    def counted(self: Any, return_type: Any, *args: Any) -> Any:
+        calls.append(return_type.name)
+        return original(self, return_type, *args)
+
+    monkeypatch.setattr(StrawberryGraphQLCoreExecutionContext, "complete_object_value", counted)
+    flat = await FLAT.execute("{ items { id name kind props } }")
+    assert flat.errors is None and flat.data is not None and len(flat.data["items"]) == 5
+    assert calls == []
+    resolved = await FLAT.execute("{ items { id shout } }")
+    assert resolved.errors is None and resolved.data is not None
+    assert calls == ["Item"] * 5
