@@ -403,7 +403,13 @@ async def find(
         return [dict(r) async for r in result]
 
     async def explain(tx: AsyncManagedTransaction, raw: list[dict[str, Any]]) -> Answer:
-        pairs = {(a["id"], b["id"]) for row in raw for a, b in _actor_pairs(row["nodes"])}
+        # a path through one actor twice is never a candidate (`_shape`)
+        pairs = {
+            (a["id"], b["id"])
+            for row in raw
+            for a, b in _actor_pairs(row["nodes"])
+            if a["id"] != b["id"]
+        }
         strength = await _strengths(tx, pairs, day)
         answered = _answered(_candidates(raw, strength, max_hops), limit)
         titles = await document_titles(tx, _source_ids(itertools.chain(*answered)))
