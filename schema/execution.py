@@ -8,13 +8,15 @@ coercion. For the long lists of flat objects an analytics answer is made of (an 
 network's nodes and edges: ~800 objects, ~3,000 fields) that was most of a request's
 time. The shortcut reads the same attributes with the same resolvers and coerces them
 with the same scalars; anything it is not sure of — a null where the type forbids it,
-a value a scalar refuses, an `is_type_of` that does not say yes, `@defer`, field
-middleware — goes back to graphql-core for that object, which answers it (and its
-error) exactly as before.
+a value a scalar refuses, a resolver that raises, an `is_type_of` that does not say
+yes, an item still to be awaited, `@defer`, field middleware — goes back to
+graphql-core for that object or list, which answers it (and its error) exactly as
+before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +49,8 @@ class _Typename:
 
 
 _Plan = tuple[_Leaf | _Typename, ...]
+#: the name of Strawberry's resolver for a basic field (`GraphQLCoreConverter.from_resolver`)
+_BASIC = "_get_basic_result"
 
 
 def _flat_plan(parent: GraphQLObjectType, fields: GroupedFieldSet) -> _Plan | None:
@@ -61,9 +65,11 @@ def _flat_plan(parent: GraphQLObjectType, fields: GroupedFieldSet) -> _Plan | No
         field = parent.fields.get(name)
         if field is None or field.args or node.arguments:
             return None
-        # Strawberry marks the resolver of a field without one of its own
-        # (`getattr(source, python_name)`).
-        if not getattr(field.resolve, "_is_default", False):
+        # Strawberry's resolver for a field with no resolver, permission class or
+        # extension of its own (`getattr(source, python_name)`); `_is_default` alone
+        # also marks fields whose permission classes must run.
+        resolve = field.resolve
+        if not getattr(resolve, "_is_default", False) or resolve.__name__ != _BASIC:
             return None
         type_ = field.type
         non_null = isinstance(type_, GraphQLNonNull)
@@ -81,7 +87,10 @@ def _complete(plan: _Plan, source: Any, info: GraphQLResolveInfo[Any]) -> dict[s
         if isinstance(f, _Typename):
             out[f.key] = f.name
             continue
-        value = f.resolve(source, info)
+        try:
+            value = f.resolve(source, info)
+        except Exception:  # raised again by graphql-core, at the field's own path
+            return None
         if value is None:
             if f.non_null:
                 return None
@@ -98,7 +107,13 @@ def _complete(plan: _Plan, source: Any, info: GraphQLResolveInfo[Any]) -> dict[s
 
 
 def _is_type_of(type_: GraphQLObjectType, source: Any, info: GraphQLResolveInfo[Any]) -> bool:
-    return type_.is_type_of is None or type_.is_type_of(source, info) is True
+    """True only when `source` surely is a `type_` (no check: graphql-core decides)."""
+    if type_.is_type_of is None:
+        return True
+    try:
+        return type_.is_type_of(source, info) is True
+    except Exception:
+        return False
 
 
 def _complete_all(
@@ -107,6 +122,7 @@ def _complete_all(
     type_: GraphQLObjectType,
     non_null: bool,
     info: GraphQLResolveInfo[Any],
+    is_awaitable: Callable[[Any], bool],
 ) -> list[dict[str, Any] | None] | None:
     out: list[dict[str, Any] | None] = []
     for item in items:
@@ -115,7 +131,8 @@ def _complete_all(
                 return None
             out.append(None)
             continue
-        if not _is_type_of(type_, item, info):
+        # an item still to be awaited, or an error, is graphql-core's to complete
+        if isinstance(item, Exception) or is_awaitable(item) or not _is_type_of(type_, item, info):
             return None
         done = _complete(plan, item, info)
         if done is None:
@@ -174,7 +191,7 @@ class FlatObjects(StrawberryGraphQLCoreExecutionContext):
         ):
             plan = self._flat_type(object_type, field_details_list, position_context)
             if plan is not None:
-                done = _complete_all(plan, result, object_type, non_null, info)
+                done = _complete_all(plan, result, object_type, non_null, info, self.is_awaitable)
                 if done is not None:
                     return done
         return super().complete_list_value(

@@ -126,7 +126,8 @@ _EDGE_DETAIL = frozenset({"properties", "sources"})
 def _detail(info: Info) -> network.Detail:
     """The properties the caller selected: a drawing that asks for ids, types and
     labels gets its network without reading every property."""
-    selected = info.selected_fields[0].selections
+    # every occurrence of the field: graphql-core merges them into one answer
+    selected = [s for f in info.selected_fields for s in f.selections]
     return network.Detail(
         node_properties=selects_within(selected, "nodes", _NODE_DETAIL),
         edge_properties=selects_within(selected, "edges", _EDGE_DETAIL),

@@ -150,7 +150,8 @@ class PathsQuery:
                 max_hops=max_hops,
                 limit=limit,
                 as_of=as_of,
-                detours=selects(info.selected_fields[0].selections, _DETOUR_FIELDS),
+                # every occurrence of the field: graphql-core merges them into one answer
+                detours=any(selects(f.selections, _DETOUR_FIELDS) for f in info.selected_fields),
             )
         )
         return IntroductionPaths(

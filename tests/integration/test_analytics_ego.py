@@ -146,3 +146,21 @@ async def test_ego_reads_properties_only_when_they_are_selected(
         [{"quote": s["quote"]} for s in e["sources"]] for e in full["edges"]
     ]
     assert any(e["sources"] for e in via_fragment["edges"])
+
+
+async def test_ego_selected_twice_reads_what_either_selection_asks_for(
+    seeded: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    # graphql-core merges two selections of the same field into one answer: the
+    # properties one of them asks for are read, whichever comes first.
+    data = await gql[Role.VIEWER](
+        """query ($id: ID!) { ...Drawing ...Panel }
+           fragment Drawing on Query { egoNetwork(id: $id) { nodes { id } edges { id } } }
+           fragment Panel on Query {
+             egoNetwork(id: $id) { nodes { properties } edges { sources { quote } } } }""",
+        id="sillamae-lastekaitse-uhing",
+    )
+    net = data["egoNetwork"]
+    forum = next(n for n in net["nodes"] if n["id"] == FORUM)
+    assert forum["properties"]["startDate"] == "2016-11-25"
+    assert any(e["sources"] for e in net["edges"])

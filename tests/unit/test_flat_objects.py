@@ -5,10 +5,11 @@ case the shortcut takes and every case it sends back."""
 from __future__ import annotations
 
 import enum
-from typing import Any, NewType
+from typing import Any, NewType, cast
 
 import pytest
 import strawberry
+from strawberry.permission import BasePermission
 from strawberry.scalars import JSON
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -73,6 +74,32 @@ def _items(broken: str | None = None) -> list[Item]:
     return items
 
 
+class Deny(BasePermission):
+    message = "not for you"
+
+    def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
+        return False
+
+
+@strawberry.type
+class Guarded:
+    id: strawberry.ID
+    secret: str | None = strawberry.field(permission_classes=[Deny])
+    boom: str | None
+
+
+class _Guarded:
+    """A source whose `boom` raises when read."""
+
+    def __init__(self, i: int) -> None:
+        self.id = f"g{i}"
+        self.secret = "salajane"
+
+    @property
+    def boom(self) -> str:
+        raise ValueError("boom")
+
+
 @strawberry.type
 class Query:
     @strawberry.field
@@ -86,6 +113,10 @@ class Query:
     @strawberry.field
     def named(self) -> list[Named]:
         return list(_items())
+
+    @strawberry.field
+    def guarded(self) -> list[Guarded]:
+        return [cast(Guarded, _Guarded(i)) for i in range(3)]
 
     @strawberry.field
     def one(self, broken: str | None = None) -> Item:
@@ -118,6 +149,8 @@ DOCUMENTS = [
     '{ items(broken: "scalar") { id code } }',
     '{ one(broken: "scalar") { id code } }',
     "{ one { id name kind } }",
+    "{ guarded { id secret } }",
+    "{ guarded { id boom } }",
 ]
 
 
@@ -149,6 +182,22 @@ async def test_errors_keep_their_paths() -> None:
     assert refused.errors is not None
     assert refused.errors[0].path == ["one", "code"]
     assert "not text: 42" in refused.errors[0].message
+
+
+async def test_permissions_and_raising_fields_are_graphql_cores() -> None:
+    # A field with a permission class (and no resolver) is refused at its own path, and
+    # a value that raises when read errs at its own path, the rest of the item intact.
+    refused = await FLAT.execute("{ guarded { id secret } }")
+    assert refused.data == {"guarded": [{"id": f"g{i}", "secret": None} for i in range(3)]}
+    assert refused.errors is not None
+    assert sorted(e.path or [] for e in refused.errors) == [
+        ["guarded", i, "secret"] for i in range(3)
+    ]
+    assert {e.message for e in refused.errors} == {"not for you"}
+    raised = await FLAT.execute("{ guarded { id boom } }")
+    assert raised.data == {"guarded": [{"id": f"g{i}", "boom": None} for i in range(3)]}
+    assert raised.errors is not None
+    assert sorted(e.path or [] for e in raised.errors) == [["guarded", i, "boom"] for i in range(3)]
 
 
 async def test_flat_lists_take_the_shortcut(monkeypatch: pytest.MonkeyPatch) -> None:
