@@ -36,6 +36,34 @@ export const LARGE = 600;
 const MAX_STRETCH = 1.7;
 const PADDING = 30;
 
+/**
+ * Run `layout` on a random sequence seeded by the ids of `nodes`: fcose starts from
+ * random positions, so the same network was drawn differently each time it was laid
+ * out (and whether its labels fitted was chance). Seeded, the same network on the same
+ * canvas is always drawn the same way; `round` counts the user's requests for another
+ * drawing. The layout computes synchronously in `run()` (an animation only moves the
+ * nodes to where it has put them), so `Math.random` is replaced for that call alone.
+ */
+export function runSeeded(layout, nodes, round = 0) {
+  let seed = (2166136261 ^ round) | 0;
+  for (const id of nodes.map((n) => n.id()).sort()) {
+    for (let i = 0; i < id.length; i += 1) seed = Math.imul(seed ^ id.charCodeAt(i), 16777619);
+  }
+  const random = Math.random;
+  Math.random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  try {
+    layout.run();
+  } finally {
+    Math.random = random;
+  }
+}
+
 /** fCoSE for weighted networks: stronger ties are shorter and stiffer. */
 export function layoutOptions(name, count, { animate = false, fit = true, incremental = false } = {}) {
   const w = (e) => Math.max(1, e.data("weight") ?? 1);
@@ -318,7 +346,8 @@ export class GraphView {
       : this.scoreName;
   }
 
-  layout({ animate = false, fit = true, incremental = false, name = this.layoutName } = {}) {
+  layout({ animate = false, fit = true, incremental = false, name = this.layoutName, again = false } = {}) {
+    if (again) this.layoutRound = (this.layoutRound ?? 0) + 1;
     const visible = this.cy.elements().not(".hidden");
     const count = visible.nodes().length;
     if (!count) return Promise.resolve();
@@ -328,7 +357,7 @@ export class GraphView {
       this.stretch(visible.nodes());
       if (fit) this.fit();
     });
-    layout.run();
+    runSeeded(layout, visible.nodes(), this.layoutRound ?? 0);
     return done;
   }
 
@@ -350,7 +379,7 @@ export class GraphView {
     const layout = visible.layout(options);
     this.userMoved = false;
     const done = layout.promiseOn("layoutstop").then(() => this.fit());
-    layout.run();
+    runSeeded(layout, visible.nodes());
     return done;
   }
 

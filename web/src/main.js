@@ -169,7 +169,7 @@ function setUp() {
   for (const id of ["date-from", "date-to"]) $(id).addEventListener("change", dateRangeChanged);
   $("depth").addEventListener("change", () => map.centre && open(map.centre.id, { fresh: true, type: map.centre.type }));
   $("fit").addEventListener("click", () => view.fit());
-  $("relayout").addEventListener("click", () => view.layout({ animate: true }));
+  $("relayout").addEventListener("click", () => view.layout({ animate: true, again: true }));
   $("toggle-tools").addEventListener("click", () => toggleTools());
   $("close-tools").addEventListener("click", () => toggleTools(false));
   $("clear").addEventListener("click", () => {
