@@ -146,13 +146,20 @@ class FlatObjects(StrawberryGraphQLCoreExecutionContext):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # keyed like graphql-core's own memo of the collected subfields: the field
-        # details list is kept alive with its plan, so its id is not reused
         #: a schema with `@stream` has lists that graphql-core must deliver in parts
         self._streams = self.schema.get_directive("stream") is not None
+        # keyed like graphql-core's own memo of the collected subfields: the field
+        # details list is kept alive with its plan, so its id is not reused
         self._flat: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, _Plan | None]] = {}
 
-    def _plan(self, parent: GraphQLObjectType, details: FieldDetailsList) -> _Plan | None:
+    def _plan(
+        self, parent: GraphQLObjectType, details: FieldDetailsList, context: Any
+    ) -> _Plan | None:
+        """The flat plan of `parent`'s selection, None where graphql-core must complete
+        it (`@defer`'s delivery `context`, field middleware, a field that is not plain)."""
+        middleware = self.middleware_manager
+        if context is not None or (middleware is not None and middleware.middlewares):
+            return None
         key = (parent, id(details))
         hit = self._flat.get(key)
         if hit is not None:
@@ -161,14 +168,6 @@ class FlatObjects(StrawberryGraphQLCoreExecutionContext):
         plan = None if new_defer_usages else _flat_plan(parent, grouped)
         self._flat[key] = (details, plan)
         return plan
-
-    def _flat_type(
-        self, parent: GraphQLObjectType, details: FieldDetailsList, context: Any
-    ) -> _Plan | None:
-        middleware = self.middleware_manager
-        if context is not None or (middleware is not None and middleware.middlewares):
-            return None
-        return self._plan(parent, details)
 
     def complete_list_value(
         self,
@@ -183,13 +182,14 @@ class FlatObjects(StrawberryGraphQLCoreExecutionContext):
         # the whole list back to graphql-core.
         item_type = return_type.of_type
         non_null = isinstance(item_type, GraphQLNonNull)
+        # (the second isinstance narrows the type for mypy)
         object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
         if (
             not self._streams
             and isinstance(object_type, GraphQLObjectType)
             and isinstance(result, list | tuple)
         ):
-            plan = self._flat_type(object_type, field_details_list, position_context)
+            plan = self._plan(object_type, field_details_list, position_context)
             if plan is not None:
                 done = _complete_all(plan, result, object_type, non_null, info, self.is_awaitable)
                 if done is not None:
@@ -207,7 +207,7 @@ class FlatObjects(StrawberryGraphQLCoreExecutionContext):
         result: Any,
         position_context: Any,
     ) -> Any:
-        plan = self._flat_type(return_type, field_details_list, position_context)
+        plan = self._plan(return_type, field_details_list, position_context)
         if plan is not None and _is_type_of(return_type, result, info):
             done = _complete(plan, result, info)
             if done is not None:

@@ -7,6 +7,14 @@ from collections.abc import Iterator
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
+from schema.context import Info
+
+
+def selected(info: Info) -> list[Selection]:
+    """What the caller selected in the resolver's field, in every occurrence of it:
+    graphql-core merges the occurrences (two fragments, say) into one answer."""
+    return [s for f in info.selected_fields for s in f.selections]
+
 
 def fields(selections: list[Selection]) -> Iterator[SelectedField]:
     """The fields of `selections`, those in fragments and inline fragments too."""

@@ -296,11 +296,10 @@ def _check_ends(ends: list[list[Any]], from_id: str) -> None:
             raise InvalidInput([(field, f"{eid!r} is a {label}, not a person or organisation")])
 
 
-def _candidates(
-    raw: list[dict[str, Any]], strength: dict[tuple[str, str], int], max_hops: int
-) -> list[_Candidate]:
-    """Raw paths as candidates, one per sequence of actors (the first found)."""
-    found: list[_Candidate] = []
+def _shaped(raw: list[dict[str, Any]], max_hops: int) -> list[tuple[dict[str, Any], Shape]]:
+    """The raw paths that are simple actor paths of at most `max_hops` hops, with their
+    hops, one per sequence of actors (the first found)."""
+    found: list[tuple[dict[str, Any], Shape]] = []
     seen: set[tuple[str, ...]] = set()
     for row in raw:
         nodes = row["nodes"]
@@ -310,9 +309,24 @@ def _candidates(
         key = tuple(nodes[i]["id"] for i in (shape[0][0], *(t for _, _, t in shape)))
         if key not in seen:
             seen.add(key)
-            weights = [strength.get((nodes[s]["id"], nodes[t]["id"]), 0) for s, _, t in shape]
-            found.append(_Candidate(nodes, row["rels"], shape, weights))
+            found.append((row, shape))
     return found
+
+
+def _ends(row: dict[str, Any], shape: Shape) -> list[tuple[str, str]]:
+    """The two actors of each hop, by id."""
+    return [(row["nodes"][s]["id"], row["nodes"][t]["id"]) for s, _, t in shape]
+
+
+def _candidates(
+    shaped: list[tuple[dict[str, Any], Shape]], strength: dict[tuple[str, str], int]
+) -> list[_Candidate]:
+    return [
+        _Candidate(
+            row["nodes"], row["rels"], shape, [strength.get(e, 0) for e in _ends(row, shape)]
+        )
+        for row, shape in shaped
+    ]
 
 
 def _answered(cands: list[_Candidate], limit: int) -> tuple[list[_Candidate], list[_Candidate]]:
@@ -394,7 +408,7 @@ async def find(
         ).single(strict=True)
         _check_ends(row["ends"], from_id)
         strength = {(u, v): n for u, v, n in row["strengths"]}
-        answered = _answered(_candidates(row["rows"], strength, max_hops), limit)
+        answered = _answered(_candidates(_shaped(row["rows"], max_hops), strength), limit)
         return _explained(answered, dict(row["titles"]))
 
     async def detours_of(tx: AsyncManagedTransaction, max_raw: int) -> list[dict[str, Any]]:
@@ -403,15 +417,9 @@ async def find(
         return [dict(r) async for r in result]
 
     async def explain(tx: AsyncManagedTransaction, raw: list[dict[str, Any]]) -> Answer:
-        # a path through one actor twice is never a candidate (`_shape`)
-        pairs = {
-            (a["id"], b["id"])
-            for row in raw
-            for a, b in _actor_pairs(row["nodes"])
-            if a["id"] != b["id"]
-        }
-        strength = await _strengths(tx, pairs, day)
-        answered = _answered(_candidates(raw, strength, max_hops), limit)
+        shaped = _shaped(raw, max_hops)
+        pairs = {e for row, shape in shaped for e in _ends(row, shape)}
+        answered = _answered(_candidates(shaped, await _strengths(tx, pairs, day)), limit)
         titles = await document_titles(tx, _source_ids(itertools.chain(*answered)))
         return _explained(answered, titles)
 
@@ -445,9 +453,3 @@ async def find(
             ) from e
         raise
     return Paths(shortest=shortest_paths, strongest=strongest, detours_searched=searched)
-
-
-def _actor_pairs(nodes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Consecutive actors of a raw path (the ends of its hops)."""
-    actors = [n for n in nodes if n["type"] in ACTORS]
-    return list(itertools.pairwise(actors))

@@ -151,17 +151,17 @@ def dates_without_year(
     takes a second to scan."""
     key = (digest or store.content_hash(text), date)
     found = _WITHOUT_YEAR.get(key)
-    if found is None:
-        reference, year = _reference(date)
-        found = [
-            (text.count("\n", 0, d.begin) + 1, text[d.begin : d.finish].strip())
-            for d in without_year(text, reference=reference, year=year)
-        ]
-        _WITHOUT_YEAR[key] = found
-        while sum(map(len, _WITHOUT_YEAR.values())) > _WITHOUT_YEAR_KEPT:
-            _WITHOUT_YEAR.popitem(last=False)
-    if key in _WITHOUT_YEAR:
+    if found is not None:
         _WITHOUT_YEAR.move_to_end(key)
+        return list(found)
+    reference, year = _reference(date)
+    found = [
+        (text.count("\n", 0, d.begin) + 1, text[d.begin : d.finish].strip())
+        for d in without_year(text, reference=reference, year=year)
+    ]
+    _WITHOUT_YEAR[key] = found  # the most recent; a document over the bound is not kept
+    while sum(map(len, _WITHOUT_YEAR.values())) > _WITHOUT_YEAR_KEPT:
+        _WITHOUT_YEAR.popitem(last=False)
     return list(found)
 
 

@@ -14,7 +14,7 @@ from schema.context import Info
 from schema.cost import NEIGHBOURHOOD, WHOLE_NETWORK, Cost
 from schema.errors import resolved
 from schema.permissions import CanRead
-from schema.selection import selects_within
+from schema.selection import selected, selects_within
 
 
 @strawberry.type(description="A source document of an edge or hop.")
@@ -126,11 +126,10 @@ _EDGE_DETAIL = frozenset({"properties", "sources"})
 def _detail(info: Info) -> network.Detail:
     """The properties the caller selected: a drawing that asks for ids, types and
     labels gets its network without reading every property."""
-    # every occurrence of the field: graphql-core merges them into one answer
-    selected = [s for f in info.selected_fields for s in f.selections]
+    asked = selected(info)
     return network.Detail(
-        node_properties=selects_within(selected, "nodes", _NODE_DETAIL),
-        edge_properties=selects_within(selected, "edges", _EDGE_DETAIL),
+        node_properties=selects_within(asked, "nodes", _NODE_DETAIL),
+        edge_properties=selects_within(asked, "edges", _EDGE_DETAIL),
     )
 
 

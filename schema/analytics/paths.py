@@ -14,7 +14,7 @@ from schema.context import Info
 from schema.cost import NEIGHBOURHOOD, Cost
 from schema.errors import resolved
 from schema.permissions import CanRead
-from schema.selection import selects
+from schema.selection import selected, selects
 
 
 @strawberry.type(description="A person, organisation, event, programme or service on a path.")
@@ -150,8 +150,7 @@ class PathsQuery:
                 max_hops=max_hops,
                 limit=limit,
                 as_of=as_of,
-                # every occurrence of the field: graphql-core merges them into one answer
-                detours=any(selects(f.selections, _DETOUR_FIELDS) for f in info.selected_fields),
+                detours=selects(selected(info), _DETOUR_FIELDS),
             )
         )
         return IntroductionPaths(
