@@ -7,6 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from http import HTTPStatus
 from typing import Any, TypedDict
 
@@ -39,9 +40,9 @@ from api.middleware import (
 from api.ratelimit import IpRateLimit, KeyRateLimit, TokenBuckets
 from api.security import SecurityHeaders
 from api.settings import Settings
-from graph import console, migrations, morph
+from graph import console, keys, migrations, morph
 from graph.compiled.run import KeyRevoked
-from graph.driver import Graph, connect, ping
+from graph.driver import FIRST_CHECK, FirstCheck, Graph, connect, ping
 from graph.errors import Unavailable
 from schema.context import Context
 from schema.root import Limits, build_schema
@@ -93,8 +94,15 @@ class GraphQLApp(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """A read that compiles runs as one statement (which also checks a key taken
-        from the cache); anything else on the resolvers, after the cached key, if
-        any, is looked up again."""
+        from the cache); anything else on the resolvers, whose first transaction checks
+        a key taken from the cache before its own work (`FirstCheck`: no transaction of
+        its own for the check). A request that used no transaction looks the key up
+        before it is answered. A key whose check failed is looked up again: revoked or
+        expired, the answer is 401 (also when another transaction of the request passed
+        before the key was revoked); still active under another role, a request none of
+        whose transactions passed runs again under it (nothing of the first run was kept:
+        every transaction of it failed the check before its work), as does one that used
+        no transaction."""
         state = request.scope["state"]
         if self.compiled is not None and isinstance(request_data.variables, dict | None):
             key_hash = state.get(DEFERRED_KEY)
@@ -108,15 +116,34 @@ class GraphQLApp(GraphQL[Context, None]):
                 )
             except KeyRevoked:
                 data = None
+                context = await self._checked_again(request, sub_response)
             if data is not None:
                 state.pop(DEFERRED_KEY, None)
                 return ExecutionResult(data=data, errors=None)
-        principal = await verify_deferred(state, self.key_cache)
-        if principal is not None:
-            context.principal = principal
-        result = await super().execute_single(
-            request, request_adapter, sub_response, context, root_value, request_data
-        )
+        key_hash = state.pop(DEFERRED_KEY, None)
+        first: FirstCheck | None = None
+        token = None
+        if key_hash is not None and context.principal is not None:
+            check = partial(keys.still_active, key=context.principal, key_hash=key_hash)
+            first = FirstCheck(check)
+            token = FIRST_CHECK.set(first)
+        try:
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        finally:
+            if token is not None:
+                FIRST_CHECK.reset(token)
+        if first is not None and (first.failed or not first.passed):
+            state[DEFERRED_KEY] = key_hash
+            again = await self._checked_again(request, sub_response)
+            changed = again.key.role != context.key.role
+            if not first.passed and (first.failed or changed):
+                # nothing of the first run was written (no transaction passed the
+                # check): run it again under the key as it is now
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, again, root_value, request_data
+                )
         if result.errors and all(
             (e.extensions or {}).get("code") == "SERVICE_UNAVAILABLE" for e in result.errors
         ):
@@ -124,6 +151,12 @@ class GraphQLApp(GraphQL[Context, None]):
             # the compiled read or a resolver), so clients and load balancers can retry.
             sub_response.status_code = 503
         return result
+
+    async def _checked_again(self, request: Request, response: Response) -> Context:
+        """A fresh context for a request whose cached key (`DEFERRED_KEY`) is looked up
+        again: `Unauthenticated` when it is no longer active."""
+        await verify_deferred(request.scope["state"], self.key_cache)
+        return await self.get_context(request, response)
 
     def encode_json(self, data: object) -> bytes:
         try:

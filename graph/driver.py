@@ -7,10 +7,12 @@ there is no global connection and no I/O at import time.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -24,6 +26,47 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 TxWork = Callable[[AsyncManagedTransaction], Awaitable[T]]
+
+
+class CheckFailed(GraphError):
+    """The check a unit of work set (`FirstCheck`) failed: its transaction was rolled back."""
+
+
+@dataclass(slots=True)
+class FirstCheck:
+    """A check that the first transaction of a unit of work (one API request) runs before
+    its own work, in that same transaction, so the check costs no transaction of its own:
+    an API key taken from the cache, checked again (api/app.py). Until one transaction
+    has passed it, every transaction of the unit runs it first; one that fails raises
+    `CheckFailed`, and nothing of that transaction is kept."""
+
+    check: Callable[[AsyncManagedTransaction], Awaitable[bool]]
+    passed: bool = False
+    failed: bool = False
+
+    def around(self, work: TxWork[T]) -> TxWork[T]:
+        if self.passed:
+            return work
+
+        @functools.wraps(work)
+        async def checked(tx: AsyncManagedTransaction) -> T:
+            if not self.passed:
+                if not await self.check(tx):
+                    self.failed = True
+                    raise CheckFailed("the request's check failed")
+                self.passed = True
+            return await work(tx)
+
+        return checked
+
+
+#: The check of the unit of work running now (set per request by the API).
+FIRST_CHECK: ContextVar[FirstCheck | None] = ContextVar("first_check", default=None)
+
+
+def _with_first_check(work: TxWork[T]) -> TxWork[T]:
+    pending = FIRST_CHECK.get()
+    return work if pending is None else pending.around(work)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +99,7 @@ class Graph:
     async def _uncommitted(self, work: TxWork[T], *, write: bool, timeout: float | None) -> T:
         """`work` once, in an explicit transaction that is rolled back, never committed
         and never retried (dry runs, and reads that may fail)."""
+        work = _with_first_check(work)
         with _translated():
             async with self.driver.session(
                 database=self.database,
@@ -79,6 +123,7 @@ class Graph:
         timeout: float | None,
         first_retry: float | None = None,
     ) -> T:
+        work = _with_first_check(work)
         txn = neo4j.unit_of_work(timeout=timeout)(work) if timeout else work
         # `initial_retry_delay` is the driver's session setting for the first wait of
         # its retry loop (neo4j._conf.WorkspaceConfig, default 1 s; the waits then

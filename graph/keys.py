@@ -84,6 +84,15 @@ def still_active_params(key: ApiKey, key_hash: str) -> dict[str, str]:
     return {"keyHash": key_hash, "keyId": key.id, "keyRole": key.role.value}
 
 
+async def still_active(tx: AsyncManagedTransaction, key: ApiKey, key_hash: str) -> bool:
+    """Whether `key` (known by its secret's hash) is still active, in the caller's
+    transaction (`STILL_ACTIVE`)."""
+    row = await (
+        await tx.run(STILL_ACTIVE + " RETURN keyOk", still_active_params(key, key_hash))
+    ).single(strict=True)
+    return bool(row["keyOk"])
+
+
 def _holder_name(name: str) -> str:
     """The name of the key's holder, as people read it wherever they wrote something:
     one line of 1 to 100 visible characters (no control, invisible or bidirectional

@@ -121,6 +121,23 @@ async def test_a_cached_key_revoked_elsewhere_is_refused_at_once(
         assert refused.headers["www-authenticate"].startswith("Bearer")
 
 
+async def test_a_read_on_the_resolvers_checks_a_cached_key_in_its_own_transaction(
+    http: httpx.AsyncClient, recording: Recording
+) -> None:
+    """No transaction of its own for the key: the first transaction of the request
+    checks it before its work (`graph.driver.FirstCheck`, outside what `Recording`
+    records; that it checks is the revocation tests' part)."""
+    _, secret = await keys.create(recording, name="Tiit Kask", role=Role.VIEWER, actor="t")
+    search = '{ search(text: "Töötukassaga", first: 3) { node { id } } }'
+    first = await _post(http, secret, search)  # looks the key up once, then caches it
+    assert first.status_code == 200, first.text
+    recording.log.clear()
+    again = await _post(http, secret, search)
+    assert again.json() == first.json()
+    assert again.json()["data"]["search"][0]["node"]["id"] == "tootukassa"
+    assert len(recording.log) == 1, recording.log
+
+
 async def test_a_write_with_a_key_revoked_elsewhere_writes_nothing(
     http: httpx.AsyncClient, recording: Recording, settings: Any
 ) -> None:
@@ -156,7 +173,8 @@ async def test_a_cached_key_that_expired_or_lost_its_role_is_checked_again(
         await session.run("MATCH (k:ApiKey {id: $id}) SET k.role = 'viewer'", id=key.id)
     downgraded = (await _post(http, secret, ORG, id="sev")).json()["data"]["organisation"]
     assert [e["node"]["email"] for e in downgraded["members"]["edges"]] == [None] * len(emails)
-    # the same on the resolvers, which look the cached key up again first
+    # the same on the resolvers: their first transaction finds the role changed, and
+    # the request runs again under the key as it is now
     await session_set(recording, "MATCH (k:ApiKey {id: $id}) SET k.role = 'editor'", id=key.id)
     search = '{ search(text: "Evelin Kostabi", first: 1) { node { ... on Person { email } } } }'
     seen = (await _post(http, secret, search)).json()["data"]["search"]
