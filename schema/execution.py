@@ -1,6 +1,8 @@
-"""graphql-core's executor with one shortcut: an object whose selected fields are all
+"""graphql-core's executor with two shortcuts: an object whose selected fields are all
 plain stored values (no resolver of their own, no arguments, a scalar or enum type)
-is completed in one loop.
+is completed in one loop; and a stored model in an abstract field (an interface or
+union: a search hit's `node`) has its runtime type found once per model class
+(`FlatObjects.complete_abstract_value`).
 
 graphql-core completes every field of every object on its own: a path entry, a
 resolve info (Strawberry builds one per field), the resolver, then the leaf's
@@ -16,11 +18,13 @@ before.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLAbstractType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -32,6 +36,8 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from graph.models.common import Stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +157,8 @@ class FlatObjects(StrawberryGraphQLCoreExecutionContext):
         # keyed like graphql-core's own memo of the collected subfields: the field
         # details list is kept alive with its plan, so its id is not reused
         self._flat: dict[tuple[GraphQLObjectType, int], tuple[FieldDetailsList, _Plan | None]] = {}
+        #: the runtime type of a stored model, by abstract type and model class
+        self._runtime: dict[tuple[str, type], str] = {}
 
     def _plan(
         self, parent: GraphQLObjectType, details: FieldDetailsList, context: Any
@@ -195,6 +203,45 @@ class FlatObjects(StrawberryGraphQLCoreExecutionContext):
                 if done is not None:
                     return done
         return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def complete_abstract_value(
+        self,
+        return_type: GraphQLAbstractType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        # A stored model's runtime type is found once per class: every object type a
+        # model can be says so by its class (`isinstance`, schema/model.py
+        # `_is_type_of`), and Strawberry's resolver, finding no cast and no
+        # `__typename` on a pydantic model, asks each possible type in turn (a failed
+        # attribute lookup on the model and a loop over the types, for every hit of a
+        # search). Anything else, and an answer that is not a type name, is
+        # graphql-core's as before.
+        if isinstance(result, Stored):
+            key = (return_type.name, type(result))
+            name = self._runtime.get(key)
+            if name is None:
+                resolve = return_type.resolve_type or self.type_resolver
+                found = resolve(result, info, return_type)
+                if not isinstance(found, str):
+                    if inspect.iscoroutine(found):
+                        found.close()  # asked again below, and awaited there
+                    return super().complete_abstract_value(
+                        return_type, field_details_list, info, path, result, position_context
+                    )
+                name = self._runtime[key] = found
+            runtime_type = self.ensure_valid_runtime_type(
+                name, return_type, field_details_list, info, result
+            )
+            return self.complete_object_value(
+                runtime_type, field_details_list, info, path, result, position_context
+            )
+        return super().complete_abstract_value(
             return_type, field_details_list, info, path, result, position_context
         )
 
