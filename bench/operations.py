@@ -259,6 +259,12 @@ CREATE_CONNECT = Operation(
     name="create-and-connect mutation",
     write=True,
     ours=[
+        # the peer's shape: the member connected as the organisation is created, in one
+        # transaction
+        """mutation($id: String!, $name: String!, $person: ID!) {
+            createOrganisation(input: {id: $id, name: $name, kind: NGO},
+                connect: [{type: MEMBER_OF, fromId: $person, properties: {role: "liige"}}]) {
+              __typename } }""",
         """mutation($id: String!, $ref: ID!, $name: String!, $person: ID!) {
             createOrganisation(input: {id: $id, name: $name, kind: NGO}) { __typename }
             connect(input: {type: MEMBER_OF, fromId: $person, toId: $ref,

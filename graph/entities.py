@@ -6,7 +6,7 @@ are always parameters. Every write records an audit event in the same transactio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -246,14 +246,29 @@ async def create_in_tx(
     return created
 
 
+#: More work in the transaction that created an entity, given its id (graph/relationships:
+#: the relationships made with it).
+Then = Callable[[AsyncManagedTransaction, str], Awaitable[None]]
+
+
 async def create(
-    graph: Graph, label: str, data: Model, *, actor: str, extra: dict[str, Any] | None = None
+    graph: Graph,
+    label: str,
+    data: Model,
+    *,
+    actor: str,
+    extra: dict[str, Any] | None = None,
+    then: Then | None = None,
 ) -> Stored:
-    """Create an entity of type `label` from its validated `…Create` model."""
+    """Create an entity of type `label` from its validated `…Create` model; `then`, in the
+    same transaction (nothing is kept if it raises)."""
     name = getattr(data, entity_type(label).name_property, None)
 
     async def work(tx: AsyncManagedTransaction) -> Stored:
-        return to_model(label, await create_in_tx(tx, label, data, actor=actor, extra=extra))
+        created = await create_in_tx(tx, label, data, actor=actor, extra=extra)
+        if then is not None:
+            await then(tx, created["id"])
+        return to_model(label, created)
 
     return await uniqueness.write_named(graph, label, name, work)
 

@@ -21,7 +21,13 @@ from graph.models.common import Stored
 from graph.models.registry import REGISTRY
 from graph.models.relationships import RelType
 from schema.context import Info
-from schema.errors import Problems, ValidationProblem, from_graph_error, problem_for
+from schema.errors import (
+    Problems,
+    ValidationProblem,
+    from_graph_error,
+    problem_for,
+    validation_problem,
+)
 from schema.inputs import parse, parse_or_raise
 from schema.node import Deleted, Node
 from schema.pagination import (
@@ -224,13 +230,25 @@ def list_filter(values: dict[str, Any]) -> entities.EntityFilter:
     return parse_or_raise(entities.EntityFilter, values, "filter")
 
 
-async def create_entity(info: Info, label: str, input: Any) -> Stored | Problems:
-    """Validate, create; a typed problem instead of an exception for expected errors."""
+async def create_entity(
+    info: Info,
+    label: str,
+    input: Any,
+    ties: list[relationships.NewTie] | ValidationProblem | None = None,
+) -> Stored | Problems:
+    """Validate, create (with the relationships `ties`, already validated, in the same
+    transaction); a typed problem instead of an exception for expected errors, naming
+    every bad field of the input and of the ties."""
     data = parse(REGISTRY[label].create, input)
-    if isinstance(data, ValidationProblem):
-        return data
+    bad = [p for p in (data, ties) if isinstance(p, ValidationProblem)]
+    if bad:
+        return validation_problem([(f.field, f.message) for p in bad for f in p.problems])
+    assert not isinstance(data, ValidationProblem) and not isinstance(ties, ValidationProblem)
+    graph, actor = info.context.graph, info.context.actor
     try:
-        return await entities.create(info.context.graph, label, data, actor=info.context.actor)
+        if ties:
+            return await relationships.create_connected(graph, label, data, ties, actor=actor)
+        return await entities.create(graph, label, data, actor=actor)
     except GraphError as e:
         return problem_for(e)
 

@@ -13,11 +13,12 @@ from graph import relationships
 from graph.errors import GraphError
 from graph.models import forms
 from graph.models.common import Stored
-from graph.models.relationships import RELATIONS, RelType, SourceRef, props_model
+from graph.models.relationships import RELATIONS, RelProps, RelType, SourceRef, props_model
 from schema.context import Info
 from schema.entity import Entity, Source, sources_of
 from schema.errors import (
     Problems,
+    ValidationProblem,
     problem_for,
     pydantic_problems,
     validation_problem,
@@ -71,6 +72,89 @@ class ConnectInput:
     to_id: strawberry.ID = strawberry.field(description="The entity the arrow points to.")
     properties: RelationshipPropertiesInput | None = strawberry.UNSET
     sources: list[SourceInput] | None = strawberry.UNSET
+
+
+@strawberry.input(
+    description="A relationship made with the entity being created, in the same "
+    "transaction: give `fromId` or `toId`, not both; the other end is the new entity. "
+    "Checked against the allowed pairs and audited as `connect` is; should one fail, "
+    "nothing is created."
+)
+class NewTieInput:
+    type: RelType
+    from_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The entity the arrow starts at; left out, the new entity.",
+    )
+    to_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The entity the arrow points to; left out, the new entity.",
+    )
+    properties: RelationshipPropertiesInput | None = strawberry.UNSET
+    sources: list[SourceInput] | None = strawberry.UNSET
+
+
+def _tie_parts(
+    rel_type: RelType,
+    properties: RelationshipPropertiesInput | None,
+    sources: list[SourceInput] | None,
+    at: str,
+) -> tuple[RelProps, list[SourceRef]] | list[tuple[str, str]]:
+    """A relationship's validated properties and sources, or its problems (each at
+    `at.properties…`, `at.sources…`)."""
+    problems: list[tuple[str, str]] = []
+    try:
+        props = props_model(rel_type).model_validate(input_dict(properties) if properties else {})
+    except ValidationError as e:
+        problems += pydantic_problems(e, f"{at}.properties")
+    refs: list[SourceRef] = []
+    for j, s in enumerate(sources or []):
+        try:
+            refs.append(SourceRef(document=str(s.document), quote=s.quote))
+        except ValidationError as e:
+            problems += pydantic_problems(e, f"{at}.sources.{j}")
+    return problems or (props, refs)
+
+
+def new_ties(ties: list[NewTieInput] | None) -> list[relationships.NewTie] | ValidationProblem:
+    """The relationships a create mutation's `connect` argument asks for, validated
+    (every problem of every one of them, at `connect.{i}.…`)."""
+    if ties and len(ties) > relationships.MAX_NEW_TIES:
+        return validation_problem(
+            [("connect", f"at most {relationships.MAX_NEW_TIES} relationships")]
+        )
+    problems: list[tuple[str, str]] = []
+    out: list[relationships.NewTie] = []
+    for i, tie in enumerate(ties or []):
+        at = f"connect.{i}"
+        ends: list[str | None] = []
+        blank = False
+        for name, given in (("fromId", tie.from_id), ("toId", tie.to_id)):
+            if given is None or given is strawberry.UNSET:
+                ends.append(None)
+            elif not str(given).strip():
+                problems.append(
+                    (f"{at}.{name}", "must not be blank; leave it out for the new entity")
+                )
+                ends.append(None)
+                blank = True
+            else:
+                ends.append(str(given))
+        named = sum(e is not None for e in ends)
+        if named == 2:
+            problems.append(
+                (f"{at}.toId", "give fromId or toId, not both: the other end is the new entity")
+            )
+        elif named == 0 and not blank:
+            problems.append(
+                (f"{at}.fromId", "give fromId or toId: the other end is the new entity")
+            )
+        parts = _tie_parts(tie.type, tie.properties, tie.sources, at)
+        if isinstance(parts, list):
+            problems += parts
+        elif not problems:
+            out.append(relationships.NewTie(tie.type, ends[0], ends[1], *parts))
+    return validation_problem(problems) if problems else out
 
 
 @strawberry.input
@@ -179,17 +263,10 @@ class RelationshipMutation:
         "and add its sources; only pairs the matrix allows (see relationshipRules).",
     )
     async def connect(self, info: Info, input: ConnectInput) -> RelationshipResult:
-        model = props_model(input.type)
-        try:
-            props = model.model_validate(input_dict(input.properties) if input.properties else {})
-        except ValidationError as e:
-            return validation_problem(pydantic_problems(e, "input.properties"))
-        try:
-            sources = [
-                SourceRef(document=str(s.document), quote=s.quote) for s in input.sources or []
-            ]
-        except ValidationError as e:
-            return validation_problem(pydantic_problems(e, "input.sources"))
+        parts = _tie_parts(input.type, input.properties, input.sources, "input")
+        if isinstance(parts, list):
+            return validation_problem(parts)
+        props, sources = parts
         try:
             rel = await relationships.connect(
                 info.context.graph,

@@ -21,11 +21,14 @@ from graph.relationships.sources import (
     supported_many,
 )
 from graph.relationships.writes import (
+    MAX_NEW_TIES,
+    NewTie,
     Relationship,
     allowed_pairs,
     check_allowed,
     connect,
     connect_in_tx,
+    create_connected,
     disconnect,
     part_of_path,
     record_change,
@@ -34,10 +37,12 @@ from graph.relationships.writes import (
 )
 
 __all__ = [
+    "MAX_NEW_TIES",
     "Citation",
     "Cited",
     "Neighbour",
     "NeighbourPage",
+    "NewTie",
     "PageRequest",
     "Relationship",
     "Spec",
@@ -47,6 +52,7 @@ __all__ = [
     "cited_many",
     "connect",
     "connect_in_tx",
+    "create_connected",
     "disconnect",
     "neighbours_pages",
     "part_of_path",

@@ -3,16 +3,18 @@ PART_OF, against cycles) and audited on both ends."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
 from pydantic import BaseModel
 
-from graph import audit
+from graph import audit, entities
 from graph.driver import Graph
 from graph.entities import labels_in_tx, lock_in_tx
 from graph.errors import InvalidInput, NotFound
-from graph.models.common import to_native
+from graph.models.common import Model, Stored, to_native
 from graph.models.relationships import MATRIX, RelProps, RelType, SourceRef, allowed, describe
 
 
@@ -225,6 +227,49 @@ async def connect_in_tx(
         after=after,
     )
     return Relationship(type=rel_type, from_id=from_id, to_id=to_id, props=to_native(dict(after)))
+
+
+#: At most this many relationships made with an entity as it is created.
+MAX_NEW_TIES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class NewTie:
+    """A relationship made with an entity as it is created (`create_connected`): one of
+    `from_id`, `to_id` is None, the new entity's end."""
+
+    type: RelType
+    from_id: str | None
+    to_id: str | None
+    props: RelProps
+    sources: list[SourceRef] = field(default_factory=list)
+
+
+async def create_connected(
+    graph: Graph, label: str, data: Model, ties: Sequence[NewTie], *, actor: str
+) -> Stored:
+    """Create an entity (`entities.create`) and make `ties` with it, in one transaction:
+    each checked and audited as `connect` does; should one fail, nothing is written and
+    the error names it (`connect.{i}.…`)."""
+    if len(ties) > MAX_NEW_TIES:
+        raise InvalidInput([("connect", f"at most {MAX_NEW_TIES} relationships")])
+
+    async def make_ties(tx: AsyncManagedTransaction, new_id: str) -> None:
+        for i, tie in enumerate(ties):
+            try:
+                await connect_in_tx(
+                    tx,
+                    tie.type,
+                    tie.from_id or new_id,
+                    tie.to_id or new_id,
+                    tie.props,
+                    sources=tie.sources,
+                    actor=actor,
+                )
+            except InvalidInput as e:
+                raise InvalidInput([(f"connect.{i}.{f}", m) for f, m in e.problems]) from e
+
+    return await entities.create(graph, label, data, actor=actor, then=make_ties)
 
 
 async def connect(

@@ -177,6 +177,142 @@ async def test_connect_checks_the_matrix_and_properties(
     ]
 
 
+CREATE_CONNECTED = """
+mutation($i: CreateOrganisationInput!, $c: [NewTieInput!]) {
+  createOrganisation(input: $i, connect: $c) {
+    __typename
+    ... on Organisation { id name }
+    ... on ValidationProblem { field message problems { field message } }
+    ... on NotFoundProblem { id }
+  }
+}
+"""
+
+
+async def test_a_create_makes_its_relationships_in_the_same_transaction(
+    graph: Graph, gql: dict[Role, GraphQLClient]
+) -> None:
+    await loader.load(graph, dataset.read())
+    editor = gql[Role.EDITOR]
+    event = "mottekoja-kohtumine-2015-10-29"
+    rels_before = await maintenance.relationship_counts(graph)
+
+    async def create(name: str, ties: list[dict[str, object]]) -> dict[str, object]:
+        i = {"name": name, "kind": "NGO"}
+        result = await editor(CREATE_CONNECTED, i=i, c=ties)
+        return dict(result["createOrganisation"])
+
+    async def named(name: str) -> int:
+        async with graph.driver.session(database=graph.database) as session:
+            result = await session.run(
+                "MATCH (o:Organisation) WHERE o.name = $name RETURN count(o) AS n", name=name
+            )
+            return int((await result.single(strict=True))["n"])
+
+    # Everything is checked before anything is kept: a tie to an entity that does not
+    # exist, a pair the matrix does not allow (after a good tie), bad properties and a
+    # bad input field (both named), a tie with both ends or none.
+    missing = await create(
+        "Õnne Ühing", [{"type": "MEMBER_OF", "fromId": "nope", "properties": {"role": "liige"}}]
+    )
+    assert missing == {"__typename": "NotFoundProblem", "id": "nope"}
+    wrong_pair = await create(
+        "Õnne Ühing",
+        [
+            {"type": "MEMBER_OF", "fromId": "kaie-kotov"},
+            {"type": "HELD_AT", "toId": "narva"},
+        ],
+    )
+    assert wrong_pair["__typename"] == "ValidationProblem"
+    assert wrong_pair["field"] == "connect.1.type"
+    assert "HELD_AT cannot connect a Organisation to a Place" in str(wrong_pair["message"])
+    bad = await editor(
+        CREATE_CONNECTED,
+        i={"name": "", "kind": "NGO"},
+        c=[
+            {"type": "ORGANISED", "toId": event, "properties": {"role": "DANCER"}},
+            {"type": "MEMBER_OF", "fromId": "kaie-kotov", "toId": "sev"},
+            {"type": "LOCATED_IN"},
+            {"type": "LOCATED_IN", "toId": " "},
+            {"type": "ORGANISED", "toId": event, "sources": [{"document": "x", "quote": ""}]},
+        ],
+    )
+    fields = {p["field"] for p in bad["createOrganisation"]["problems"]}
+    assert fields == {
+        "input.name",
+        "connect.0.properties.role",
+        "connect.1.toId",
+        "connect.2.fromId",
+        "connect.3.toId",
+        "connect.4.sources.0.quote",
+    }
+    not_a_document = await create(
+        "Õnne Ühing",
+        [{"type": "ORGANISED", "toId": event, "sources": [{"document": "narva", "quote": "q"}]}],
+    )
+    assert not_a_document["field"] == "connect.0.sources.0.document"
+    assert await named("Õnne Ühing") == 0
+    assert await maintenance.relationship_counts(graph) == rels_before
+
+    made = await create(
+        "Õnne Ühing",
+        [
+            {"type": "MEMBER_OF", "fromId": "kaie-kotov", "properties": {"role": "juhatuse liige"}},
+            {
+                "type": "ORGANISED",
+                "toId": event,
+                "properties": {"role": "CO_ORGANISER"},
+                "sources": [{"document": "doc-sev-huvikaitse-koostoovorgustik", "quote": "žürii"}],
+            },
+            {"type": "LOCATED_IN", "toId": "narva"},
+        ],
+    )
+    assert made["__typename"] == "Organisation" and made["name"] == "Õnne Ühing"
+    new_id = str(made["id"])
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(
+            "MATCH (o:Organisation {id: $id})-[r]-(other) "
+            "RETURN type(r) AS t, startNode(r) = o AS out, other.id AS other, r.role AS role, "
+            "r.evidence AS evidence ORDER BY t",
+            id=new_id,
+        )
+        ties = [tuple(r.values()) async for r in result]
+    assert ties == [
+        ("LOCATED_IN", True, "narva", None, None),
+        ("MEMBER_OF", False, "kaie-kotov", "juhatuse liige", None),
+        ("ORGANISED", True, event, "CO_ORGANISER", ["žürii"]),
+    ]
+    # audited as `connect` audits, on both ends
+    actions = [(e.action, e.entity_type) for e in await audit.history(graph, new_id)]
+    assert actions[0] == ("create", "Organisation")
+    assert sorted(actions[1:]) == [
+        ("connect", "LOCATED_IN"),
+        ("connect", "MEMBER_OF"),
+        ("connect", "ORGANISED"),
+    ]
+    assert ("connect", "MEMBER_OF") in [
+        (e.action, e.entity_type) for e in await audit.history(graph, "kaie-kotov")
+    ]
+    # a viewer may not
+    refused = await gql[Role.VIEWER].post(
+        CREATE_CONNECTED,
+        i={"name": "Teine", "kind": "NGO"},
+        c=[{"type": "MEMBER_OF", "fromId": "kaie-kotov"}],
+    )
+    assert refused.json()["errors"] and await named("Teine") == 0
+    assert await maintenance.relationship_counts(graph) == {
+        **rels_before,
+        "MEMBER_OF": rels_before["MEMBER_OF"] + 1,
+        "ORGANISED": rels_before["ORGANISED"] + 1,
+        "LOCATED_IN": rels_before.get("LOCATED_IN", 0) + 1,
+    }
+    # notes and tasks (changed by their author only) take no `connect`
+    args = await editor('{ __type(name: "Mutation") { fields { name args { name } } } }')
+    by_field = {f["name"]: {a["name"] for a in f["args"]} for f in args["__type"]["fields"]}
+    assert "connect" in by_field["createOrganisation"] and "connect" in by_field["createEvent"]
+    assert "connect" not in by_field["createNote"] and "connect" not in by_field["createTask"]
+
+
 MERGE = """
 mutation($k: ID!, $r: ID!) {
   mergeEntities(keepId: $k, removeId: $r) {
