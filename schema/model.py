@@ -24,7 +24,6 @@ import strawberry
 from graph import entities, relationships
 from graph.models.common import Stored
 from graph.models.registry import LINKS, REGISTRY, TYPES, Link, links
-from graph.models.relationships import MATRIX
 from graph.models.spec import EntityType, Field_, Filter, FilterKind
 from schema import about, partners, provenance, stakeholders
 from schema.context import Info
@@ -53,7 +52,7 @@ from schema.node import Node
 from schema.pagination import Connection
 from schema.permissions import CanRead, CanWrite
 from schema.privacy import sees_personal
-from schema.relationships import NewTieInput, new_ties
+from schema.relationships import CONNECT_DESCRIPTION, CONNECTABLE, NewTieInput, new_ties
 
 #: Fields with resolvers of their own, by the module that resolves them.
 EXTRA_FIELDS: tuple[ExtraField, ...] = (
@@ -240,14 +239,6 @@ def _entity_interface() -> None:
 
 
 _UPDATE_DESCRIPTION = "Only the fields you send change; null clears an optional field."
-#: the entity types some relationship of the matrix connects
-_CONNECTABLE = frozenset(label for pairs in MATRIX.values() for pair in pairs for label in pair)
-_CONNECT_DESCRIPTION = (
-    "Relationships to make with the new entity in the same transaction (at most "
-    f"{relationships.MAX_NEW_TIES}): a member, an organiser, a place, … Each is checked "
-    "and audited as `connect` is; should one fail, nothing is created (a missing entity is "
-    "a NotFoundProblem with its id, any other problem is at `connect.{i}.…`)."
-)
 _EXPECTED_DESCRIPTION = (
     "The `updatedAt` of the entity as you read it. If someone has changed a field you "
     "set since then, nothing is written and a ConflictProblem lists each such field "
@@ -397,14 +388,14 @@ def _mutation_fields(t: EntityType, object_type: type) -> dict[str, Any]:
         info: Info,
         input: Any,
         connect: Annotated[
-            list[NewTieInput] | None, strawberry.argument(description=_CONNECT_DESCRIPTION)
+            list[NewTieInput] | None, strawberry.argument(description=CONNECT_DESCRIPTION)
         ] = None,
     ) -> Any:
         return await create_entity(info, label, input, new_ties(connect))
 
     # `connect` where the matrix has a relationship for the type; not on an authored
     # type (its author or an admin changes it, and `connect` is any editor's)
-    if label in _CONNECTABLE and not t.meta.authored:
+    if label in CONNECTABLE and not t.meta.authored:
         create = create_connected
 
     # an authored type (notes, tasks) is changed by its author or an admin only

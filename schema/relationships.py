@@ -13,7 +13,14 @@ from graph import relationships
 from graph.errors import GraphError
 from graph.models import forms
 from graph.models.common import Stored
-from graph.models.relationships import RELATIONS, RelProps, RelType, SourceRef, props_model
+from graph.models.relationships import (
+    MATRIX,
+    RELATIONS,
+    RelProps,
+    RelType,
+    SourceRef,
+    props_model,
+)
 from schema.context import Info
 from schema.entity import Entity, Source, sources_of
 from schema.errors import (
@@ -114,6 +121,17 @@ def _tie_parts(
         except ValidationError as e:
             problems += pydantic_problems(e, f"{at}.sources.{j}")
     return problems or (props, refs)
+
+
+#: the entity types some relationship of the matrix connects (their create mutations
+#: take `connect`)
+CONNECTABLE = frozenset(label for pairs in MATRIX.values() for pair in pairs for label in pair)
+CONNECT_DESCRIPTION = (
+    "Relationships to make with the new entity in the same transaction (at most "
+    f"{relationships.MAX_NEW_TIES}): a member, an organiser, a place, … Each is checked "
+    "and audited as `connect` is; should one fail, nothing is created (a missing entity is "
+    "a NotFoundProblem with its id, any other problem is at `connect.{i}.…`)."
+)
 
 
 def new_ties(ties: list[NewTieInput] | None) -> list[relationships.NewTie] | ValidationProblem:
